@@ -1,0 +1,50 @@
+//! The error body every 4xx/5xx response carries. Messages never contain personal data.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Malformed request: bad JSON, wrong lengths, missing fields.
+    BadRequest,
+    /// The activation code is unknown, used or expired.
+    ActivationInvalid,
+    /// The one-time password does not match.
+    OtpInvalid,
+    /// The one-time password was right but is no longer valid.
+    OtpExpired,
+    /// The challenge is unknown, already used or expired.
+    ChallengeInvalid,
+    /// Authentication failed. Deliberately does not say which factor failed.
+    AuthenticationFailed,
+    /// The device binding is blocked (too many failures, clone suspected, revoked).
+    DeviceBlocked,
+    /// The device is not (or no longer) bound.
+    DeviceUnknown,
+    /// Missing, unknown or expired session token.
+    Unauthorized,
+    /// The session expired (idle or absolute cap).
+    SessionExpired,
+    NotFound,
+    /// The bank suspended this customer's e-banking.
+    Suspended,
+    /// Something failed inside the bank. The request may or may not have taken effect.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// For people reading logs; never shown to customers as is, never contains personal data.
+    pub message: String,
+    /// Failed attempts left before the binding is blocked, where that applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_remaining: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
