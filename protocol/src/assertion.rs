@@ -73,7 +73,11 @@ pub struct AuthenticatorData {
 
 impl AuthenticatorData {
     pub fn new(rp_id: &str, flags: u8, sign_count: u32) -> Self {
-        Self { rp_id_hash: rp_id_hash(rp_id), flags, sign_count }
+        Self {
+            rp_id_hash: rp_id_hash(rp_id),
+            flags,
+            sign_count,
+        }
     }
 
     pub fn to_bytes(&self) -> [u8; AUTHENTICATOR_DATA_LEN] {
@@ -85,13 +89,18 @@ impl AuthenticatorData {
     }
 
     pub fn parse(bytes: &[u8]) -> Result<Self, VerifyError> {
-        let bytes: &[u8; AUTHENTICATOR_DATA_LEN] =
-            bytes.try_into().map_err(|_| VerifyError::MalformedAuthenticatorData)?;
+        let bytes: &[u8; AUTHENTICATOR_DATA_LEN] = bytes
+            .try_into()
+            .map_err(|_| VerifyError::MalformedAuthenticatorData)?;
         let mut rp_id_hash = [0u8; 32];
         rp_id_hash.copy_from_slice(&bytes[..32]);
         let mut count = [0u8; 4];
         count.copy_from_slice(&bytes[33..]);
-        Ok(Self { rp_id_hash, flags: bytes[32], sign_count: u32::from_be_bytes(count) })
+        Ok(Self {
+            rp_id_hash,
+            flags: bytes[32],
+            sign_count: u32::from_be_bytes(count),
+        })
     }
 
     pub fn user_present(&self) -> bool {
@@ -225,5 +234,8 @@ pub fn verify(
             received: auth.sign_count,
         });
     }
-    Ok(VerifiedAssertion { sign_count: auth.sign_count, user_verified: auth.user_verified() })
+    Ok(VerifiedAssertion {
+        sign_count: auth.sign_count,
+        user_verified: auth.user_verified(),
+    })
 }

@@ -18,6 +18,8 @@ pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S:
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-    let text = <&str>::deserialize(deserializer)?;
-    decode(text).map_err(serde::de::Error::custom)
+    // Owned, not `&str`: a borrowed string exists only when parsing from a slice, so `&str`
+    // failed for `serde_json::from_value` and `from_reader`.
+    let text = String::deserialize(deserializer)?;
+    decode(&text).map_err(serde::de::Error::custom)
 }
