@@ -1,0 +1,43 @@
+//! The customer API, served over HTTPS: device binding, login, accounts.
+
+mod accounts;
+mod activation;
+mod login;
+mod session;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use mobank_protocol::messages::paths;
+use mobank_protocol::ErrorCode;
+
+use crate::bank::Bank;
+use crate::error::ApiFailure;
+
+/// Every customer request is a few hundred bytes; anything far larger is not one.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub(crate) fn router(bank: Arc<Bank>) -> Router {
+    Router::new()
+        .route(paths::ACTIVATION_START, post(activation::start))
+        .route(paths::ACTIVATION_COMPLETE, post(activation::complete))
+        .route(paths::LOGIN_CHALLENGE, post(login::challenge))
+        .route(paths::LOGIN, post(login::login))
+        .route(paths::ACCOUNTS, get(accounts::list))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(bank)
+}
+
+pub(crate) async fn not_found() -> ApiFailure {
+    ApiFailure::new(ErrorCode::NotFound, "no such endpoint")
+}
+
+pub(crate) async fn method_not_allowed() -> ApiFailure {
+    ApiFailure::bad_request("method not allowed on this endpoint")
+        .with_status(StatusCode::METHOD_NOT_ALLOWED)
+}

@@ -1,0 +1,84 @@
+//! The state every request handler shares: the ledger, the clock, the random generator and the
+//! policy numbers derived from the configuration.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ring::rand::SystemRandom;
+use rusqlite::Connection;
+
+use crate::clock::{duration_ms, Clock};
+use crate::config::SandboxConfig;
+use crate::error::ApiFailure;
+
+/// Consecutive failures (wrong OTPs for an activation, failed logins for a device) after which
+/// the bank stops accepting attempts. PSD2 RTS art. 4(3)(b) allows at most five.
+pub(crate) const MAX_FAILED_ATTEMPTS: u32 = 5;
+
+pub(crate) struct Policy {
+    pub(crate) rp_id: String,
+    pub(crate) otp_ttl_ms: i64,
+    pub(crate) otp_valid_minutes: u64,
+    pub(crate) challenge_ttl_ms: i64,
+    pub(crate) activation_ttl_ms: i64,
+    pub(crate) idle_timeout_ms: i64,
+    pub(crate) idle_timeout_secs: u32,
+    pub(crate) session_cap_ms: i64,
+}
+
+impl Policy {
+    fn from_config(config: &SandboxConfig) -> Self {
+        Self {
+            rp_id: config.rp_id.clone(),
+            otp_ttl_ms: duration_ms(config.otp_ttl),
+            otp_valid_minutes: config.otp_ttl.as_secs().div_ceil(60).max(1),
+            challenge_ttl_ms: duration_ms(config.challenge_ttl),
+            activation_ttl_ms: duration_ms(config.activation_ttl),
+            idle_timeout_ms: duration_ms(config.idle_timeout),
+            idle_timeout_secs: u32::try_from(config.idle_timeout.as_secs()).unwrap_or(u32::MAX),
+            session_cap_ms: duration_ms(config.session_cap),
+        }
+    }
+}
+
+pub(crate) struct Bank {
+    db: Mutex<Connection>,
+    pub(crate) clock: Clock,
+    pub(crate) rng: SystemRandom,
+    pub(crate) policy: Policy,
+}
+
+impl Bank {
+    pub(crate) fn new(db: Connection, clock: Clock, config: &SandboxConfig) -> Self {
+        Self {
+            db: Mutex::new(db),
+            clock,
+            rng: SystemRandom::new(),
+            policy: Policy::from_config(config),
+        }
+    }
+
+    /// Runs `work` with the one database connection.
+    pub(crate) fn with_db<T, E>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        // A panic while the lock was held dropped its open transaction, which rolled back, so
+        // the connection is still consistent: carry on rather than fail every later request.
+        let mut conn = self.db.lock().unwrap_or_else(PoisonError::into_inner);
+        work(&mut conn)
+    }
+}
+
+/// Runs a request's synchronous work (SQLite, signature checks) off the async workers.
+pub(crate) async fn run_blocking<T>(
+    bank: &Arc<Bank>,
+    work: impl FnOnce(&Bank) -> Result<T, ApiFailure> + Send + 'static,
+) -> Result<T, ApiFailure>
+where
+    T: Send + 'static,
+{
+    let bank = Arc::clone(bank);
+    tokio::task::spawn_blocking(move || work(&bank))
+        .await
+        .map_err(|error| ApiFailure::internal("request task failed", &error))?
+}

@@ -1,0 +1,212 @@
+//! The Mobank sandbox: a reference bank that verifies everything a Mobank phone sends.
+//!
+//! It serves the customer API (`/v1/...`, see `mobank_protocol::messages`) over HTTPS with a
+//! self-signed certificate kept in its data directory, and a developer API (`/dev/...`) over
+//! plain HTTP on a separate loopback listener: issuing activation codes (what a branch would
+//! do) and reading the SMS outbox (the stand-in for the phone network). Run it as the
+//! `mobank-sandbox` binary or in-process through [`start`].
+//!
+//! Not a real bank: the SMS outbox keeps one-time passwords in clear because it *is* the
+//! customer's phone, and the certificate is self-signed because clients pin its key.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod api;
+mod bank;
+mod clock;
+mod config;
+mod db;
+mod dev_api;
+mod error;
+mod extract;
+mod mask;
+mod otp;
+mod random;
+mod server;
+mod tls;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mobank_protocol::messages::{IssueActivationResponse, SmsOutbox};
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use config::{SandboxConfig, DEFAULT_RP_ID};
+pub use db::seed::{DEMO_CUSTOMER_ID, DEMO_PHONE};
+pub use error::SandboxError;
+
+use bank::Bank;
+use clock::Clock;
+
+/// Where a started sandbox can be reached, and the pin that proves it is the one. The binary
+/// prints exactly this as its one JSON line on stdout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Announcement {
+    /// `https://127.0.0.1:PORT`
+    pub base_url: String,
+    /// base64 (standard, padded) of SHA-256 over the certificate's SubjectPublicKeyInfo DER.
+    pub spki_pin: String,
+    /// `http://127.0.0.1:PORT`
+    pub dev_url: String,
+    pub rp_id: String,
+}
+
+/// A sandbox that is listening. Dropping it stops the servers too; `shutdown` also waits for
+/// them to finish.
+pub struct RunningSandbox {
+    announcement: Announcement,
+    certificate_der: Vec<u8>,
+    bank: Arc<Bank>,
+    stop: watch::Sender<bool>,
+    servers: Vec<JoinHandle<()>>,
+}
+
+/// Opens (or creates) the data directory, binds both listeners and starts serving.
+pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
+    if config.data_dir.as_os_str().is_empty() {
+        return Err(SandboxError::Config("data_dir must be set".to_owned()));
+    }
+    // Checked before anything is created: the developer API hands out activation codes and
+    // reads OTPs, so it must never be reachable from another machine.
+    if !config.dev_listen.ip().is_loopback() {
+        return Err(SandboxError::DevListenNotLoopback(config.dev_listen));
+    }
+    if config.rp_id.is_empty() {
+        return Err(SandboxError::Config("rp_id must not be empty".to_owned()));
+    }
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| SandboxError::Io {
+        path: config.data_dir.clone(),
+        source,
+    })?;
+
+    let identity = tls::TlsIdentity::load_or_create(&config.data_dir)?;
+    let tls_config = identity.server_config()?;
+    let db = db::open(&config.data_dir)?;
+    let bank = Arc::new(Bank::new(db, Clock::default(), &config));
+
+    let listener = bind(config.listen).await?;
+    let dev_listener = bind(config.dev_listen).await?;
+    let base_url = format!("https://{}", reachable(&listener, config.listen)?);
+    let dev_url = format!("http://{}", reachable(&dev_listener, config.dev_listen)?);
+
+    let (stop, stopped) = watch::channel(false);
+    let servers = vec![
+        tokio::spawn(server::serve_tls(
+            listener,
+            tls_config,
+            api::router(Arc::clone(&bank)),
+            stopped.clone(),
+        )),
+        tokio::spawn(server::serve_plain(
+            dev_listener,
+            dev_api::router(Arc::clone(&bank)),
+            stopped,
+        )),
+    ];
+    let announcement = Announcement {
+        base_url,
+        spki_pin: identity.spki_pin.clone(),
+        dev_url,
+        rp_id: config.rp_id,
+    };
+    tracing::info!(base_url = %announcement.base_url, dev_url = %announcement.dev_url, "sandbox bank listening");
+    Ok(RunningSandbox {
+        announcement,
+        certificate_der: identity.certificate.as_ref().to_vec(),
+        bank,
+        stop,
+        servers,
+    })
+}
+
+async fn bind(addr: std::net::SocketAddr) -> Result<TcpListener, SandboxError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| SandboxError::Listen { addr, source })
+}
+
+/// The address clients should use: the bound port, and loopback when bound to "any".
+fn reachable(
+    listener: &TcpListener,
+    requested: std::net::SocketAddr,
+) -> Result<std::net::SocketAddr, SandboxError> {
+    let mut addr = listener
+        .local_addr()
+        .map_err(|source| SandboxError::Listen {
+            addr: requested,
+            source,
+        })?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            std::net::IpAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    Ok(addr)
+}
+
+impl RunningSandbox {
+    pub fn base_url(&self) -> String {
+        self.announcement.base_url.clone()
+    }
+
+    pub fn spki_pin(&self) -> String {
+        self.announcement.spki_pin.clone()
+    }
+
+    pub fn dev_url(&self) -> String {
+        self.announcement.dev_url.clone()
+    }
+
+    pub fn rp_id(&self) -> String {
+        self.announcement.rp_id.clone()
+    }
+
+    /// Everything above in one value, as the binary prints it.
+    pub fn announcement(&self) -> Announcement {
+        self.announcement.clone()
+    }
+
+    /// The TLS certificate (DER). Test clients that cannot pin may trust it as their only root.
+    pub fn certificate_der(&self) -> Vec<u8> {
+        self.certificate_der.clone()
+    }
+
+    /// Same as `POST /dev/activation-codes`.
+    pub fn issue_activation_code(
+        &self,
+        customer_id: &str,
+    ) -> Result<IssueActivationResponse, SandboxError> {
+        dev_api::issue_activation_code(&self.bank, customer_id)
+    }
+
+    /// Same as `GET /dev/sms/{phone}`.
+    pub fn sms_outbox(&self, phone: &str) -> Result<SmsOutbox, SandboxError> {
+        dev_api::sms_outbox(&self.bank, phone)
+    }
+
+    /// Moves the bank's clock forward (expiry of OTPs, challenges, sessions; `server_time_ms`).
+    pub fn advance_clock(&self, by: Duration) {
+        self.bank.clock.advance(by);
+    }
+
+    /// The bank's current time, Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.bank.clock.now_ms()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for both servers.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for server in self.servers {
+            if let Err(error) = server.await {
+                tracing::error!(%error, "a sandbox server task failed");
+            }
+        }
+        tracing::info!("sandbox bank stopped");
+    }
+}

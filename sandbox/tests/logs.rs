@@ -1,0 +1,89 @@
+//! Nothing secret or personal reaches the logs: activation codes, OTPs, session tokens, phone
+//! numbers and full account numbers. One test per binary: it installs the global subscriber.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::{Bank, Phone};
+use mobank_protocol::messages::{paths, StartActivationRequest};
+use mobank_sandbox::DEMO_CUSTOMER_ID;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_or_personal_number_is_ever_logged() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .without_time()
+        .with_writer(move || writer.clone())
+        .init();
+
+    let bank = Bank::start().await;
+    let issued = bank
+        .sandbox
+        .issue_activation_code(DEMO_CUSTOMER_ID)
+        .unwrap();
+    let code = issued.activation_code.clone();
+    let started: mobank_protocol::messages::StartActivationResponse = bank
+        .post_ok(
+            paths::ACTIVATION_START,
+            &StartActivationRequest {
+                activation_code: code.clone(),
+            },
+        )
+        .await;
+    let otp = bank.latest_otp();
+    let mut phone = Phone::new(&bank.sandbox.rp_id());
+    // A wrong OTP first, so the failure path logs too.
+    let wrong = if otp == "123123" { "321321" } else { "123123" };
+    bank.post_err(
+        paths::ACTIVATION_COMPLETE,
+        &phone.completion(&started, wrong),
+    )
+    .await;
+    let request = phone.completion(&started, &otp);
+    let bound: mobank_protocol::messages::CompleteActivationResponse =
+        bank.post_ok(paths::ACTIVATION_COMPLETE, &request).await;
+    phone.device_id = bound.device_id;
+    let login = bank.login(&mut phone).await;
+    assert_eq!(bank.accounts(&login.session_token).await.status(), 200);
+    let mut forged = phone.copy();
+    forged.possession_count -= 1;
+    let challenge = bank.challenge(&forged).await;
+    bank.post_err(paths::LOGIN, &forged.login_request(&challenge))
+        .await;
+    bank.sandbox.shutdown().await;
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("device bound"), "the capture works: {logs}");
+    assert!(logs.contains("suspected clone"), "{logs}");
+    for (what, secret) in [
+        ("activation code", code.as_str()),
+        ("OTP", otp.as_str()),
+        ("wrong OTP", wrong),
+        ("session token", login.session_token.as_str()),
+        ("phone number", "13800138000"),
+        ("account number", "6222021234567890"),
+        ("account number tail", "1234567890"),
+    ] {
+        assert!(!logs.contains(secret), "the {what} appears in the logs");
+    }
+}
