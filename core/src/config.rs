@@ -1,0 +1,24 @@
+//! How an app configures Mobank.
+
+use std::path::PathBuf;
+
+/// The bank's customer API and the keys its TLS server may present.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankEndpoint {
+    /// `https://host[:port][/path]`. Plain HTTP is refused.
+    pub base_url: String,
+    /// Base64 (standard alphabet) SHA-256 of the server's SubjectPublicKeyInfo. At least one;
+    /// ship a backup pin too, so the bank can rotate its key without locking customers out.
+    pub spki_pins: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MobankConfig {
+    /// A directory only Mobank writes to, excluded from OS backups.
+    pub data_dir: PathBuf,
+    pub bank: BankEndpoint,
+    /// Shown in the customer's device list, e.g. "Pixel 8".
+    pub device_name: String,
+    /// "android", "ios" or "other".
+    pub platform: String,
+}

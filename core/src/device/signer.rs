@@ -1,0 +1,141 @@
+//! Turns a server challenge into a WebAuthn-shaped assertion signed by a device key.
+
+use mobank_protocol::{
+    signed_bytes, Assertion, AuthenticatorData, Ceremony, ClientData, Factor, FLAG_USER_PRESENT,
+    FLAG_USER_VERIFIED,
+};
+
+use crate::platform::{KeyStore, KeyStoreError};
+
+/// Everything one signature covers.
+pub(crate) struct AssertionSpec<'a> {
+    pub factor: Factor,
+    pub alias: &'a str,
+    pub ceremony: Ceremony,
+    pub rp_id: &'a str,
+    pub challenge: &'a [u8],
+    /// Already reserved and persisted by the caller.
+    pub sign_count: u32,
+    /// Shown by the OS before it releases a user-verified key; `None` for possession.
+    pub prompt: Option<&'a str>,
+}
+
+/// Signs `authData ‖ SHA-256(clientData)` with the key of `spec.alias`.
+///
+/// The user-verified flag is set only for the user-verified key: the platform releases that
+/// key only after the OS has verified the customer, so a signature by it is the proof that
+/// verification ran.
+pub(crate) fn make_assertion(
+    key_store: &dyn KeyStore,
+    spec: &AssertionSpec<'_>,
+) -> Result<Assertion, KeyStoreError> {
+    let flags = match spec.factor {
+        Factor::Possession => FLAG_USER_PRESENT,
+        Factor::UserVerified => FLAG_USER_PRESENT | FLAG_USER_VERIFIED,
+    };
+    let authenticator_data = AuthenticatorData::new(spec.rp_id, flags, spec.sign_count).to_bytes();
+    let client_data_json = ClientData {
+        ceremony: spec.ceremony,
+        challenge: spec.challenge.to_vec(),
+        rp_id: spec.rp_id.to_owned(),
+    }
+    .to_json();
+    let message = signed_bytes(&authenticator_data, &client_data_json);
+    let signature = key_store.sign(spec.alias, &message, spec.prompt)?;
+    Ok(Assertion {
+        factor: spec.factor,
+        authenticator_data: authenticator_data.to_vec(),
+        client_data_json,
+        signature,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use mobank_protocol::{assertion::verify, Expectation, VerifyError};
+
+    use super::*;
+    use crate::platform::{InsecureSoftwareKeyStore, KeyPurpose};
+
+    const RP_ID: &str = "sandbox.mobank.local";
+
+    fn expectation(challenge: &[u8], require_uv: bool, previous: u32) -> Expectation<'_> {
+        Expectation {
+            rp_id: RP_ID,
+            ceremony: Ceremony::Login,
+            challenge,
+            require_user_verified: require_uv,
+            previous_sign_count: previous,
+        }
+    }
+
+    #[test]
+    fn assertions_verify_with_the_protocol_verifier_and_carry_truthful_flags() {
+        let store = InsecureSoftwareKeyStore::new();
+        let possession = store.generate("p", KeyPurpose::Possession).unwrap();
+        let user_verified = store.generate("uv", KeyPurpose::UserVerified).unwrap();
+        let challenge = [9u8; 32];
+        let spec = |factor, alias, prompt| AssertionSpec {
+            factor,
+            alias,
+            ceremony: Ceremony::Login,
+            rp_id: RP_ID,
+            challenge: &challenge,
+            sign_count: 5,
+            prompt,
+        };
+
+        let p = make_assertion(&store, &spec(Factor::Possession, "p", None)).unwrap();
+        let verified = verify(&p, &possession, &expectation(&challenge, false, 4)).unwrap();
+        assert_eq!((verified.sign_count, verified.user_verified), (5, false));
+        assert_eq!(
+            verify(&p, &possession, &expectation(&challenge, true, 4)),
+            Err(VerifyError::UserNotVerified)
+        );
+
+        let uv = make_assertion(&store, &spec(Factor::UserVerified, "uv", Some("Log in"))).unwrap();
+        let verified = verify(&uv, &user_verified, &expectation(&challenge, true, 4)).unwrap();
+        assert!(verified.user_verified);
+        assert_eq!(store.prompts_shown(), ["Log in"]);
+        assert_eq!(
+            verify(&uv, &user_verified, &expectation(&challenge, true, 5)),
+            Err(VerifyError::CounterNotIncreasing {
+                stored: 5,
+                received: 5
+            })
+        );
+        // Signed by the other key: refused.
+        assert_eq!(
+            verify(&uv, &possession, &expectation(&challenge, true, 4)),
+            Err(VerifyError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn key_store_refusals_pass_through() {
+        let store = InsecureSoftwareKeyStore::new();
+        store.generate("uv", KeyPurpose::UserVerified).unwrap();
+        store.set_user_cancels(true);
+        let spec = AssertionSpec {
+            factor: Factor::UserVerified,
+            alias: "uv",
+            ceremony: Ceremony::Login,
+            rp_id: RP_ID,
+            challenge: &[1u8; 32],
+            sign_count: 1,
+            prompt: Some("Log in"),
+        };
+        assert_eq!(
+            make_assertion(&store, &spec).unwrap_err(),
+            KeyStoreError::UserCancelled
+        );
+        let missing = AssertionSpec {
+            alias: "gone",
+            ..spec
+        };
+        assert_eq!(
+            make_assertion(&store, &missing).unwrap_err(),
+            KeyStoreError::NotFound
+        );
+    }
+}

@@ -1,0 +1,318 @@
+//! The one public error, and the one place internal errors are turned into it.
+//!
+//! Every message is written here, so this file is where to check that none of them carries a
+//! secret or personal data: values typed by the customer are never echoed, file paths (which
+//! can contain a user name) are never included, and text from the bank is cut short and
+//! stripped of control characters.
+
+use mobank_protocol::{ApiError, ErrorCode};
+
+use crate::device::state::StateError;
+use crate::input::InputError;
+use crate::net::NetError;
+use crate::platform::KeyStoreError;
+
+/// Everything that can go wrong, in terms an app can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MobankError {
+    /// The app passed something malformed. `what` describes the rule, never the value.
+    #[error("invalid input: {what}")]
+    InvalidInput { what: String },
+    /// The bank does not know this activation code, or it was used or has expired.
+    #[error("the activation code is not valid")]
+    ActivationCodeInvalid,
+    #[error("the one-time password is wrong")]
+    OtpInvalid,
+    /// The one-time password was right but too late; start the activation again.
+    #[error("the one-time password has expired")]
+    OtpExpired,
+    #[error("no activation is in progress; start one with an activation code")]
+    NoActivationInProgress,
+    #[error("this phone is already bound")]
+    AlreadyBound,
+    /// This phone is not bound (any more): activate it with a new code.
+    #[error("this phone is not bound to a bank account")]
+    NotBound,
+    /// Deliberately does not say which factor failed.
+    #[error("authentication failed")]
+    AuthenticationFailed { attempts_remaining: Option<u32> },
+    /// The bank blocked this binding (too many failures, a suspected clone, revoked).
+    /// Only a new activation unblocks it.
+    #[error("this phone's binding is blocked")]
+    DeviceBlocked,
+    /// The bank refused the challenge this phone answered (unknown, used or expired).
+    #[error("the bank refused the login challenge")]
+    ChallengeRejected,
+    #[error("not logged in")]
+    NotLoggedIn,
+    #[error("the session has expired")]
+    SessionExpired,
+    /// A device key can never be used again (biometric enrolment changed). Re-bind.
+    #[error("a device key was invalidated")]
+    KeyInvalidated,
+    /// The key store cannot be used right now (phone locked, before first unlock). Not data loss.
+    #[error("the key store is locked")]
+    KeyStoreLocked,
+    #[error("the customer cancelled verification")]
+    UserCancelled,
+    #[error("key store error: {message}")]
+    KeyStore { message: String },
+    /// The server's key is not one of the pinned keys. Nothing was sent to it.
+    #[error("the server is not the pinned bank server")]
+    PinningFailed,
+    #[error("TLS failure: {message}")]
+    Tls { message: String },
+    /// The bank could not be reached; nothing was sent, so retrying is safe.
+    #[error("network error: {message}")]
+    Network { message: String },
+    /// The request may or may not have taken effect at the bank (a timeout, a lost
+    /// connection, a bank-side failure). Reconcile before acting as if it failed.
+    #[error("the outcome is unknown")]
+    OutcomeUnknown,
+    #[error("the bank refused the request ({code}): {message}")]
+    ServerRejected { code: String, message: String },
+    #[error("storage error: {message}")]
+    Storage { message: String },
+    #[error("internal error: {message}")]
+    Internal { message: String },
+}
+
+impl From<InputError> for MobankError {
+    fn from(error: InputError) -> Self {
+        MobankError::InvalidInput {
+            what: error.what.to_owned(),
+        }
+    }
+}
+
+impl From<KeyStoreError> for MobankError {
+    fn from(error: KeyStoreError) -> Self {
+        match error {
+            // A device key that is gone (restore to a new phone, reinstall) cannot come back:
+            // the binding is over and the way out is a new activation.
+            KeyStoreError::NotFound => MobankError::NotBound,
+            KeyStoreError::Invalidated => MobankError::KeyInvalidated,
+            KeyStoreError::Locked => MobankError::KeyStoreLocked,
+            KeyStoreError::UserCancelled => MobankError::UserCancelled,
+            KeyStoreError::VerificationFailed => MobankError::AuthenticationFailed {
+                attempts_remaining: None,
+            },
+            KeyStoreError::Unsupported => MobankError::KeyStore {
+                message: "unsupported by this device".to_owned(),
+            },
+            KeyStoreError::Platform(message) => MobankError::KeyStore {
+                message: sanitize(&message),
+            },
+        }
+    }
+}
+
+impl From<StateError> for MobankError {
+    fn from(error: StateError) -> Self {
+        MobankError::Storage {
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<NetError> for MobankError {
+    fn from(error: NetError) -> Self {
+        match error {
+            NetError::PinMismatch => MobankError::PinningFailed,
+            NetError::Tls(message) => MobankError::Tls {
+                message: sanitize(&message),
+            },
+            NetError::Connect(message) => MobankError::Network {
+                message: sanitize(&message),
+            },
+            NetError::OutcomeUnknown => MobankError::OutcomeUnknown,
+            NetError::Api { status, error } => from_api_error(status, error),
+            // A proxy or gateway answered 5xx without the bank's error body: the request may
+            // have reached the bank.
+            NetError::UnexpectedStatus { status } if status >= 500 => MobankError::OutcomeUnknown,
+            NetError::UnexpectedStatus { status } => MobankError::ServerRejected {
+                code: format!("http_{status}"),
+                message: "the response was not the bank's error format".to_owned(),
+            },
+            NetError::MalformedResponse => MobankError::ServerRejected {
+                code: "malformed_response".to_owned(),
+                message: "the bank's response was not understood".to_owned(),
+            },
+            NetError::ResponseTooLarge => MobankError::ServerRejected {
+                code: "response_too_large".to_owned(),
+                message: "the bank's response exceeded the size limit".to_owned(),
+            },
+            NetError::Setup(message) => MobankError::Internal {
+                message: sanitize(&message),
+            },
+        }
+    }
+}
+
+fn from_api_error(status: u16, error: ApiError) -> MobankError {
+    match error.code {
+        ErrorCode::ActivationInvalid => MobankError::ActivationCodeInvalid,
+        ErrorCode::OtpInvalid => MobankError::OtpInvalid,
+        ErrorCode::OtpExpired => MobankError::OtpExpired,
+        ErrorCode::ChallengeInvalid => MobankError::ChallengeRejected,
+        ErrorCode::AuthenticationFailed => MobankError::AuthenticationFailed {
+            attempts_remaining: error.attempts_remaining,
+        },
+        ErrorCode::DeviceBlocked => MobankError::DeviceBlocked,
+        ErrorCode::DeviceUnknown => MobankError::NotBound,
+        ErrorCode::Unauthorized => MobankError::NotLoggedIn,
+        ErrorCode::SessionExpired => MobankError::SessionExpired,
+        // The bank says it may or may not have acted.
+        ErrorCode::Internal => MobankError::OutcomeUnknown,
+        ErrorCode::BadRequest | ErrorCode::NotFound | ErrorCode::Suspended => {
+            let code = serde_json::to_value(error.code)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_owned))
+                .unwrap_or_else(|| format!("http_{status}"));
+            MobankError::ServerRejected {
+                code,
+                message: sanitize(&error.message),
+            }
+        }
+    }
+}
+
+/// Text from outside (the bank, the platform) is shown to developers, so it is bounded and
+/// cannot forge extra log lines.
+fn sanitize(text: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    text.chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_CHARS)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: ErrorCode, attempts_remaining: Option<u32>) -> NetError {
+        NetError::Api {
+            status: 400,
+            error: ApiError {
+                code,
+                message: "refused".to_owned(),
+                attempts_remaining,
+            },
+        }
+    }
+
+    #[test]
+    fn bank_error_codes_map_to_typed_errors() {
+        let cases = [
+            (
+                ErrorCode::ActivationInvalid,
+                MobankError::ActivationCodeInvalid,
+            ),
+            (ErrorCode::OtpInvalid, MobankError::OtpInvalid),
+            (ErrorCode::OtpExpired, MobankError::OtpExpired),
+            (ErrorCode::ChallengeInvalid, MobankError::ChallengeRejected),
+            (ErrorCode::DeviceBlocked, MobankError::DeviceBlocked),
+            (ErrorCode::DeviceUnknown, MobankError::NotBound),
+            (ErrorCode::Unauthorized, MobankError::NotLoggedIn),
+            (ErrorCode::SessionExpired, MobankError::SessionExpired),
+            (ErrorCode::Internal, MobankError::OutcomeUnknown),
+            (
+                ErrorCode::Suspended,
+                MobankError::ServerRejected {
+                    code: "suspended".to_owned(),
+                    message: "refused".to_owned(),
+                },
+            ),
+            (
+                ErrorCode::BadRequest,
+                MobankError::ServerRejected {
+                    code: "bad_request".to_owned(),
+                    message: "refused".to_owned(),
+                },
+            ),
+        ];
+        for (code, expected) in cases {
+            assert_eq!(MobankError::from(api(code, None)), expected, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn authentication_failure_keeps_the_attempts_left() {
+        assert_eq!(
+            MobankError::from(api(ErrorCode::AuthenticationFailed, Some(3))),
+            MobankError::AuthenticationFailed {
+                attempts_remaining: Some(3)
+            }
+        );
+    }
+
+    #[test]
+    fn transport_failures_keep_sent_and_not_sent_apart() {
+        assert_eq!(
+            MobankError::from(NetError::PinMismatch),
+            MobankError::PinningFailed
+        );
+        assert_eq!(
+            MobankError::from(NetError::OutcomeUnknown),
+            MobankError::OutcomeUnknown
+        );
+        assert!(matches!(
+            MobankError::from(NetError::Connect("connection refused".to_owned())),
+            MobankError::Network { .. }
+        ));
+        assert_eq!(
+            MobankError::from(NetError::UnexpectedStatus { status: 504 }),
+            MobankError::OutcomeUnknown
+        );
+        assert_eq!(
+            MobankError::from(NetError::UnexpectedStatus { status: 404 }),
+            MobankError::ServerRejected {
+                code: "http_404".to_owned(),
+                message: "the response was not the bank's error format".to_owned(),
+            }
+        );
+        assert!(matches!(
+            MobankError::from(NetError::MalformedResponse),
+            MobankError::ServerRejected { code, .. } if code == "malformed_response"
+        ));
+    }
+
+    #[test]
+    fn key_store_errors_map_to_recovery_paths() {
+        assert_eq!(
+            MobankError::from(KeyStoreError::NotFound),
+            MobankError::NotBound
+        );
+        assert_eq!(
+            MobankError::from(KeyStoreError::Invalidated),
+            MobankError::KeyInvalidated
+        );
+        assert_eq!(
+            MobankError::from(KeyStoreError::Locked),
+            MobankError::KeyStoreLocked
+        );
+        assert_eq!(
+            MobankError::from(KeyStoreError::UserCancelled),
+            MobankError::UserCancelled
+        );
+        assert_eq!(
+            MobankError::from(KeyStoreError::VerificationFailed),
+            MobankError::AuthenticationFailed {
+                attempts_remaining: None
+            }
+        );
+    }
+
+    #[test]
+    fn outside_text_is_bounded_and_single_line() {
+        let long = format!("line one\nline two\r{}", "x".repeat(500));
+        let MobankError::KeyStore { message } = MobankError::from(KeyStoreError::Platform(long))
+        else {
+            panic!("expected a key store error");
+        };
+        assert!(!message.contains('\n') && !message.contains('\r'));
+        assert_eq!(message.chars().count(), 200);
+        assert!(message.starts_with("line oneline two"));
+    }
+}

@@ -1,0 +1,138 @@
+//! The public API without a bank: everything that must be decided on the phone.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use mobank_core::net::spki_pin;
+use mobank_core::platform::InsecureSoftwareKeyStore;
+use mobank_core::{BankEndpoint, BindingState, Mobank, MobankConfig, MobankError, SecretString};
+
+/// A port nothing listens on: any request that escaped would fail with `Network`, which
+/// every assertion below would notice.
+fn config(dir: &std::path::Path) -> MobankConfig {
+    MobankConfig {
+        data_dir: dir.join("mobank"),
+        bank: BankEndpoint {
+            base_url: "https://127.0.0.1:9".to_owned(),
+            spki_pins: vec![spki_pin(b"some key")],
+        },
+        device_name: "Pixel 8".to_owned(),
+        platform: "android".to_owned(),
+    }
+}
+
+fn open(dir: &std::path::Path) -> Mobank {
+    Mobank::open(config(dir), Arc::new(InsecureSoftwareKeyStore::new())).unwrap()
+}
+
+fn invalid_input(result: Result<impl std::fmt::Debug, MobankError>) -> String {
+    match result {
+        Err(MobankError::InvalidInput { what }) => what,
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+}
+
+#[test]
+fn open_refuses_bad_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_store = Arc::new(InsecureSoftwareKeyStore::new());
+    let with = |change: &dyn Fn(&mut MobankConfig)| {
+        let mut config = config(dir.path());
+        change(&mut config);
+        Mobank::open(config, key_store.clone()).map(|_| ())
+    };
+    invalid_input(with(&|c| c.bank.base_url = "http://127.0.0.1:9".to_owned()));
+    invalid_input(with(&|c| c.bank.spki_pins.clear()));
+    invalid_input(with(&|c| c.bank.spki_pins = vec!["AAAA".to_owned()]));
+    invalid_input(with(&|c| c.device_name = " ".to_owned()));
+    invalid_input(with(&|c| c.platform = "symbian".to_owned()));
+    assert!(with(&|_| {}).is_ok());
+    assert!(dir.path().join("mobank").is_dir());
+}
+
+#[test]
+fn a_fresh_phone_is_not_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        open(dir.path()).binding_state().unwrap(),
+        BindingState::NotBound
+    );
+}
+
+#[test]
+fn a_corrupt_state_file_is_a_storage_error_and_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mobank = open(dir.path());
+    let path = dir.path().join("mobank").join("device.json");
+    std::fs::write(&path, b"{ half a file").unwrap();
+    assert!(matches!(
+        mobank.binding_state(),
+        Err(MobankError::Storage { .. })
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), b"{ half a file");
+}
+
+#[tokio::test]
+async fn malformed_codes_and_otps_are_refused_locally_without_echo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mobank = open(dir.path());
+    for code in ["SHORT", "ABC-DEF-G", "UNDER_SCORE_CODE", "码码码码码码码码"] {
+        let what = invalid_input(mobank.start_activation(SecretString::from(code)).await);
+        assert!(!what.contains(code), "{what}");
+    }
+    for otp in ["12345", "1234567", "12a456", ""] {
+        let what = invalid_input(mobank.complete_activation(SecretString::from(otp)).await);
+        assert!(otp.is_empty() || !what.contains(otp), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn flows_out_of_order_get_typed_errors_before_any_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let mobank = open(dir.path());
+    assert_eq!(
+        mobank
+            .complete_activation(SecretString::from("123456"))
+            .await
+            .unwrap_err(),
+        MobankError::NoActivationInProgress
+    );
+    assert_eq!(
+        mobank.login_biometric("Log in").await.unwrap_err(),
+        MobankError::NotBound
+    );
+    assert_eq!(
+        mobank.accounts().await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    invalid_input(mobank.login_biometric("   ").await);
+    mobank.logout();
+    assert_eq!(
+        mobank.accounts().await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_bank_is_a_network_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mobank = open(dir.path());
+    let result = mobank
+        .start_activation(SecretString::from("ABCD-EFGH-JKLM"))
+        .await;
+    assert!(
+        matches!(result, Err(MobankError::Network { .. })),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn errors_and_secrets_print_no_secret() {
+    let secret = SecretString::from("K7QF-93XZ-M2PA");
+    assert_eq!(format!("{secret:?}"), "***");
+    let error = MobankError::AuthenticationFailed {
+        attempts_remaining: Some(2),
+    };
+    assert_eq!(error.to_string(), "authentication failed");
+}
