@@ -1,0 +1,235 @@
+//! The key-value API over [`Table`]s.
+//!
+//! On disk a row is `(lookup value of the key, sealed record)`; the record holds the key and the
+//! value, and its associated data names the table and the lookup value, so a record copied under
+//! another key or into another table fails to open.
+
+use rusqlite::params;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::codec::{Reader, Writer};
+use crate::crypto::{begin_record, Aad, Keys, Lookup, LOOKUP_LEN};
+use crate::error::{Result, StoreError, StorePart};
+use crate::meta::reserve_epoch;
+use crate::setup::backup_or_warn;
+use crate::store::Store;
+use crate::table::Table;
+
+/// One entry of a table, in the order entries were first put.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    /// May hold secrets (device state, signed transfers): zeroized on drop.
+    pub value: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("key", &self.key)
+            .field("value", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Store {
+    /// Stores `value` under `key`, replacing what was there (an outbox entry keeps its place in
+    /// the queue). Vault tables are on disk and in the backup copy when this returns.
+    pub fn put(&self, table: Table, key: &str, value: &[u8]) -> Result<()> {
+        let part = table.part();
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let conns = inner.conns.as_ref().ok_or(StoreError::Paused)?;
+        let mac = inner.keys.lookup(table.name().as_bytes(), key.as_bytes());
+        begin_record(&mut inner.record);
+        Writer(&mut inner.record).str(key);
+        inner.record.extend_from_slice(value);
+        let nonce = inner.nonces.next(|| reserve_epoch(&conns.vault))?;
+        inner
+            .keys
+            .seal(nonce, &aad(table, &mac), &mut inner.record)?;
+        let conn = conns.get(part);
+        conn.prepare_cached(table.sql().put)
+            .and_then(|mut stmt| stmt.execute(params![&mac[..], &inner.record[..]]))
+            .map_err(StoreError::sql(part))?;
+        if part == StorePart::Vault {
+            backup_or_warn(conn, self.paths(), &mut inner.nonces);
+        }
+        Ok(())
+    }
+
+    /// The value under `key`, or `None`. [`StoreError::Integrity`] if that record was tampered
+    /// with.
+    pub fn get(&self, table: Table, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let part = table.part();
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let conns = inner.conns.as_ref().ok_or(StoreError::Paused)?;
+        let mac = inner.keys.lookup(table.name().as_bytes(), key.as_bytes());
+        let mut stmt = conns
+            .get(part)
+            .prepare_cached(table.sql().get)
+            .map_err(StoreError::sql(part))?;
+        let mut rows = stmt.query([&mac[..]]).map_err(StoreError::sql(part))?;
+        let Some(row) = rows.next().map_err(StoreError::sql(part))? else {
+            return Ok(None);
+        };
+        let sealed = row
+            .get_ref(0)
+            .and_then(|v| Ok(v.as_blob()?))
+            .map_err(|_| integrity(table))?;
+        let result = open_entry(&inner.keys, table, &mac, sealed, &mut inner.scratch).and_then(
+            |(stored_key, value)| {
+                if stored_key == key {
+                    Ok(Zeroizing::new(value.to_vec()))
+                } else {
+                    Err(integrity(table))
+                }
+            },
+        );
+        inner.scratch.zeroize();
+        result.map(Some)
+    }
+
+    /// Removes `key`; returns whether it was there.
+    pub fn delete(&self, table: Table, key: &str) -> Result<bool> {
+        let part = table.part();
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let conns = inner.conns.as_ref().ok_or(StoreError::Paused)?;
+        let mac = inner.keys.lookup(table.name().as_bytes(), key.as_bytes());
+        let conn = conns.get(part);
+        let removed = conn
+            .prepare_cached(table.sql().delete)
+            .and_then(|mut stmt| stmt.execute([&mac[..]]))
+            .map_err(StoreError::sql(part))?;
+        if removed > 0 && part == StorePart::Vault {
+            backup_or_warn(conn, self.paths(), &mut inner.nonces);
+        }
+        Ok(removed > 0)
+    }
+
+    /// Every entry of `table`, oldest first (for the outbox: the order to retry in). Fails as a
+    /// whole with [`StoreError::Integrity`] if any entry does not open, so a damaged entry is
+    /// never silently skipped.
+    pub fn entries(&self, table: Table) -> Result<Vec<Entry>> {
+        let part = table.part();
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let conns = inner.conns.as_ref().ok_or(StoreError::Paused)?;
+        let mut stmt = conns
+            .get(part)
+            .prepare_cached(table.sql().entries)
+            .map_err(StoreError::sql(part))?;
+        let mut rows = stmt.query([]).map_err(StoreError::sql(part))?;
+        let mut entries = Vec::new();
+        let mut failure = None;
+        while let Some(row) = rows.next().map_err(StoreError::sql(part))? {
+            let opened = lookup_column(row, table).and_then(|mac| {
+                let sealed = row
+                    .get_ref(1)
+                    .and_then(|v| Ok(v.as_blob()?))
+                    .map_err(|_| integrity(table))?;
+                let (key, value) =
+                    open_entry(&inner.keys, table, &mac, sealed, &mut inner.scratch)?;
+                Ok(Entry {
+                    key: key.to_owned(),
+                    value: Zeroizing::new(value.to_vec()),
+                })
+            });
+            match opened {
+                Ok(entry) => entries.push(entry),
+                Err(err) => {
+                    failure = Some(err);
+                    break;
+                }
+            }
+        }
+        inner.scratch.zeroize();
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(entries),
+        }
+    }
+
+    /// Number of entries in `table` (readable without opening any record).
+    pub fn count(&self, table: Table) -> Result<u64> {
+        let part = table.part();
+        let guard = self.lock();
+        let conns = guard.conns.as_ref().ok_or(StoreError::Paused)?;
+        conns
+            .get(part)
+            .prepare_cached(table.sql().count)
+            .and_then(|mut stmt| stmt.query_row([], |row| row.get::<_, i64>(0)))
+            .map(|n| n.unsigned_abs())
+            .map_err(StoreError::sql(part))
+    }
+
+    /// Removes every entry of `table`.
+    pub fn clear(&self, table: Table) -> Result<()> {
+        let part = table.part();
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let conns = inner.conns.as_ref().ok_or(StoreError::Paused)?;
+        let conn = conns.get(part);
+        conn.prepare_cached(table.sql().clear)
+            .and_then(|mut stmt| stmt.execute([]))
+            .map_err(StoreError::sql(part))?;
+        if part == StorePart::Vault {
+            backup_or_warn(conn, self.paths(), &mut inner.nonces);
+        }
+        Ok(())
+    }
+}
+
+/// Seals a key-value record inside an open write (the history sync stores its cursor this way).
+pub(crate) fn seal_entry(
+    keys: &Keys,
+    nonce: [u8; 12],
+    table: Table,
+    key: &str,
+    value: &[u8],
+    record: &mut Vec<u8>,
+) -> Result<Lookup> {
+    let mac = keys.lookup(table.name().as_bytes(), key.as_bytes());
+    begin_record(record);
+    Writer(record).str(key);
+    record.extend_from_slice(value);
+    keys.seal(nonce, &aad(table, &mac), record)?;
+    Ok(mac)
+}
+
+fn aad(table: Table, mac: &Lookup) -> Aad {
+    let mut aad = Aad::new(table.name());
+    aad.push(mac);
+    aad
+}
+
+fn open_entry<'s>(
+    keys: &Keys,
+    table: Table,
+    mac: &Lookup,
+    sealed: &[u8],
+    scratch: &'s mut Vec<u8>,
+) -> Result<(&'s str, &'s [u8])> {
+    let plain = keys
+        .open(&aad(table, mac), sealed, scratch)
+        .ok_or(integrity(table))?;
+    let mut reader = Reader(plain);
+    let key = reader.str().ok_or(integrity(table))?;
+    Ok((key, reader.rest()))
+}
+
+fn lookup_column(row: &rusqlite::Row<'_>, table: Table) -> Result<Lookup> {
+    let blob = row
+        .get_ref(0)
+        .and_then(|v| Ok(v.as_blob()?))
+        .map_err(|_| integrity(table))?;
+    <[u8; LOOKUP_LEN]>::try_from(blob).map_err(|_| integrity(table))
+}
+
+fn integrity(table: Table) -> StoreError {
+    StoreError::Integrity {
+        table: table.name(),
+    }
+}
