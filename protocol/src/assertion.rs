@@ -6,6 +6,7 @@
 //! ceremony, the challenge and the relying party.
 
 use ring::digest::{digest, SHA256};
+use ring::hmac;
 use ring::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_ASN1};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,8 @@ pub const FLAG_USER_VERIFIED: u8 = 0x04;
 pub const AUTHENTICATOR_DATA_LEN: usize = 37;
 /// An uncompressed SEC1 P-256 point: 0x04 ‖ X (32) ‖ Y (32).
 pub const PUBLIC_KEY_LEN: usize = 65;
+/// The knowledge (PIN) factor's HMAC-SHA256 key.
+pub const KNOWLEDGE_KEY_LEN: usize = 32;
 
 /// Which device key produced an assertion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -28,6 +31,9 @@ pub enum Factor {
     Possession,
     /// The device key the OS releases only after biometric/face verification.
     UserVerified,
+    /// The PIN: an HMAC-SHA256 key that the phone can only recover with the right PIN and
+    /// that only the bank can check (docs/decisions/0010-knowledge-factor.md).
+    Knowledge,
 }
 
 /// What the signature is for. Part of the signed client data, so a login assertion can never
@@ -38,6 +44,12 @@ pub enum Ceremony {
     Bind,
     #[serde(rename = "mobank.login")]
     Login,
+    /// A fresh strong authentication inside a session, for sensitive operations.
+    #[serde(rename = "mobank.step_up")]
+    StepUp,
+    /// Authorises one named operation; the client data carries its canonical text.
+    #[serde(rename = "mobank.operation")]
+    Operation,
 }
 
 /// The client data a device signs (through its hash).
@@ -51,6 +63,10 @@ pub struct ClientData {
     pub challenge: Vec<u8>,
     /// The relying party (the bank) the device believes it talks to.
     pub rp_id: String,
+    /// For `mobank.operation`: the canonical text of what is authorised (see [`operations`]).
+    /// Absent for every other ceremony, so their bytes are those of the first protocol version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 impl ClientData {
@@ -126,6 +142,19 @@ pub fn signed_bytes(authenticator_data: &[u8], client_data_json: &[u8]) -> Vec<u
     out
 }
 
+/// The knowledge factor's "signature": HMAC-SHA256 under the knowledge key over the same
+/// signed bytes an ECDSA key signs. 32 bytes.
+pub fn knowledge_signature(
+    key: &[u8; KNOWLEDGE_KEY_LEN],
+    authenticator_data: &[u8],
+    client_data_json: &[u8],
+) -> Vec<u8> {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, key);
+    hmac::sign(&key, &signed_bytes(authenticator_data, client_data_json))
+        .as_ref()
+        .to_vec()
+}
+
 /// A short, human-comparable fingerprint of a public key: the first 8 bytes of its SHA-256,
 /// in groups of four hex digits.
 pub fn key_fingerprint(public_key: &[u8]) -> String {
@@ -146,7 +175,8 @@ pub struct Assertion {
     pub authenticator_data: Vec<u8>,
     #[serde(with = "b64")]
     pub client_data_json: Vec<u8>,
-    /// ECDSA P-256 / SHA-256, DER-encoded (what Android Keystore and the Secure Enclave return).
+    /// ECDSA P-256 / SHA-256, DER-encoded (what Android Keystore and the Secure Enclave return);
+    /// for the knowledge factor the 32-byte HMAC-SHA256 of [`knowledge_signature`].
     #[serde(with = "b64")]
     pub signature: Vec<u8>,
 }
@@ -160,6 +190,9 @@ pub struct Expectation<'a> {
     pub require_user_verified: bool,
     /// The highest counter accepted so far for this key; the new one must be strictly greater.
     pub previous_sign_count: u32,
+    /// The operation text the client data must carry: `Some` exactly for `mobank.operation`,
+    /// `None` for every other ceremony (then the client data must not carry one).
+    pub operation: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +215,10 @@ pub enum VerifyError {
     CeremonyMismatch,
     #[error("assertion signs another challenge")]
     ChallengeMismatch,
+    /// The client data names another operation than the one being authorised, or names one
+    /// where none is expected, or none where one is.
+    #[error("assertion authorises another operation")]
+    OperationMismatch,
     #[error("user-present flag not set")]
     UserNotPresent,
     #[error("user-verified flag required but not set")]
@@ -206,6 +243,40 @@ pub fn verify(
     if public_key.len() != PUBLIC_KEY_LEN || public_key[0] != 0x04 {
         return Err(VerifyError::MalformedPublicKey);
     }
+    let auth = check_signed_fields(assertion, expect)?;
+    let message = signed_bytes(&assertion.authenticator_data, &assertion.client_data_json);
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, public_key)
+        .verify(&message, &assertion.signature)
+        .map_err(|_| VerifyError::BadSignature)?;
+    check_counter(&auth, expect)
+}
+
+/// Verifies one knowledge-factor assertion against the knowledge key the bank holds.
+///
+/// The same checks as [`verify`], in the same order, with an HMAC instead of ECDSA; the tag is
+/// compared in constant time. A wrong PIN gives the phone a wrong key and so a `BadSignature`,
+/// which is why the counter (checked after the tag) is again a clone signal only.
+pub fn verify_knowledge(
+    assertion: &Assertion,
+    key: &[u8; KNOWLEDGE_KEY_LEN],
+    expect: &Expectation<'_>,
+) -> Result<VerifiedAssertion, VerifyError> {
+    let auth = check_signed_fields(assertion, expect)?;
+    let message = signed_bytes(&assertion.authenticator_data, &assertion.client_data_json);
+    hmac::verify(
+        &hmac::Key::new(hmac::HMAC_SHA256, key),
+        &message,
+        &assertion.signature,
+    )
+    .map_err(|_| VerifyError::BadSignature)?;
+    check_counter(&auth, expect)
+}
+
+/// Everything before the signature: the parsed fields against what the bank expects.
+fn check_signed_fields(
+    assertion: &Assertion,
+    expect: &Expectation<'_>,
+) -> Result<AuthenticatorData, VerifyError> {
     let auth = AuthenticatorData::parse(&assertion.authenticator_data)?;
     let client = ClientData::parse(&assertion.client_data_json)?;
     if client.ceremony != expect.ceremony {
@@ -214,6 +285,9 @@ pub fn verify(
     // Challenges are public; a plain comparison is fine.
     if client.challenge != expect.challenge {
         return Err(VerifyError::ChallengeMismatch);
+    }
+    if client.operation.as_deref() != expect.operation {
+        return Err(VerifyError::OperationMismatch);
     }
     if client.rp_id != expect.rp_id || auth.rp_id_hash != rp_id_hash(expect.rp_id) {
         return Err(VerifyError::RpIdMismatch);
@@ -224,10 +298,13 @@ pub fn verify(
     if expect.require_user_verified && !auth.user_verified() {
         return Err(VerifyError::UserNotVerified);
     }
-    let message = signed_bytes(&assertion.authenticator_data, &assertion.client_data_json);
-    UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, public_key)
-        .verify(&message, &assertion.signature)
-        .map_err(|_| VerifyError::BadSignature)?;
+    Ok(auth)
+}
+
+fn check_counter(
+    auth: &AuthenticatorData,
+    expect: &Expectation<'_>,
+) -> Result<VerifiedAssertion, VerifyError> {
     if auth.sign_count <= expect.previous_sign_count {
         return Err(VerifyError::CounterNotIncreasing {
             stored: expect.previous_sign_count,
@@ -238,4 +315,26 @@ pub fn verify(
         sign_count: auth.sign_count,
         user_verified: auth.user_verified(),
     })
+}
+
+/// The canonical operation texts of `mobank.operation` assertions. Device and bank build them
+/// with these functions, so the bytes agree.
+pub mod operations {
+    /// Revoking another device of the same customer.
+    pub fn revoke_device(device_id: &str) -> String {
+        format!("revoke_device:{device_id}")
+    }
+
+    /// Unbinding the device that signs.
+    pub fn unbind(device_id: &str) -> String {
+        format!("unbind:{device_id}")
+    }
+
+    /// The first step of a PIN change, signed with the old PIN.
+    pub const PIN_CHANGE_BEGIN: &str = "pin_change:begin";
+
+    /// The second step of a PIN change, signed with the new PIN, for the ticket of the first.
+    pub fn pin_change_commit(ticket_id: &str) -> String {
+        format!("pin_change:commit:{ticket_id}")
+    }
 }

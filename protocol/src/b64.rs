@@ -23,3 +23,27 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>
     let text = String::deserialize(deserializer)?;
     decode(&text).map_err(serde::de::Error::custom)
 }
+
+/// `#[serde(default, skip_serializing_if = "Option::is_none", with = "mobank_protocol::b64::option")]`
+/// for `Option<Vec<u8>>` fields.
+pub mod option {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        bytes: &Option<Vec<u8>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => super::serialize(bytes, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| super::decode(&text).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}

@@ -25,6 +25,9 @@ pub enum ErrorCode {
     Unauthorized,
     /// The session expired (idle or absolute cap).
     SessionExpired,
+    /// The operation needs a fresher strong authentication: do a step-up
+    /// (`POST /v1/session/step-up`) and try again with a new challenge.
+    StepUpRequired,
     NotFound,
     /// The bank suspended this customer's e-banking.
     Suspended,

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use mobank_protocol::assertion::{
-    key_fingerprint, rp_id_hash, verify, AUTHENTICATOR_DATA_LEN, PUBLIC_KEY_LEN,
+    key_fingerprint, knowledge_signature, operations, rp_id_hash, verify, verify_knowledge,
+    AUTHENTICATOR_DATA_LEN, KNOWLEDGE_KEY_LEN, PUBLIC_KEY_LEN,
 };
 use mobank_protocol::{
     b64, signed_bytes, Assertion, AuthenticatorData, Ceremony, ClientData, Expectation, Factor,
@@ -83,6 +84,7 @@ impl DeviceKey {
             ceremony,
             challenge: challenge.to_vec(),
             rp_id: rp_id.to_owned(),
+            operation: None,
         }
         .to_json();
         self.sign_raw(auth, client)
@@ -102,6 +104,7 @@ fn login<'a>(challenge: &'a [u8], previous_sign_count: u32) -> Expectation<'a> {
         challenge,
         require_user_verified: false,
         previous_sign_count,
+        operation: None,
     }
 }
 
@@ -186,6 +189,7 @@ fn client_data_json_is_compact_in_declared_field_order() {
         ceremony: Ceremony::Login,
         challenge: vec![0xfb, 0xff, 0x00],
         rp_id: RP_ID.to_owned(),
+        operation: None,
     };
     assert_eq!(
         String::from_utf8(client.to_json()).unwrap(),
@@ -206,6 +210,7 @@ fn client_data_round_trips() {
         ceremony: Ceremony::Bind,
         challenge: challenge(),
         rp_id: RP_ID.to_owned(),
+        operation: None,
     };
     assert_eq!(ClientData::parse(&original.to_json()).unwrap(), original);
 }
@@ -401,6 +406,7 @@ fn rp_id_hash_of_another_party_is_rp_id_mismatch_even_with_the_right_client_data
         ceremony: Ceremony::Login,
         challenge: challenge.clone(),
         rp_id: RP_ID.to_owned(),
+        operation: None,
     }
     .to_json();
     let assertion = device.sign_raw(auth, client);
@@ -419,6 +425,7 @@ fn right_rp_id_hash_with_another_party_in_client_data_is_rp_id_mismatch() {
         ceremony: Ceremony::Login,
         challenge: challenge.clone(),
         rp_id: "sandbox.mobank.example".to_owned(),
+        operation: None,
     }
     .to_json();
     let assertion = device.sign_raw(auth, client);
@@ -801,4 +808,279 @@ fn b64_is_unpadded_url_safe() {
     assert!(b64::decode("+//+").is_err());
     // Non-canonical trailing bits would give two encodings of one value.
     assert!(b64::decode("AB").is_err());
+}
+
+// ---- operations ----
+
+fn client_data(ceremony: Ceremony, challenge: &[u8], operation: Option<&str>) -> Vec<u8> {
+    ClientData {
+        ceremony,
+        challenge: challenge.to_vec(),
+        rp_id: RP_ID.to_owned(),
+        operation: operation.map(str::to_owned),
+    }
+    .to_json()
+}
+
+fn operation<'a>(challenge: &'a [u8], text: &'a str, previous: u32) -> Expectation<'a> {
+    Expectation {
+        ceremony: Ceremony::Operation,
+        operation: Some(text),
+        ..login(challenge, previous)
+    }
+}
+
+#[test]
+fn operation_texts_are_the_documented_ones() {
+    assert_eq!(operations::revoke_device("dev_1"), "revoke_device:dev_1");
+    assert_eq!(operations::unbind("dev_1"), "unbind:dev_1");
+    assert_eq!(operations::PIN_CHANGE_BEGIN, "pin_change:begin");
+    assert_eq!(
+        operations::pin_change_commit("pct_1"),
+        "pin_change:commit:pct_1"
+    );
+}
+
+#[test]
+fn client_data_puts_the_operation_last_and_omits_it_when_absent() {
+    assert_eq!(
+        String::from_utf8(client_data(
+            Ceremony::Operation,
+            &[0xfb, 0xff, 0x00],
+            Some("unbind:dev_1")
+        ))
+        .unwrap(),
+        r#"{"type":"mobank.operation","challenge":"-_8A","rp_id":"sandbox.mobank.local","operation":"unbind:dev_1"}"#
+    );
+    assert_eq!(
+        String::from_utf8(client_data(Ceremony::StepUp, &[0xfb, 0xff, 0x00], None)).unwrap(),
+        r#"{"type":"mobank.step_up","challenge":"-_8A","rp_id":"sandbox.mobank.local"}"#
+    );
+    let null = br#"{"type":"mobank.login","challenge":"AA","rp_id":"x","operation":null}"#;
+    assert_eq!(ClientData::parse(null).unwrap().operation, None);
+}
+
+#[test]
+fn verify_accepts_the_expected_operation() {
+    let device = DeviceKey::new();
+    let challenge = challenge();
+    let text = operations::revoke_device("dev_2");
+    let assertion = device.sign_raw(
+        AuthenticatorData::new(RP_ID, UP, 1).to_bytes().to_vec(),
+        client_data(Ceremony::Operation, &challenge, Some(&text)),
+    );
+
+    let verified = verify(
+        &assertion,
+        &device.public_key(),
+        &operation(&challenge, &text, 0),
+    );
+
+    assert_eq!(verified.map(|v| v.sign_count), Ok(1));
+}
+
+#[test]
+fn another_missing_or_unexpected_operation_is_operation_mismatch() {
+    let device = DeviceKey::new();
+    let challenge = challenge();
+    let auth = AuthenticatorData::new(RP_ID, UP, 1).to_bytes().to_vec();
+    let signed_for_dev_2 = device.sign_raw(
+        auth.clone(),
+        client_data(Ceremony::Operation, &challenge, Some("revoke_device:dev_2")),
+    );
+    let without = device.sign_raw(
+        auth.clone(),
+        client_data(Ceremony::Operation, &challenge, None),
+    );
+    let login_with_one = device.sign_raw(
+        auth,
+        client_data(Ceremony::Login, &challenge, Some("revoke_device:dev_2")),
+    );
+    let key = device.public_key();
+
+    assert_eq!(
+        verify(
+            &signed_for_dev_2,
+            &key,
+            &operation(&challenge, "revoke_device:dev_3", 0)
+        ),
+        Err(VerifyError::OperationMismatch)
+    );
+    assert_eq!(
+        verify(
+            &without,
+            &key,
+            &operation(&challenge, "revoke_device:dev_2", 0)
+        ),
+        Err(VerifyError::OperationMismatch)
+    );
+    assert_eq!(
+        verify(&login_with_one, &key, &login(&challenge, 0)),
+        Err(VerifyError::OperationMismatch)
+    );
+}
+
+#[test]
+fn a_login_assertion_is_not_a_step_up_or_an_operation() {
+    let mut device = DeviceKey::new();
+    let challenge = challenge();
+    let assertion = device.assert(RP_ID, Ceremony::Login, &challenge, UP);
+    let step_up = Expectation {
+        ceremony: Ceremony::StepUp,
+        ..login(&challenge, 0)
+    };
+    assert_eq!(
+        verify(&assertion, &device.public_key(), &step_up),
+        Err(VerifyError::CeremonyMismatch)
+    );
+    assert_eq!(
+        verify(
+            &assertion,
+            &device.public_key(),
+            &operation(&challenge, "unbind:dev_1", 0)
+        ),
+        Err(VerifyError::CeremonyMismatch)
+    );
+}
+
+// ---- knowledge factor ----
+
+fn knowledge_key(byte: u8) -> [u8; KNOWLEDGE_KEY_LEN] {
+    [byte; KNOWLEDGE_KEY_LEN]
+}
+
+fn knowledge_assertion(
+    key: &[u8; KNOWLEDGE_KEY_LEN],
+    challenge: &[u8],
+    flags: u8,
+    sign_count: u32,
+) -> Assertion {
+    let authenticator_data = AuthenticatorData::new(RP_ID, flags, sign_count)
+        .to_bytes()
+        .to_vec();
+    let client_data_json = client_data(Ceremony::Login, challenge, None);
+    Assertion {
+        factor: Factor::Knowledge,
+        signature: knowledge_signature(key, &authenticator_data, &client_data_json),
+        authenticator_data,
+        client_data_json,
+    }
+}
+
+fn knowledge_login<'a>(challenge: &'a [u8], previous: u32) -> Expectation<'a> {
+    Expectation {
+        require_user_verified: true,
+        ..login(challenge, previous)
+    }
+}
+
+#[test]
+fn knowledge_signature_is_hmac_sha256_of_the_signed_bytes() {
+    let key = knowledge_key(7);
+    let auth = AuthenticatorData::new(RP_ID, UP_UV, 1).to_bytes();
+    let client = client_data(Ceremony::Login, &[1, 2, 3], None);
+    let tag = knowledge_signature(&key, &auth, &client);
+    let expected = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key),
+        &signed_bytes(&auth, &client),
+    );
+    assert_eq!(tag, expected.as_ref());
+    assert_eq!(tag.len(), 32);
+}
+
+#[test]
+fn verify_knowledge_accepts_the_right_key() {
+    let key = knowledge_key(1);
+    let challenge = challenge();
+    let assertion = knowledge_assertion(&key, &challenge, UP_UV, 3);
+    assert_eq!(
+        verify_knowledge(&assertion, &key, &knowledge_login(&challenge, 2)),
+        Ok(VerifiedAssertion {
+            sign_count: 3,
+            user_verified: true
+        })
+    );
+}
+
+#[test]
+fn a_wrong_key_is_bad_signature_whatever_the_counter() {
+    // A wrong PIN yields a wrong key. Its tag fails before the counter is looked at, so a
+    // wrong PIN is a counted failure and never a clone signal.
+    let challenge = challenge();
+    let wrong = knowledge_assertion(&knowledge_key(2), &challenge, UP_UV, 1);
+    let right = knowledge_key(1);
+    for previous in [0, 1, 5] {
+        assert_eq!(
+            verify_knowledge(&wrong, &right, &knowledge_login(&challenge, previous)),
+            Err(VerifyError::BadSignature)
+        );
+    }
+}
+
+#[test]
+fn a_right_tag_with_an_old_counter_is_counter_not_increasing() {
+    let key = knowledge_key(1);
+    let challenge = challenge();
+    let assertion = knowledge_assertion(&key, &challenge, UP_UV, 4);
+    assert_eq!(
+        verify_knowledge(&assertion, &key, &knowledge_login(&challenge, 4)),
+        Err(VerifyError::CounterNotIncreasing {
+            stored: 4,
+            received: 4
+        })
+    );
+}
+
+#[test]
+fn knowledge_tags_of_other_lengths_or_edited_bytes_are_bad_signature() {
+    let key = knowledge_key(1);
+    let challenge = challenge();
+    let expect = knowledge_login(&challenge, 0);
+    let good = knowledge_assertion(&key, &challenge, UP_UV, 1);
+
+    let mut short = good.clone();
+    short.signature.pop();
+    let mut long = good.clone();
+    long.signature.push(0);
+    let mut edited_counter = good.clone();
+    edited_counter.authenticator_data[36] = 9;
+    let mut ecdsa_shaped = good.clone();
+    ecdsa_shaped.signature = vec![0x30; 70];
+
+    for bad in [short, long, edited_counter, ecdsa_shaped] {
+        assert_eq!(
+            verify_knowledge(&bad, &key, &expect),
+            Err(VerifyError::BadSignature)
+        );
+    }
+    assert!(verify_knowledge(&good, &key, &expect).is_ok());
+}
+
+#[test]
+fn knowledge_checks_the_same_fields_as_ecdsa() {
+    let key = knowledge_key(1);
+    let challenge = challenge();
+    let up_only = knowledge_assertion(&key, &challenge, UP, 1);
+    assert_eq!(
+        verify_knowledge(&up_only, &key, &knowledge_login(&challenge, 0)),
+        Err(VerifyError::UserNotVerified)
+    );
+    let other_challenge = knowledge_assertion(&key, &[9; 32], UP_UV, 1);
+    assert_eq!(
+        verify_knowledge(&other_challenge, &key, &knowledge_login(&challenge, 0)),
+        Err(VerifyError::ChallengeMismatch)
+    );
+    let mut short_auth = knowledge_assertion(&key, &challenge, UP_UV, 1);
+    short_auth.authenticator_data.pop();
+    assert_eq!(
+        verify_knowledge(&short_auth, &key, &knowledge_login(&challenge, 0)),
+        Err(VerifyError::MalformedAuthenticatorData)
+    );
+}
+
+#[test]
+fn knowledge_factor_is_spelled_knowledge() {
+    let json = r#"{"factor":"knowledge","authenticator_data":"AA","client_data_json":"AA","signature":"AA"}"#;
+    let parsed: Assertion = serde_json::from_str(json).unwrap();
+    assert_eq!(parsed.factor, Factor::Knowledge);
 }

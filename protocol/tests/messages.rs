@@ -2,7 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use mobank_protocol::messages::{paths, Account, ProductKind};
+use mobank_protocol::messages::{
+    paths, Account, ChallengePurpose, CompleteActivationRequest, DeviceDescription, DeviceStatus,
+    LimitReason, LoginResponse, NoticeKind, PinChangeCommitRequest, ProductKind,
+    TRANSACTION_CATEGORIES,
+};
 use mobank_protocol::{ApiError, Ceremony, ErrorBody, ErrorCode, Factor};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -16,6 +20,16 @@ fn paths_are_the_documented_ones() {
     assert_eq!(paths::ACCOUNTS, "/v1/accounts");
     assert_eq!(paths::DEV_ACTIVATION_CODES, "/dev/activation-codes");
     assert_eq!(paths::DEV_SMS_PREFIX, "/dev/sms/");
+    assert_eq!(paths::TRANSACTIONS, "/v1/transactions");
+    assert_eq!(paths::CHALLENGES, "/v1/challenges");
+    assert_eq!(paths::STEP_UP, "/v1/session/step-up");
+    assert_eq!(paths::DEVICES, "/v1/devices");
+    assert_eq!(paths::DEVICES_REVOKE, "/v1/devices/revoke");
+    assert_eq!(paths::DEVICES_UNBIND, "/v1/devices/unbind");
+    assert_eq!(paths::PIN_CHANGE_BEGIN, "/v1/pin/change/begin");
+    assert_eq!(paths::PIN_CHANGE_COMMIT, "/v1/pin/change/commit");
+    assert_eq!(paths::DEV_NOTIFICATIONS_PREFIX, "/dev/notifications/");
+    assert_eq!(paths::DEV_TRANSACTIONS, "/dev/transactions");
 }
 
 #[test]
@@ -31,6 +45,7 @@ fn error_codes_are_snake_case_strings() {
         (ErrorCode::DeviceUnknown, "device_unknown"),
         (ErrorCode::Unauthorized, "unauthorized"),
         (ErrorCode::SessionExpired, "session_expired"),
+        (ErrorCode::StepUpRequired, "step_up_required"),
         (ErrorCode::NotFound, "not_found"),
         (ErrorCode::Suspended, "suspended"),
         (ErrorCode::Internal, "internal"),
@@ -127,4 +142,114 @@ fn balance_is_a_decimal_string_that_keeps_its_scale() {
         parsed.is_err(),
         "a JSON number must not be accepted as money: {parsed:?}"
     );
+}
+
+#[test]
+fn later_enum_values_on_the_wire() {
+    let values = [
+        (serde_json::to_value(Factor::Knowledge), "knowledge"),
+        (serde_json::to_value(Ceremony::StepUp), "mobank.step_up"),
+        (
+            serde_json::to_value(Ceremony::Operation),
+            "mobank.operation",
+        ),
+        (serde_json::to_value(ChallengePurpose::StepUp), "step_up"),
+        (
+            serde_json::to_value(ChallengePurpose::Operation),
+            "operation",
+        ),
+        (
+            serde_json::to_value(NoticeKind::NewDeviceBound),
+            "new_device_bound",
+        ),
+        (
+            serde_json::to_value(NoticeKind::DeviceRevoked),
+            "device_revoked",
+        ),
+        (serde_json::to_value(NoticeKind::PinChanged), "pin_changed"),
+        (serde_json::to_value(LimitReason::Normal), "normal"),
+        (serde_json::to_value(LimitReason::CoolingOff), "cooling_off"),
+        (
+            serde_json::to_value(LimitReason::IntegrityRisk),
+            "integrity_risk",
+        ),
+        (
+            serde_json::to_value(LimitReason::BlockedByIntegrity),
+            "blocked_by_integrity",
+        ),
+        (serde_json::to_value(DeviceStatus::Active), "active"),
+        (serde_json::to_value(DeviceStatus::Blocked), "blocked"),
+        (serde_json::to_value(DeviceStatus::Revoked), "revoked"),
+    ];
+    for (value, text) in values {
+        assert_eq!(value.unwrap(), json!(text));
+    }
+    assert_eq!(
+        TRANSACTION_CATEGORIES,
+        [
+            "salary",
+            "rent",
+            "groceries",
+            "utilities",
+            "transfer",
+            "dining",
+            "transport",
+            "shopping",
+            "other"
+        ]
+    );
+}
+
+#[test]
+fn a_first_version_login_response_reads_and_writes_unchanged() {
+    let text =
+        r#"{"session_token":"t","idle_timeout_secs":300,"expires_at_ms":2,"server_time_ms":1}"#;
+    let parsed: LoginResponse = serde_json::from_str(text).unwrap();
+    assert!(parsed.notices.is_empty());
+    assert_eq!(parsed.limits, None);
+    assert_eq!(serde_json::to_string(&parsed).unwrap(), text);
+}
+
+fn activation_request(knowledge_key: Option<Vec<u8>>) -> CompleteActivationRequest {
+    CompleteActivationRequest {
+        activation_id: "act_1".to_owned(),
+        otp: "123456".to_owned(),
+        device: DeviceDescription {
+            name: "Pixel".to_owned(),
+            platform: "android".to_owned(),
+        },
+        possession_public_key: vec![4],
+        user_verified_public_key: vec![4],
+        proofs: Vec::new(),
+        knowledge_key,
+    }
+}
+
+#[test]
+fn knowledge_key_is_base64url_and_omitted_when_absent() {
+    let without = serde_json::to_value(activation_request(None)).unwrap();
+    assert!(without.get("knowledge_key").is_none());
+    let with = serde_json::to_value(activation_request(Some(vec![0xfb, 0xff, 0xfe]))).unwrap();
+    assert_eq!(with["knowledge_key"], json!("-__-"));
+    let back: CompleteActivationRequest = serde_json::from_value(with.clone()).unwrap();
+    assert_eq!(back.knowledge_key, Some(vec![0xfb, 0xff, 0xfe]));
+
+    let mut padded = with;
+    padded["knowledge_key"] = json!("-__-AA==");
+    assert!(serde_json::from_value::<CompleteActivationRequest>(padded).is_err());
+}
+
+#[test]
+fn debug_output_hides_the_otp_and_knowledge_keys() {
+    let request = activation_request(Some(vec![0xab; 32]));
+    let text = format!("{request:?}");
+    assert!(!text.contains("123456"), "{text}");
+    assert!(!text.contains("171, 171"), "{text}");
+    let commit = PinChangeCommitRequest {
+        ticket_id: "pct_1".to_owned(),
+        new_knowledge_key: vec![0xcd; 32],
+        assertions: Vec::new(),
+    };
+    let text = format!("{commit:?}");
+    assert!(text.contains("pct_1") && !text.contains("205"), "{text}");
 }

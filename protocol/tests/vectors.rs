@@ -1,5 +1,5 @@
 //! Checks the code against the committed `vectors/*.json`: the bytes the code builds from the
-//! inputs, what `verify` accepts and rejects, and the JSON of every message.
+//! inputs, what `verify` and `verify_knowledge` accept and reject, and the JSON of every message.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -8,22 +8,51 @@ mod vector_file;
 
 use std::collections::BTreeSet;
 
-use mobank_protocol::assertion::{rp_id_hash, verify};
+use mobank_protocol::assertion::{rp_id_hash, verify, verify_knowledge, KNOWLEDGE_KEY_LEN};
 use mobank_protocol::messages::{ChallengeResponse, LoginRequest};
-use mobank_protocol::{b64, signed_bytes, Assertion, AuthenticatorData, ClientData, VerifyError};
+use mobank_protocol::{
+    b64, signed_bytes, Assertion, AuthenticatorData, Ceremony, ClientData, Factor, VerifyError,
+};
 use ring::digest::{digest, SHA256};
+use ring::hmac;
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_ASN1_SIGNING};
 use serde_json::Value;
 use vector_file::{
-    AnyMessage, AssertionVectors, Direction, MessageExample, MessageExamples, TestKey,
+    AnyMessage, AssertionVectors, Direction, Inputs, KnowledgeVectors, MessageExample,
+    MessageExamples, TestKey,
 };
 
 const ASSERTIONS: &str = include_str!("../vectors/assertions.json");
+const KNOWLEDGE: &str = include_str!("../vectors/knowledge.json");
 const MESSAGES: &str = include_str!("../vectors/messages.json");
 
 fn assertion_vectors() -> AssertionVectors {
     serde_json::from_str(ASSERTIONS).unwrap()
+}
+
+fn knowledge_vectors() -> KnowledgeVectors {
+    serde_json::from_str(KNOWLEDGE).unwrap()
+}
+
+fn knowledge_key(vectors: &KnowledgeVectors, name: &str) -> [u8; KNOWLEDGE_KEY_LEN] {
+    let key = vectors
+        .keys
+        .iter()
+        .find(|k| k.name == name)
+        .unwrap_or_else(|| panic!("no knowledge key {name}"));
+    b64::decode(&key.key).unwrap().try_into().unwrap()
+}
+
+/// The client data JSON a device builds from vector inputs.
+fn client_data_json(inputs: &Inputs) -> Vec<u8> {
+    ClientData {
+        ceremony: inputs.ceremony,
+        challenge: b64::decode(&inputs.challenge).unwrap(),
+        rp_id: inputs.rp_id.clone(),
+        operation: inputs.operation.clone(),
+    }
+    .to_json()
 }
 
 fn message_examples() -> MessageExamples {
@@ -52,6 +81,7 @@ fn error_name(error: &VerifyError) -> &'static str {
         VerifyError::RpIdMismatch => "RpIdMismatch",
         VerifyError::CeremonyMismatch => "CeremonyMismatch",
         VerifyError::ChallengeMismatch => "ChallengeMismatch",
+        VerifyError::OperationMismatch => "OperationMismatch",
         VerifyError::UserNotPresent => "UserNotPresent",
         VerifyError::UserNotVerified => "UserNotVerified",
         VerifyError::BadSignature => "BadSignature",
@@ -59,13 +89,14 @@ fn error_name(error: &VerifyError) -> &'static str {
     }
 }
 
-const ALL_ERRORS: [VerifyError; 10] = [
+const ALL_ERRORS: [VerifyError; 11] = [
     VerifyError::MalformedAuthenticatorData,
     VerifyError::MalformedClientData,
     VerifyError::MalformedPublicKey,
     VerifyError::RpIdMismatch,
     VerifyError::CeremonyMismatch,
     VerifyError::ChallengeMismatch,
+    VerifyError::OperationMismatch,
     VerifyError::UserNotPresent,
     VerifyError::UserNotVerified,
     VerifyError::BadSignature,
@@ -150,12 +181,7 @@ fn valid_vectors_are_the_bytes_the_code_builds_from_their_inputs() {
 
         let auth =
             AuthenticatorData::new(&inputs.rp_id, inputs.flags, inputs.sign_count).to_bytes();
-        let client = ClientData {
-            ceremony: inputs.ceremony,
-            challenge: challenge.clone(),
-            rp_id: inputs.rp_id.clone(),
-        }
-        .to_json();
+        let client = client_data_json(inputs);
         let signed = signed_bytes(&auth, &client);
 
         assert_eq!(
@@ -362,6 +388,21 @@ fn message_examples_cover_every_request_and_response_type() {
         "LoginResponse",
         "AccountsResponse",
         "ErrorBody",
+        "TransactionsPage",
+        "Transaction",
+        "AppendTransactionRequest",
+        "ChallengeRequest",
+        "StepUpRequest",
+        "StepUpResponse",
+        "DevicesResponse",
+        "RevokeDeviceRequest",
+        "UnbindDeviceRequest",
+        "RevokeDeviceResponse",
+        "PinChangeBeginRequest",
+        "PinChangeTicket",
+        "PinChangeCommitRequest",
+        "PinChangeResponse",
+        "NotificationOutbox",
     ]
     .into_iter()
     .collect();
@@ -430,4 +471,222 @@ fn possession_test_key_has_the_fingerprint_in_the_docs() {
         mobank_protocol::assertion::key_fingerprint(&public_key),
         "353a 5931 bad0 f881"
     );
+}
+
+#[test]
+fn first_version_entries_keep_their_place_and_bytes() {
+    // Regenerating must not re-sign what banks already checked their code against, and the
+    // example in docs/protocol.md section 3 quotes this exact signature.
+    let vectors = assertion_vectors();
+    let names: Vec<&str> = vectors.valid.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        &names[..5],
+        [
+            "bind_possession",
+            "bind_user_verified",
+            "login_possession",
+            "login_user_verified",
+            "login_counter_byte_order"
+        ]
+    );
+    let login = &vectors.valid[2];
+    assert_eq!(
+        b64::encode(&login.assertion.signature),
+        "MEUCIHObYDKKRBAiM4Egd23gCV66dXqyfW2gJUP1OR8m0nkwAiEAhnowHq7Bs9O99KXTUJa4KHcQY4ShCnQBvZ--df1gaJo"
+    );
+    let examples = message_examples();
+    assert_eq!(examples.messages[0].type_name, "IssueActivationRequest");
+    assert_eq!(examples.messages[13].type_name, "ErrorBody");
+}
+
+#[test]
+fn operation_vectors_carry_the_operation_after_rp_id() {
+    let vectors = assertion_vectors();
+    let revoke = vectors
+        .valid
+        .iter()
+        .find(|v| v.name == "operation_revoke_device")
+        .unwrap();
+    assert_eq!(revoke.inputs.ceremony, Ceremony::Operation);
+    assert!(revoke.client_data_json_text.ends_with(
+        r#","rp_id":"sandbox.mobank.local","operation":"revoke_device:dev_5c2e91a7d4f03b68"}"#
+    ));
+    for v in vectors
+        .valid
+        .iter()
+        .filter(|v| v.inputs.operation.is_none())
+    {
+        assert!(!v.client_data_json_text.contains("operation"), "{}", v.name);
+    }
+}
+
+#[test]
+fn knowledge_file_is_exactly_what_the_generator_writes() {
+    let text = serde_json::to_string_pretty(&knowledge_vectors()).unwrap() + "\n";
+    assert!(
+        text == KNOWLEDGE,
+        "vectors/knowledge.json differs from its canonical form"
+    );
+}
+
+#[test]
+fn knowledge_keys_are_the_sha256_of_their_labels_and_32_bytes() {
+    let vectors = knowledge_vectors();
+    assert_eq!(vectors.keys.len(), 3);
+    for key in &vectors.keys {
+        let bytes = b64::decode(&key.key).unwrap();
+        assert_eq!(bytes.len(), KNOWLEDGE_KEY_LEN, "{}", key.name);
+        assert_eq!(key.key_hex, hex(&bytes), "{}", key.name);
+        let label = key.description.split('"').nth(1).unwrap();
+        assert_eq!(
+            bytes,
+            digest(&SHA256, label.as_bytes()).as_ref(),
+            "{}",
+            key.name
+        );
+    }
+}
+
+#[test]
+fn valid_knowledge_vectors_are_hmac_sha256_over_the_signed_bytes() {
+    let vectors = knowledge_vectors();
+    assert!(vectors.valid.len() >= 4);
+    for v in &vectors.valid {
+        let inputs = &v.inputs;
+        let auth =
+            AuthenticatorData::new(&inputs.rp_id, inputs.flags, inputs.sign_count).to_bytes();
+        let client = client_data_json(inputs);
+        let signed = signed_bytes(&auth, &client);
+        // Computed here with ring's HMAC directly, not through the crate's helper.
+        let key = knowledge_key(&vectors, &v.key);
+        let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &key), &signed);
+
+        assert_eq!(v.factor, Factor::Knowledge, "{}", v.name);
+        assert_eq!(v.assertion.factor, Factor::Knowledge, "{}", v.name);
+        assert_eq!(v.authenticator_data_hex, hex(&auth), "{}", v.name);
+        assert_eq!(v.assertion.authenticator_data, auth, "{}", v.name);
+        assert_eq!(v.client_data_json_text.as_bytes(), client, "{}", v.name);
+        assert_eq!(v.signed_bytes_hex, hex(&signed), "{}", v.name);
+        assert_eq!(v.signature_hex, hex(tag.as_ref()), "{}", v.name);
+        assert_eq!(v.assertion.signature, tag.as_ref(), "{}", v.name);
+        assert_eq!(
+            mobank_protocol::assertion::knowledge_signature(&key, &auth, &client),
+            tag.as_ref(),
+            "{}",
+            v.name
+        );
+    }
+}
+
+#[test]
+fn valid_knowledge_vectors_verify_with_their_key_only() {
+    let vectors = knowledge_vectors();
+    for v in &vectors.valid {
+        let challenge = b64::decode(&v.expectation.challenge).unwrap();
+        let expect = v.expectation.borrow(&challenge);
+        let verified = verify_knowledge(&v.assertion, &knowledge_key(&vectors, &v.key), &expect)
+            .unwrap_or_else(|e| panic!("{}: {e}", v.name));
+        assert_eq!(verified.sign_count, v.expected.sign_count, "{}", v.name);
+        assert_eq!(
+            verified.user_verified, v.expected.user_verified,
+            "{}",
+            v.name
+        );
+        for other in vectors.keys.iter().filter(|k| k.name != v.key) {
+            let outcome =
+                verify_knowledge(&v.assertion, &knowledge_key(&vectors, &other.name), &expect);
+            assert_eq!(
+                outcome,
+                Err(VerifyError::BadSignature),
+                "{} with {}",
+                v.name,
+                other.name
+            );
+        }
+    }
+}
+
+#[test]
+fn invalid_knowledge_vectors_fail_with_the_named_error() {
+    let vectors = knowledge_vectors();
+    for v in &vectors.invalid {
+        let challenge = b64::decode(&v.expectation.challenge).unwrap();
+        let outcome = verify_knowledge(
+            &v.assertion,
+            &knowledge_key(&vectors, &v.key),
+            &v.expectation.borrow(&challenge),
+        );
+        match outcome {
+            Err(error) => assert_eq!(error_name(&error), v.expected_error, "{}", v.name),
+            Ok(verified) => panic!(
+                "{} verified ({verified:?}), expected {}",
+                v.name, v.expected_error
+            ),
+        }
+    }
+    let named: BTreeSet<&str> = vectors
+        .invalid
+        .iter()
+        .map(|v| v.expected_error.as_str())
+        .collect();
+    for error in [
+        "BadSignature",
+        "CounterNotIncreasing",
+        "UserNotVerified",
+        "CeremonyMismatch",
+        "OperationMismatch",
+    ] {
+        assert!(named.contains(error), "no knowledge vector for {error}");
+    }
+}
+
+#[test]
+fn knowledge_vector_names_are_unique_and_apart_from_the_ecdsa_ones() {
+    let ecdsa = assertion_vectors();
+    let knowledge = knowledge_vectors();
+    let names: Vec<&str> = ecdsa
+        .valid
+        .iter()
+        .map(|v| v.name.as_str())
+        .chain(ecdsa.invalid.iter().map(|v| v.name.as_str()))
+        .chain(knowledge.valid.iter().map(|v| v.name.as_str()))
+        .chain(knowledge.invalid.iter().map(|v| v.name.as_str()))
+        .collect();
+    let unique: BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), names.len());
+}
+
+/// Every assertion inside any example message, wherever it sits in the JSON.
+fn assertions_in(json: &Value, out: &mut Vec<Assertion>) {
+    match json {
+        Value::Object(map) => {
+            if map.contains_key("factor") && map.contains_key("signature") {
+                out.push(serde_json::from_value(json.clone()).unwrap());
+            } else {
+                map.values().for_each(|v| assertions_in(v, out));
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| assertions_in(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_assertion_in_the_message_examples_is_a_valid_vector() {
+    let ecdsa = assertion_vectors();
+    let knowledge = knowledge_vectors();
+    let mut found = Vec::new();
+    for example in message_examples().messages {
+        assertions_in(&example.json, &mut found);
+    }
+    assert!(found.len() >= 16, "{}", found.len());
+    for assertion in &found {
+        let known = ecdsa.valid.iter().any(|v| &v.assertion == assertion)
+            || knowledge.valid.iter().any(|v| &v.assertion == assertion);
+        assert!(
+            known,
+            "an example carries an assertion that is no valid vector"
+        );
+    }
+    assert!(found.iter().any(|a| a.factor == Factor::Knowledge));
 }

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ring::rand::SystemRandom;
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::{duration_ms, Clock};
 use crate::config::SandboxConfig;
@@ -23,6 +23,7 @@ pub(crate) struct Policy {
     pub(crate) idle_timeout_ms: i64,
     pub(crate) idle_timeout_secs: u32,
     pub(crate) session_cap_ms: i64,
+    pub(crate) cooling_off_ms: i64,
 }
 
 impl Policy {
@@ -36,6 +37,7 @@ impl Policy {
             idle_timeout_ms: duration_ms(config.idle_timeout),
             idle_timeout_secs: u32::try_from(config.idle_timeout.as_secs()).unwrap_or(u32::MAX),
             session_cap_ms: duration_ms(config.session_cap),
+            cooling_off_ms: duration_ms(config.cooling_off),
         }
     }
 }
@@ -66,6 +68,26 @@ impl Bank {
         // the connection is still consistent: carry on rather than fail every later request.
         let mut conn = self.db.lock().unwrap_or_else(PoisonError::into_inner);
         work(&mut conn)
+    }
+
+    /// Runs `work` in one transaction that takes the write lock at once.
+    ///
+    /// A refusal still commits: what the request used up or counted on its way (a spent
+    /// challenge, a failed attempt, a blocked device) stands whatever the answer. Only an
+    /// internal failure rolls back, because then the work stopped somewhere unplanned.
+    pub(crate) fn transact<T>(
+        &self,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, ApiFailure>,
+    ) -> Result<T, ApiFailure> {
+        self.with_db(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let outcome = work(&tx);
+            match &outcome {
+                Err(failure) if failure.is_internal() => {} // dropped: rolled back
+                _ => tx.commit()?,
+            }
+            outcome
+        })
     }
 }
 

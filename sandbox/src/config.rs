@@ -28,6 +28,11 @@ pub struct SandboxConfig {
     pub idle_timeout: Duration,
     /// A session is over after this long, however active.
     pub session_cap: Duration,
+    /// A newly bound device gets low transfer limits for this long.
+    pub cooling_off: Duration,
+    /// On start, book this many transactions of realistic history for the demo customer, if
+    /// the ledger has none yet (a data directory is seeded once). 0: none.
+    pub seed_history: u32,
 }
 
 impl SandboxConfig {
@@ -57,6 +62,8 @@ impl Default for SandboxConfig {
             idle_timeout: Duration::from_secs(5 * 60),
             // NIST SP 800-63B AAL2/AAL3 reauthentication bound.
             session_cap: Duration::from_secs(12 * 60 * 60),
+            cooling_off: Duration::from_secs(24 * 60 * 60),
+            seed_history: 0,
         }
     }
 }

@@ -33,6 +33,11 @@ pub enum SandboxError {
     SchemaTooNew { found: i64, supported: i64 },
     #[error("no such customer")]
     UnknownCustomer,
+    #[error("no such account")]
+    UnknownAccount,
+    /// A developer-API request that cannot be carried out as asked.
+    #[error("invalid request: {0}")]
+    InvalidRequest(&'static str),
     #[error("internal error: {0}")]
     Internal(&'static str),
 }
@@ -71,6 +76,10 @@ impl ApiFailure {
         self
     }
 
+    pub(crate) fn is_internal(&self) -> bool {
+        self.code == ErrorCode::Internal
+    }
+
     /// Something broke inside the bank. The details go to the log; the client gets a generic
     /// message, because SQL text or file paths help an attacker and nobody else.
     pub(crate) fn internal(context: &'static str, detail: &dyn std::fmt::Display) -> Self {
@@ -92,7 +101,9 @@ fn status_for(code: ErrorCode) -> StatusCode {
         ErrorCode::AuthenticationFailed | ErrorCode::Unauthorized | ErrorCode::SessionExpired => {
             StatusCode::UNAUTHORIZED
         }
-        ErrorCode::DeviceBlocked | ErrorCode::Suspended => StatusCode::FORBIDDEN,
+        ErrorCode::DeviceBlocked | ErrorCode::Suspended | ErrorCode::StepUpRequired => {
+            StatusCode::FORBIDDEN
+        }
         ErrorCode::DeviceUnknown | ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -138,6 +149,8 @@ impl From<SandboxError> for ApiFailure {
     fn from(error: SandboxError) -> Self {
         match error {
             SandboxError::UnknownCustomer => Self::new(ErrorCode::NotFound, "no such customer"),
+            SandboxError::UnknownAccount => Self::new(ErrorCode::NotFound, "no such account"),
+            SandboxError::InvalidRequest(message) => Self::bad_request(message),
             SandboxError::Database(error) => error.into(),
             other => Self::internal("sandbox failure", &other),
         }

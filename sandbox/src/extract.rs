@@ -2,7 +2,7 @@
 //! rejections.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
@@ -52,6 +52,26 @@ where
                         "request body does not have the expected fields, types and encodings"
                     }
                 })
+            })
+    }
+}
+
+/// A query string parsed into one of the protocol's query types (which deny unknown fields).
+pub(crate) struct StrictQuery<T>(pub(crate) T);
+
+impl<T, S> FromRequestParts<S> for StrictQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Self(value))
+            .map_err(|_| {
+                ApiFailure::bad_request("query does not have the expected parameters and types")
             })
     }
 }

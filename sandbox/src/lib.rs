@@ -3,8 +3,9 @@
 //! It serves the customer API (`/v1/...`, see `mobank_protocol::messages`) over HTTPS with a
 //! self-signed certificate kept in its data directory, and a developer API (`/dev/...`) over
 //! plain HTTP on a separate loopback listener: issuing activation codes (what a branch would
-//! do) and reading the SMS outbox (the stand-in for the phone network). Run it as the
-//! `mobank-sandbox` binary or in-process through [`start`].
+//! do), reading the SMS outbox (the stand-in for the phone network) and the notifications sent
+//! to devices (the stand-in for push), and booking transactions (the stand-in for card
+//! payments). Run it as the `mobank-sandbox` binary or in-process through [`start`].
 //!
 //! Not a real bank: the SMS outbox keeps one-time passwords in clear because it *is* the
 //! customer's phone, and the certificate is self-signed because clients pin its key.
@@ -19,8 +20,10 @@ mod db;
 mod dev_api;
 mod error;
 mod extract;
+mod ledger;
 mod mask;
 mod otp;
+mod policy;
 mod random;
 mod server;
 mod tls;
@@ -28,7 +31,9 @@ mod tls;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mobank_protocol::messages::{IssueActivationResponse, SmsOutbox};
+use mobank_protocol::messages::{
+    AppendTransactionRequest, IssueActivationResponse, NotificationOutbox, SmsOutbox, Transaction,
+};
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -85,8 +90,12 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
 
     let identity = tls::TlsIdentity::load_or_create(&config.data_dir)?;
     let tls_config = identity.server_config()?;
-    let db = db::open(&config.data_dir)?;
-    let bank = Arc::new(Bank::new(db, Clock::default(), &config));
+    let mut db = db::open(&config.data_dir)?;
+    let clock = Clock::default();
+    if config.seed_history > 0 {
+        seed_history(&mut db, config.seed_history, clock.now_ms())?;
+    }
+    let bank = Arc::new(Bank::new(db, clock, &config));
 
     let listener = bind(config.listen).await?;
     let dev_listener = bind(config.dev_listen).await?;
@@ -121,6 +130,27 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
         stop,
         servers,
     })
+}
+
+fn seed_history(db: &mut rusqlite::Connection, rows: u32, now_ms: i64) -> Result<(), SandboxError> {
+    let started = std::time::Instant::now();
+    let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    let seeded = ledger::seed::history(&tx, rows, now_ms)?;
+    tx.commit()?;
+    match seeded {
+        ledger::seed::Seeded::Rows(rows) => {
+            let elapsed_ms = started.elapsed().as_millis();
+            tracing::info!(
+                rows,
+                elapsed_ms,
+                "seeded the demo customer's transaction history"
+            );
+        }
+        ledger::seed::Seeded::AlreadyPresent => {
+            tracing::info!("the ledger already holds history; not seeding again");
+        }
+    }
+    Ok(())
 }
 
 async fn bind(addr: std::net::SocketAddr) -> Result<TcpListener, SandboxError> {
@@ -187,6 +217,19 @@ impl RunningSandbox {
     /// Same as `GET /dev/sms/{phone}`.
     pub fn sms_outbox(&self, phone: &str) -> Result<SmsOutbox, SandboxError> {
         dev_api::sms_outbox(&self.bank, phone)
+    }
+
+    /// Same as `GET /dev/notifications/{customer_id}`.
+    pub fn notifications(&self, customer_id: &str) -> Result<NotificationOutbox, SandboxError> {
+        dev_api::notification_outbox(&self.bank, customer_id)
+    }
+
+    /// Same as `POST /dev/transactions`: books a transaction now.
+    pub fn append_transaction(
+        &self,
+        request: &AppendTransactionRequest,
+    ) -> Result<Transaction, SandboxError> {
+        dev_api::append_transaction(&self.bank, request)
     }
 
     /// Moves the bank's clock forward (expiry of OTPs, challenges, sessions; `server_time_ms`).

@@ -26,6 +26,10 @@ struct Args {
     /// Address of the developer API (plain HTTP, loopback only).
     #[arg(long, default_value = "127.0.0.1:0")]
     dev_listen: SocketAddr,
+    /// Book this many transactions of realistic history for the demo customer on first start
+    /// (a data directory that already has history keeps it).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    seed_history: u32,
 }
 
 #[tokio::main]
@@ -41,6 +45,7 @@ async fn main() -> ExitCode {
         data_dir: args.data_dir,
         listen: args.listen,
         dev_listen: args.dev_listen,
+        seed_history: args.seed_history,
         ..SandboxConfig::default()
     };
     let sandbox = match mobank_sandbox::start(config).await {

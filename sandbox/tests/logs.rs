@@ -1,5 +1,5 @@
-//! Nothing secret or personal reaches the logs: activation codes, OTPs, session tokens, phone
-//! numbers and full account numbers. One test per binary: it installs the global subscriber.
+//! Nothing secret or personal reaches the logs: activation codes, OTPs, session tokens, PIN
+//! (knowledge) keys, phone numbers and full account numbers. One test per binary: it installs the global subscriber.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -65,6 +65,14 @@ async fn no_secret_or_personal_number_is_ever_logged() {
     phone.device_id = bound.device_id;
     let login = bank.login(&mut phone).await;
     assert_eq!(bank.accounts(&login.session_token).await.status(), 200);
+    // A wrong PIN, then the right one.
+    phone.enter_wrong_pin();
+    let wrong_pin_key = phone.entered_key;
+    let challenge = bank.challenge(&phone).await;
+    bank.post_err(paths::LOGIN, &phone.pin_login_request(&challenge))
+        .await;
+    phone.enter_right_pin();
+    let pin_login = bank.login_with_pin(&mut phone).await;
     let mut forged = phone.copy();
     forged.possession_count -= 1;
     let challenge = bank.challenge(&forged).await;
@@ -75,7 +83,15 @@ async fn no_secret_or_personal_number_is_ever_logged() {
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("device bound"), "the capture works: {logs}");
     assert!(logs.contains("suspected clone"), "{logs}");
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let knowledge_b64 = mobank_protocol::b64::encode(phone.knowledge_key);
+    let knowledge_hex = hex(&phone.knowledge_key);
+    let wrong_b64 = mobank_protocol::b64::encode(wrong_pin_key);
     for (what, secret) in [
+        ("knowledge key", knowledge_b64.as_str()),
+        ("knowledge key (hex)", knowledge_hex.as_str()),
+        ("wrong PIN's key", wrong_b64.as_str()),
+        ("PIN session token", pin_login.session_token.as_str()),
         ("activation code", code.as_str()),
         ("OTP", otp.as_str()),
         ("wrong OTP", wrong),

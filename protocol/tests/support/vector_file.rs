@@ -1,14 +1,20 @@
 //! The layout of `vectors/*.json`, shared by the generator (`examples/make-vectors.rs`) and the
 //! test that checks the code against the committed files (`tests/vectors.rs`), so both read and
 //! write exactly the same fields. `deny_unknown_fields` everywhere: a typo in the file fails.
+//! Fields added after the first version are optional and omitted when absent, so the files
+//! written before them read and write back unchanged.
 
 // The generator and the test each use a different part of this file.
 #![allow(dead_code)]
 
 use mobank_protocol::messages::{
-    AccountsResponse, ChallengeResponse, CompleteActivationRequest, CompleteActivationResponse,
-    IssueActivationRequest, IssueActivationResponse, LoginChallengeRequest, LoginRequest,
-    LoginResponse, SmsOutbox, StartActivationRequest, StartActivationResponse,
+    AccountsResponse, AppendTransactionRequest, ChallengeRequest, ChallengeResponse,
+    CompleteActivationRequest, CompleteActivationResponse, DevicesResponse, IssueActivationRequest,
+    IssueActivationResponse, LoginChallengeRequest, LoginRequest, LoginResponse,
+    NotificationOutbox, PinChangeBeginRequest, PinChangeCommitRequest, PinChangeResponse,
+    PinChangeTicket, RevokeDeviceRequest, RevokeDeviceResponse, SmsOutbox, StartActivationRequest,
+    StartActivationResponse, StepUpRequest, StepUpResponse, Transaction, TransactionsPage,
+    UnbindDeviceRequest,
 };
 use mobank_protocol::{Assertion, Ceremony, ErrorBody, Expectation, Factor};
 use serde::{Deserialize, Serialize};
@@ -49,6 +55,9 @@ pub struct Inputs {
     pub challenge: String,
     pub flags: u8,
     pub sign_count: u32,
+    /// For `mobank.operation`: the operation text put into the client data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 /// What the bank expects, i.e. `mobank_protocol::Expectation` with owned fields.
@@ -61,6 +70,8 @@ pub struct ExpectationJson {
     pub challenge: String,
     pub require_user_verified: bool,
     pub previous_sign_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 impl ExpectationJson {
@@ -72,6 +83,7 @@ impl ExpectationJson {
             challenge,
             require_user_verified: self.require_user_verified,
             previous_sign_count: self.previous_sign_count,
+            operation: self.operation.as_deref(),
         }
     }
 }
@@ -117,6 +129,61 @@ pub struct InvalidVector {
     pub assertion: Assertion,
     pub expectation: ExpectationJson,
     /// The `mobank_protocol::VerifyError` variant name.
+    pub expected_error: String,
+}
+
+/// `vectors/knowledge.json`: the knowledge (PIN) factor, HMAC-SHA256 instead of ECDSA. HMAC is
+/// deterministic, so every byte of this file is fixed.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeVectors {
+    pub description: String,
+    pub notes: Vec<String>,
+    pub keys: Vec<KnowledgeTestKey>,
+    pub valid: Vec<ValidKnowledgeVector>,
+    pub invalid: Vec<InvalidKnowledgeVector>,
+}
+
+/// A fixed 32-byte knowledge key, published on purpose: never use it for anything but tests.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeTestKey {
+    pub name: String,
+    pub description: String,
+    /// base64url, as in `CompleteActivationRequest.knowledge_key`.
+    pub key: String,
+    pub key_hex: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidKnowledgeVector {
+    pub name: String,
+    pub description: String,
+    /// `name` of the entry in `keys` that made the tag.
+    pub key: String,
+    pub factor: Factor,
+    pub inputs: Inputs,
+    pub authenticator_data_hex: String,
+    pub client_data_json_text: String,
+    pub signed_bytes_hex: String,
+    /// HMAC-SHA256(key, signed_bytes), 32 bytes.
+    pub signature_hex: String,
+    pub assertion: Assertion,
+    pub expectation: ExpectationJson,
+    pub expected: Verified,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvalidKnowledgeVector {
+    pub name: String,
+    pub description: String,
+    pub mutation: String,
+    /// `name` of the entry in `keys` the bank has on file for this device.
+    pub key: String,
+    pub assertion: Assertion,
+    pub expectation: ExpectationJson,
     pub expected_error: String,
 }
 
@@ -168,6 +235,21 @@ pub enum AnyMessage {
     LoginResponse(LoginResponse),
     AccountsResponse(AccountsResponse),
     ErrorBody(ErrorBody),
+    TransactionsPage(TransactionsPage),
+    Transaction(Transaction),
+    AppendTransactionRequest(AppendTransactionRequest),
+    ChallengeRequest(ChallengeRequest),
+    StepUpRequest(StepUpRequest),
+    StepUpResponse(StepUpResponse),
+    DevicesResponse(DevicesResponse),
+    RevokeDeviceRequest(RevokeDeviceRequest),
+    UnbindDeviceRequest(UnbindDeviceRequest),
+    RevokeDeviceResponse(RevokeDeviceResponse),
+    PinChangeBeginRequest(PinChangeBeginRequest),
+    PinChangeTicket(PinChangeTicket),
+    PinChangeCommitRequest(PinChangeCommitRequest),
+    PinChangeResponse(PinChangeResponse),
+    NotificationOutbox(NotificationOutbox),
 }
 
 impl AnyMessage {
@@ -186,6 +268,21 @@ impl AnyMessage {
             Self::LoginResponse(_) => "LoginResponse",
             Self::AccountsResponse(_) => "AccountsResponse",
             Self::ErrorBody(_) => "ErrorBody",
+            Self::TransactionsPage(_) => "TransactionsPage",
+            Self::Transaction(_) => "Transaction",
+            Self::AppendTransactionRequest(_) => "AppendTransactionRequest",
+            Self::ChallengeRequest(_) => "ChallengeRequest",
+            Self::StepUpRequest(_) => "StepUpRequest",
+            Self::StepUpResponse(_) => "StepUpResponse",
+            Self::DevicesResponse(_) => "DevicesResponse",
+            Self::RevokeDeviceRequest(_) => "RevokeDeviceRequest",
+            Self::UnbindDeviceRequest(_) => "UnbindDeviceRequest",
+            Self::RevokeDeviceResponse(_) => "RevokeDeviceResponse",
+            Self::PinChangeBeginRequest(_) => "PinChangeBeginRequest",
+            Self::PinChangeTicket(_) => "PinChangeTicket",
+            Self::PinChangeCommitRequest(_) => "PinChangeCommitRequest",
+            Self::PinChangeResponse(_) => "PinChangeResponse",
+            Self::NotificationOutbox(_) => "NotificationOutbox",
         }
     }
 
@@ -206,6 +303,21 @@ impl AnyMessage {
             "LoginResponse" => from_value(json).map(Self::LoginResponse),
             "AccountsResponse" => from_value(json).map(Self::AccountsResponse),
             "ErrorBody" => from_value(json).map(Self::ErrorBody),
+            "TransactionsPage" => from_value(json).map(Self::TransactionsPage),
+            "Transaction" => from_value(json).map(Self::Transaction),
+            "AppendTransactionRequest" => from_value(json).map(Self::AppendTransactionRequest),
+            "ChallengeRequest" => from_value(json).map(Self::ChallengeRequest),
+            "StepUpRequest" => from_value(json).map(Self::StepUpRequest),
+            "StepUpResponse" => from_value(json).map(Self::StepUpResponse),
+            "DevicesResponse" => from_value(json).map(Self::DevicesResponse),
+            "RevokeDeviceRequest" => from_value(json).map(Self::RevokeDeviceRequest),
+            "UnbindDeviceRequest" => from_value(json).map(Self::UnbindDeviceRequest),
+            "RevokeDeviceResponse" => from_value(json).map(Self::RevokeDeviceResponse),
+            "PinChangeBeginRequest" => from_value(json).map(Self::PinChangeBeginRequest),
+            "PinChangeTicket" => from_value(json).map(Self::PinChangeTicket),
+            "PinChangeCommitRequest" => from_value(json).map(Self::PinChangeCommitRequest),
+            "PinChangeResponse" => from_value(json).map(Self::PinChangeResponse),
+            "NotificationOutbox" => from_value(json).map(Self::NotificationOutbox),
             other => return Err(format!("unknown message type {other}")),
         };
         parsed.map_err(|e| format!("{type_name}: {e}"))

@@ -1,5 +1,7 @@
 //! Device binding: an activation code (given to the customer out of band) starts it, the OTP
-//! sent to the registered phone and a proof from each new device key complete it.
+//! sent to the registered phone and a proof from each new device key complete it. The PIN's
+//! knowledge key comes with the completion. A new binding starts the device's cooling-off
+//! period and is announced to the customer's other devices.
 
 use std::sync::Arc;
 
@@ -7,13 +9,15 @@ use axum::extract::State;
 use axum::Json;
 use mobank_protocol::assertion::{verify, Expectation, PUBLIC_KEY_LEN};
 use mobank_protocol::messages::{
-    CompleteActivationRequest, CompleteActivationResponse, StartActivationRequest,
+    CompleteActivationRequest, CompleteActivationResponse, NoticeKind, StartActivationRequest,
     StartActivationResponse,
 };
 use mobank_protocol::{Assertion, Ceremony, ErrorCode, Factor, VerifiedAssertion, VerifyError};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use zeroize::Zeroizing;
 
+use super::factors::{knowledge_key, KnowledgeKey};
+use super::notices;
 use crate::bank::{run_blocking, Bank, MAX_FAILED_ATTEMPTS};
 use crate::error::ApiFailure;
 use crate::extract::StrictJson;
@@ -45,14 +49,17 @@ pub(super) async fn complete(
         possession_public_key,
         user_verified_public_key,
         proofs,
+        knowledge_key,
     } = request;
     let otp = Zeroizing::new(otp);
+    let knowledge_key = knowledge_key.map(Zeroizing::new);
     let proposal = DeviceProposal::check(
         device.name,
         device.platform,
         possession_public_key,
         user_verified_public_key,
         proofs,
+        knowledge_key.as_deref().map(Vec::as_slice),
     )?;
     run_blocking(&bank, move |bank| {
         complete_activation(bank, &activation_id, &otp, proposal)
@@ -170,6 +177,7 @@ pub(super) struct DeviceProposal {
     user_verified_public_key: Vec<u8>,
     possession_proof: Assertion,
     user_verified_proof: Assertion,
+    knowledge_key: Option<KnowledgeKey>,
 }
 
 impl DeviceProposal {
@@ -179,6 +187,7 @@ impl DeviceProposal {
         possession_public_key: Vec<u8>,
         user_verified_public_key: Vec<u8>,
         proofs: Vec<Assertion>,
+        knowledge: Option<&[u8]>,
     ) -> Result<Self, ApiFailure> {
         let name = name.trim().to_owned();
         if name.is_empty()
@@ -209,6 +218,12 @@ impl DeviceProposal {
         let (possession_proof, user_verified_proof) = one_of_each(proofs).ok_or_else(|| {
             ApiFailure::bad_request("exactly one possession and one user-verified proof required")
         })?;
+        let knowledge_key = knowledge
+            .map(|bytes| {
+                knowledge_key(bytes)
+                    .ok_or_else(|| ApiFailure::bad_request("knowledge_key must be 32 bytes"))
+            })
+            .transpose()?;
         Ok(Self {
             name,
             platform,
@@ -216,12 +231,13 @@ impl DeviceProposal {
             user_verified_public_key,
             possession_proof,
             user_verified_proof,
+            knowledge_key,
         })
     }
 }
 
 /// Splits exactly two assertions into (possession, user-verified); `None` for any other shape.
-pub(super) fn one_of_each(assertions: Vec<Assertion>) -> Option<(Assertion, Assertion)> {
+fn one_of_each(assertions: Vec<Assertion>) -> Option<(Assertion, Assertion)> {
     let [first, second]: [Assertion; 2] = assertions.try_into().ok()?;
     match (first.factor, second.factor) {
         (Factor::Possession, Factor::UserVerified) => Some((first, second)),
@@ -249,6 +265,7 @@ fn complete_activation(
 ) -> Result<CompleteActivationResponse, ApiFailure> {
     let now = bank.clock.now_ms();
     let device_id = random::id(&bank.rng, "dev")?;
+    let with_pin = device.knowledge_key.is_some();
     let customer_name = bank.with_db(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let found = tx
@@ -313,6 +330,7 @@ fn complete_activation(
                     challenge: &activation.challenge,
                     require_user_verified,
                     previous_sign_count: 0,
+                    operation: None,
                 },
             )
             .map_err(proof_failure)
@@ -352,8 +370,9 @@ fn complete_activation(
         tx.execute(
             "INSERT INTO devices (device_id, customer_id, name, platform, possession_public_key,
                                   user_verified_public_key, possession_sign_count,
-                                  user_verified_sign_count, status, bound_at_ms, last_seen_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'active', ?9, ?9)",
+                                  user_verified_sign_count, status, bound_at_ms, last_seen_ms,
+                                  knowledge_key, cooling_off_until_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'active', ?9, ?9, ?10, ?11)",
             params![
                 device_id,
                 activation.customer_id,
@@ -363,8 +382,22 @@ fn complete_activation(
                 device.user_verified_public_key,
                 possession.sign_count,
                 user_verified.sign_count,
-                now
+                now,
+                device.knowledge_key.as_ref().map(|key| key.as_slice()),
+                now.saturating_add(bank.policy.cooling_off_ms),
             ],
+        )?;
+        notices::notify_others(
+            &tx,
+            bank,
+            &activation.customer_id,
+            &[device_id.as_str()],
+            &notices::Event {
+                kind: NoticeKind::NewDeviceBound,
+                subject_device_id: &device_id,
+                subject_name: &device.name,
+            },
+            now,
         )?;
         tx.execute(
             "UPDATE activations SET state = 'completed' WHERE activation_id = ?1",
@@ -377,7 +410,7 @@ fn complete_activation(
         tx.commit()?;
         Ok(activation.customer_name)
     })?;
-    tracing::info!(%device_id, %activation_id, "device bound");
+    tracing::info!(%device_id, %activation_id, with_pin, "device bound");
     Ok(CompleteActivationResponse {
         device_id,
         customer_name,

@@ -1,9 +1,17 @@
-//! The customer API, served over HTTPS: device binding, login, accounts.
+//! The customer API, served over HTTPS: device binding, login, accounts, history, step-up,
+//! the device lifecycle and the PIN change.
 
 mod accounts;
 mod activation;
+mod challenges;
+mod devices;
+mod factors;
+mod history;
 mod login;
+pub(crate) mod notices;
+mod pin;
 mod session;
+mod step_up;
 
 use std::sync::Arc;
 
@@ -27,6 +35,14 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(paths::LOGIN_CHALLENGE, post(login::challenge))
         .route(paths::LOGIN, post(login::login))
         .route(paths::ACCOUNTS, get(accounts::list))
+        .route(paths::TRANSACTIONS, get(history::page))
+        .route(paths::CHALLENGES, post(step_up::challenge))
+        .route(paths::STEP_UP, post(step_up::step_up))
+        .route(paths::DEVICES, get(devices::list))
+        .route(paths::DEVICES_REVOKE, post(devices::revoke))
+        .route(paths::DEVICES_UNBIND, post(devices::unbind))
+        .route(paths::PIN_CHANGE_BEGIN, post(pin::begin))
+        .route(paths::PIN_CHANGE_COMMIT, post(pin::commit))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1,5 +1,7 @@
 //! Sessions: issued by a successful login, presented as a bearer token, ended by the idle
-//! timeout or the absolute cap, whichever comes first.
+//! timeout or the absolute cap, whichever comes first. Each remembers its last strong
+//! authentication (the login, then every step-up) for the step-up policy, and the integrity
+//! signals its app reported.
 
 use mobank_protocol::ErrorCode;
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -7,6 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::bank::Bank;
 use crate::error::ApiFailure;
+use crate::policy::IntegrityFlags;
 use crate::random;
 
 pub(super) struct IssuedSession {
@@ -14,18 +17,27 @@ pub(super) struct IssuedSession {
     pub(super) expires_at_ms: i64,
 }
 
+/// A new session after a login at `now`, which is its first strong authentication.
 pub(super) fn issue(
     tx: &Transaction<'_>,
     bank: &Bank,
     device_id: &str,
+    integrity: IntegrityFlags,
     now: i64,
 ) -> Result<IssuedSession, ApiFailure> {
     let token = random::session_token(&bank.rng)?;
     let expires_at_ms = now.saturating_add(bank.policy.session_cap_ms);
     tx.execute(
-        "INSERT INTO sessions (token_hash, device_id, created_at_ms, last_used_at_ms, expires_at_ms)
-         VALUES (?1, ?2, ?3, ?3, ?4)",
-        params![random::sha256(token.as_bytes()), device_id, now, expires_at_ms],
+        "INSERT INTO sessions (token_hash, device_id, created_at_ms, last_used_at_ms, expires_at_ms,
+                               strong_auth_at_ms, integrity_flags)
+         VALUES (?1, ?2, ?3, ?3, ?4, ?3, ?5)",
+        params![
+            random::sha256(token.as_bytes()),
+            device_id,
+            now,
+            expires_at_ms,
+            integrity.0
+        ],
     )?;
     Ok(IssuedSession {
         token,
@@ -36,6 +48,21 @@ pub(super) fn issue(
 /// Who a live session acts for.
 pub(super) struct SessionOwner {
     pub(super) customer_id: String,
+    pub(super) device_id: String,
+    pub(super) strong_auth_at_ms: i64,
+}
+
+/// Records a strong authentication (a step-up, a PIN change's first step) in the session.
+pub(super) fn record_strong_auth(
+    tx: &Transaction<'_>,
+    token_hash: &[u8],
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE sessions SET strong_auth_at_ms = ?2 WHERE token_hash = ?1",
+        params![token_hash, now],
+    )?;
+    Ok(())
 }
 
 /// Checks the session behind `token_hash` and records this use of it.
@@ -47,7 +74,8 @@ pub(super) fn authorize(
 ) -> Result<SessionOwner, ApiFailure> {
     let found = tx
         .query_row(
-            "SELECT s.last_used_at_ms, s.expires_at_ms, d.status, d.customer_id
+            "SELECT s.last_used_at_ms, s.expires_at_ms, d.status, d.customer_id, d.device_id,
+                    s.strong_auth_at_ms
              FROM sessions s JOIN devices d ON d.device_id = s.device_id
              WHERE s.token_hash = ?1",
             [token_hash],
@@ -56,12 +84,16 @@ pub(super) fn authorize(
                     row.get::<_, i64>(0)?,
                     row.get::<_, i64>(1)?,
                     row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
+                    SessionOwner {
+                        customer_id: row.get(3)?,
+                        device_id: row.get(4)?,
+                        strong_auth_at_ms: row.get(5)?,
+                    },
                 ))
             },
         )
         .optional()?;
-    let Some((last_used_at_ms, expires_at_ms, status, customer_id)) = found else {
+    let Some((last_used_at_ms, expires_at_ms, status, owner)) = found else {
         return Err(ApiFailure::new(ErrorCode::Unauthorized, "no such session"));
     };
     if now >= expires_at_ms || now.saturating_sub(last_used_at_ms) >= bank.policy.idle_timeout_ms {
@@ -80,5 +112,10 @@ pub(super) fn authorize(
         "UPDATE sessions SET last_used_at_ms = ?2 WHERE token_hash = ?1",
         params![token_hash, now],
     )?;
-    Ok(SessionOwner { customer_id })
+    // "Last seen" in the device list is the device's last activity.
+    tx.execute(
+        "UPDATE devices SET last_seen_ms = ?2 WHERE device_id = ?1",
+        params![owner.device_id, now],
+    )?;
+    Ok(owner)
 }

@@ -10,15 +10,22 @@ use crate::error::SandboxError;
 type Step = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Append only: a released step never changes, a new need is a new step.
-const MIGRATIONS: &[(i64, Step)] = &[(1, schema_v1), (2, seed::demo_customer)];
+const MIGRATIONS: &[(i64, Step)] = &[(1, schema_v1), (2, seed::demo_customer), (3, schema_v3)];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), SandboxError> {
     let supported = MIGRATIONS.last().map_or(0, |(version, _)| *version);
+    run_up_to(conn, supported)
+}
+
+fn run_up_to(conn: &mut Connection, supported: i64) -> Result<(), SandboxError> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if found > supported {
         return Err(SandboxError::SchemaTooNew { found, supported });
     }
-    for (version, step) in MIGRATIONS.iter().filter(|(version, _)| *version > found) {
+    let pending = MIGRATIONS
+        .iter()
+        .filter(|(version, _)| *version > found && *version <= supported);
+    for (version, step) in pending {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         step(&tx)?;
         tx.pragma_update(None, "user_version", version)?;
@@ -123,4 +130,156 @@ fn schema_v1(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         ) STRICT;
         ",
     )
+}
+
+/// The PIN factor, step-up, the device lifecycle and the transaction ledger.
+fn schema_v3(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "
+        -- The knowledge (PIN) key is an HMAC key the bank must hold to check PIN assertions. A
+        -- real bank keeps it in an HSM or encrypted at rest; the sandbox keeps it as is.
+        ALTER TABLE devices ADD COLUMN knowledge_key BLOB
+            CHECK (knowledge_key IS NULL OR length(knowledge_key) = 32);
+        ALTER TABLE devices ADD COLUMN knowledge_sign_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE devices ADD COLUMN cooling_off_until_ms INTEGER;
+        ALTER TABLE devices ADD COLUMN revoked_at_ms INTEGER;
+
+        -- A login is a strong authentication at its time; a step-up renews it.
+        ALTER TABLE sessions ADD COLUMN strong_auth_at_ms INTEGER NOT NULL DEFAULT 0;
+        -- What the app reported at login (policy::IntegrityFlags bits).
+        ALTER TABLE sessions ADD COLUMN integrity_flags INTEGER NOT NULL DEFAULT 0;
+
+        -- SQLite cannot widen a CHECK in place: rebuild the table with the new purposes.
+        CREATE TABLE challenges_v3 (
+            challenge_id   TEXT PRIMARY KEY,
+            challenge      BLOB NOT NULL,
+            purpose        TEXT NOT NULL CHECK (purpose IN
+                             ('login', 'step_up', 'operation', 'pin_change')),
+            device_id      TEXT NOT NULL REFERENCES devices(device_id),
+            created_at_ms  INTEGER NOT NULL,
+            expires_at_ms  INTEGER NOT NULL,
+            used           INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1))
+        ) STRICT;
+        INSERT INTO challenges_v3 SELECT * FROM challenges;
+        DROP TABLE challenges;
+        ALTER TABLE challenges_v3 RENAME TO challenges;
+
+        -- The ledger. `seq` orders it: a new booking always gets a higher one (AUTOINCREMENT
+        -- never reuses a value), which is what lets a client resume a sync from a cursor.
+        CREATE TABLE transactions (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            transaction_id  TEXT NOT NULL UNIQUE,
+            customer_id     TEXT NOT NULL REFERENCES customers(customer_id),
+            account_id      TEXT NOT NULL REFERENCES accounts(account_id),
+            booked_at_ms    INTEGER NOT NULL,
+            amount_minor    INTEGER NOT NULL,
+            currency        TEXT NOT NULL,
+            counterparty    TEXT NOT NULL,
+            memo            TEXT NOT NULL,
+            category        TEXT NOT NULL CHECK (category IN ('salary', 'rent', 'groceries',
+                              'utilities', 'transfer', 'dining', 'transport', 'shopping', 'other'))
+        ) STRICT;
+        CREATE INDEX transactions_by_customer ON transactions(customer_id, seq);
+
+        -- Device notices: shown on `device_id` at its next login, and the sandbox's record of
+        -- the push notifications a real bank would send.
+        CREATE TABLE notices (
+            notice_id          TEXT PRIMARY KEY,
+            customer_id        TEXT NOT NULL REFERENCES customers(customer_id),
+            device_id          TEXT NOT NULL REFERENCES devices(device_id),
+            kind               TEXT NOT NULL CHECK (kind IN
+                                 ('new_device_bound', 'device_revoked', 'pin_changed')),
+            subject_device_id  TEXT REFERENCES devices(device_id),
+            device_name        TEXT,
+            at_ms              INTEGER NOT NULL,
+            delivered_at_ms    INTEGER
+        ) STRICT;
+        CREATE INDEX notices_by_recipient ON notices(device_id, delivered_at_ms);
+        CREATE INDEX notices_by_customer ON notices(customer_id, at_ms);
+        ",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_2_ledger_keeps_its_devices_challenges_and_sessions() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        run_up_to(&mut conn, 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO devices (device_id, customer_id, name, platform, possession_public_key,
+                                  user_verified_public_key, possession_sign_count,
+                                  user_verified_sign_count, status, bound_at_ms)
+             VALUES ('dev_1', 'demo', 'Pixel', 'android', x'01', x'02', 3, 4, 'active', 10);
+             INSERT INTO challenges (challenge_id, challenge, purpose, device_id, created_at_ms,
+                                     expires_at_ms)
+             VALUES ('chl_1', x'0a0b', 'login', 'dev_1', 10, 70);
+             INSERT INTO sessions (token_hash, device_id, created_at_ms, last_used_at_ms,
+                                   expires_at_ms)
+             VALUES (x'ff', 'dev_1', 10, 20, 1000);",
+        )
+        .unwrap();
+
+        run(&mut conn).unwrap();
+
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+        let device: (i64, i64, Option<Vec<u8>>) = conn
+            .query_row(
+                "SELECT possession_sign_count, knowledge_sign_count, knowledge_key
+                 FROM devices WHERE device_id = 'dev_1'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(device, (3, 0, None));
+        let challenge: (Vec<u8>, String) = conn
+            .query_row(
+                "SELECT challenge, purpose FROM challenges WHERE challenge_id = 'chl_1'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(challenge, (vec![0x0a, 0x0b], "login".to_owned()));
+        conn.execute(
+            "INSERT INTO challenges (challenge_id, challenge, purpose, device_id, created_at_ms,
+                                     expires_at_ms)
+             VALUES ('chl_2', x'00', 'step_up', 'dev_1', 10, 70)",
+            [],
+        )
+        .unwrap();
+        let strong_auth: i64 = conn
+            .query_row("SELECT strong_auth_at_ms FROM sessions", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(
+            strong_auth, 0,
+            "old sessions need a step-up for sensitive operations"
+        );
+        assert!(conn
+            .execute(
+                "UPDATE devices SET knowledge_key = x'00' WHERE device_id = 'dev_1'",
+                []
+            )
+            .is_err());
+    }
+
+    #[test]
+    fn a_newer_ledger_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(
+            run(&mut conn),
+            Err(SandboxError::SchemaTooNew {
+                found: 99,
+                supported: 3
+            })
+        ));
+    }
 }

@@ -3,10 +3,11 @@
 #![allow(dead_code)] // each test binary uses its own subset
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use mobank_protocol::assertion::knowledge_signature;
 use mobank_protocol::messages::{
-    paths, ChallengeResponse, CompleteActivationRequest, CompleteActivationResponse,
-    DeviceDescription, LoginChallengeRequest, LoginRequest, LoginResponse, StartActivationRequest,
-    StartActivationResponse,
+    paths, ChallengePurpose, ChallengeRequest, ChallengeResponse, CompleteActivationRequest,
+    CompleteActivationResponse, DeviceDescription, LoginChallengeRequest, LoginRequest,
+    LoginResponse, StartActivationRequest, StartActivationResponse, StepUpRequest, StepUpResponse,
 };
 use mobank_protocol::{
     signed_bytes, ApiError, Assertion, AuthenticatorData, Ceremony, ClientData, ErrorBody, Factor,
@@ -122,13 +123,95 @@ impl Bank {
         self.post_ok(paths::LOGIN, &request).await
     }
 
+    /// Login with possession + PIN, the PIN being whatever key the phone's PIN yields now.
+    pub async fn login_with_pin(&self, phone: &mut Phone) -> LoginResponse {
+        let challenge = self.challenge(phone).await;
+        let request = phone.pin_login_request(&challenge);
+        self.post_ok(paths::LOGIN, &request).await
+    }
+
     pub async fn accounts(&self, token: &str) -> reqwest::Response {
+        self.get(paths::ACCOUNTS, token).await
+    }
+
+    pub async fn get(&self, path_and_query: &str, token: &str) -> reqwest::Response {
         self.client
-            .get(self.url(paths::ACCOUNTS))
+            .get(self.url(path_and_query))
             .bearer_auth(token)
             .send()
             .await
             .unwrap()
+    }
+
+    pub async fn get_ok<R: DeserializeOwned>(&self, path_and_query: &str, token: &str) -> R {
+        let response = self.get(path_and_query, token).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{path_and_query}: {status} {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub async fn post_authorized<B: Serialize>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_authorized_ok<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> R {
+        let response = self.post_authorized(path, token, body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub async fn post_authorized_err<B: Serialize>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> (StatusCode, ApiError) {
+        expect_error(self.post_authorized(path, token, body).await).await
+    }
+
+    /// A challenge inside the session.
+    pub async fn session_challenge(
+        &self,
+        token: &str,
+        purpose: ChallengePurpose,
+    ) -> ChallengeResponse {
+        self.post_authorized_ok(paths::CHALLENGES, token, &ChallengeRequest { purpose })
+            .await
+    }
+
+    /// A step-up with possession + biometric.
+    pub async fn step_up(&self, phone: &mut Phone, token: &str) -> StepUpResponse {
+        let challenge = self
+            .session_challenge(token, ChallengePurpose::StepUp)
+            .await;
+        let request = StepUpRequest {
+            challenge_id: challenge.challenge_id.clone(),
+            assertions: vec![
+                phone.assert(Factor::Possession, Ceremony::StepUp, &challenge.challenge),
+                phone.assert(Factor::UserVerified, Ceremony::StepUp, &challenge.challenge),
+            ],
+        };
+        self.post_authorized_ok(paths::STEP_UP, token, &request)
+            .await
     }
 }
 
@@ -170,8 +253,23 @@ pub struct Phone {
     user_verified_pkcs8: Vec<u8>,
     pub possession_count: u32,
     pub user_verified_count: u32,
+    /// The knowledge key the bank got at binding (the PIN set then).
+    pub knowledge_key: [u8; 32],
+    /// What the phone's PIN entry yields now: the knowledge key for the right PIN, another
+    /// key for a wrong one.
+    pub entered_key: [u8; 32],
+    pub knowledge_count: u32,
     pub rp_id: String,
     pub device_id: String,
+    pub name: String,
+    /// Sent with binding; `false` binds without a PIN.
+    pub with_pin: bool,
+}
+
+pub fn new_knowledge_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    ring::rand::SecureRandom::fill(&SystemRandom::new(), &mut key).unwrap();
+    key
 }
 
 pub fn new_pkcs8() -> Vec<u8> {
@@ -195,6 +293,7 @@ impl Phone {
     }
 
     pub fn with_keys(rp_id: &str, possession_pkcs8: Vec<u8>, user_verified_pkcs8: Vec<u8>) -> Self {
+        let knowledge_key = new_knowledge_key();
         Self {
             rng: SystemRandom::new(),
             possession: key_from(&possession_pkcs8),
@@ -203,9 +302,23 @@ impl Phone {
             user_verified_pkcs8,
             possession_count: 0,
             user_verified_count: 0,
+            knowledge_key,
+            entered_key: knowledge_key,
+            knowledge_count: 0,
             rp_id: rp_id.to_owned(),
             device_id: String::new(),
+            name: "Test Phone".to_owned(),
+            with_pin: true,
         }
+    }
+
+    /// The next PIN entry is wrong (yields some other key), or right again.
+    pub fn enter_wrong_pin(&mut self) {
+        self.entered_key = new_knowledge_key();
+    }
+
+    pub fn enter_right_pin(&mut self) {
+        self.entered_key = self.knowledge_key;
     }
 
     /// A byte-for-byte copy of this phone's key store and state, as a cloned phone or a
@@ -218,6 +331,9 @@ impl Phone {
         );
         copy.possession_count = self.possession_count;
         copy.user_verified_count = self.user_verified_count;
+        copy.knowledge_key = self.knowledge_key;
+        copy.entered_key = self.entered_key;
+        copy.knowledge_count = self.knowledge_count;
         copy.device_id = self.device_id.clone();
         copy
     }
@@ -236,6 +352,17 @@ impl Phone {
         flags: u8,
         count: u32,
     ) -> Assertion {
+        self.sign_operation_with(key, factor, ceremony, challenge, None, flags, count)
+    }
+
+    fn bytes(
+        &self,
+        ceremony: Ceremony,
+        challenge: &[u8],
+        operation: Option<&str>,
+        flags: u8,
+        count: u32,
+    ) -> (Vec<u8>, Vec<u8>) {
         let authenticator_data = AuthenticatorData::new(&self.rp_id, flags, count)
             .to_bytes()
             .to_vec();
@@ -243,8 +370,25 @@ impl Phone {
             ceremony,
             challenge: challenge.to_vec(),
             rp_id: self.rp_id.clone(),
+            operation: operation.map(str::to_owned),
         }
         .to_json();
+        (authenticator_data, client_data_json)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn sign_operation_with(
+        &self,
+        key: &EcdsaKeyPair,
+        factor: Factor,
+        ceremony: Ceremony,
+        challenge: &[u8],
+        operation: Option<&str>,
+        flags: u8,
+        count: u32,
+    ) -> Assertion {
+        let (authenticator_data, client_data_json) =
+            self.bytes(ceremony, challenge, operation, flags, count);
         let message = signed_bytes(&authenticator_data, &client_data_json);
         let signature = key.sign(&self.rng, &message).unwrap().as_ref().to_vec();
         Assertion {
@@ -255,30 +399,74 @@ impl Phone {
         }
     }
 
+    /// An HMAC knowledge assertion with `key` over the given fields.
+    pub fn tag_with(
+        &self,
+        key: &[u8; 32],
+        ceremony: Ceremony,
+        challenge: &[u8],
+        operation: Option<&str>,
+        flags: u8,
+        count: u32,
+    ) -> Assertion {
+        let (authenticator_data, client_data_json) =
+            self.bytes(ceremony, challenge, operation, flags, count);
+        Assertion {
+            factor: Factor::Knowledge,
+            signature: knowledge_signature(key, &authenticator_data, &client_data_json),
+            authenticator_data,
+            client_data_json,
+        }
+    }
+
     /// The next assertion of one factor: counter incremented first, UV only for the
-    /// user-verified key.
+    /// user-verified key and the PIN.
     pub fn assert(&mut self, factor: Factor, ceremony: Ceremony, challenge: &[u8]) -> Assertion {
+        self.assert_operation(factor, ceremony, challenge, None)
+    }
+
+    /// The same for a `mobank.operation` (or any ceremony with an operation text).
+    pub fn assert_operation(
+        &mut self,
+        factor: Factor,
+        ceremony: Ceremony,
+        challenge: &[u8],
+        operation: Option<&str>,
+    ) -> Assertion {
         match factor {
             Factor::Possession => {
                 self.possession_count += 1;
-                self.sign_with(
+                self.sign_operation_with(
                     &self.possession,
                     factor,
                     ceremony,
                     challenge,
+                    operation,
                     UP,
                     self.possession_count,
                 )
             }
             Factor::UserVerified => {
                 self.user_verified_count += 1;
-                self.sign_with(
+                self.sign_operation_with(
                     &self.user_verified,
                     factor,
                     ceremony,
                     challenge,
+                    operation,
                     UP_UV,
                     self.user_verified_count,
+                )
+            }
+            Factor::Knowledge => {
+                self.knowledge_count += 1;
+                self.tag_with(
+                    &self.entered_key,
+                    ceremony,
+                    challenge,
+                    operation,
+                    UP_UV,
+                    self.knowledge_count,
                 )
             }
         }
@@ -305,12 +493,13 @@ impl Phone {
             activation_id: started.activation_id.clone(),
             otp: otp.to_owned(),
             device: DeviceDescription {
-                name: "Test Phone".to_owned(),
+                name: self.name.clone(),
                 platform: "android".to_owned(),
             },
             possession_public_key: self.possession_public_key(),
             user_verified_public_key: self.user_verified_public_key(),
             proofs,
+            knowledge_key: self.with_pin.then(|| self.knowledge_key.to_vec()),
         }
     }
 
@@ -323,6 +512,21 @@ impl Phone {
             device_id: self.device_id.clone(),
             challenge_id: challenge.challenge_id.clone(),
             assertions,
+            integrity: None,
+        }
+    }
+
+    /// Possession + PIN (with whatever key the current PIN entry yields).
+    pub fn pin_login_request(&mut self, challenge: &ChallengeResponse) -> LoginRequest {
+        let assertions = vec![
+            self.assert(Factor::Possession, Ceremony::Login, &challenge.challenge),
+            self.assert(Factor::Knowledge, Ceremony::Login, &challenge.challenge),
+        ];
+        LoginRequest {
+            device_id: self.device_id.clone(),
+            challenge_id: challenge.challenge_id.clone(),
+            assertions,
+            integrity: None,
         }
     }
 }

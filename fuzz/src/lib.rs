@@ -1,0 +1,10 @@
+//! Shared parts of the fuzz targets: the committed protocol vectors (seeds and the known
+//! signatures), the input layout of the `verify` target, and the JSON round-trip check.
+//!
+//! A new target is one file in `fuzz_targets/` and one `[[bin]]` in `Cargo.toml`; if it has
+//! seeds, a branch in `seeds::write_all`.
+
+pub mod round_trip;
+pub mod seeds;
+pub mod vectors;
+pub mod verify_input;

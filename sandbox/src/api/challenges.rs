@@ -1,0 +1,117 @@
+//! Server challenges: random, single-use, short-lived, and tied to one device and one purpose,
+//! so an answer can neither be replayed nor carried over to another device or step.
+
+use mobank_protocol::ErrorCode;
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::bank::Bank;
+use crate::error::ApiFailure;
+use crate::random;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    Login,
+    StepUp,
+    Operation,
+    /// The second step of a PIN change: the challenge id is the ticket id.
+    PinChange,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::StepUp => "step_up",
+            Self::Operation => "operation",
+            Self::PinChange => "pin_change",
+        }
+    }
+
+    fn id_prefix(self) -> &'static str {
+        match self {
+            Self::PinChange => "pct",
+            _ => "chl",
+        }
+    }
+}
+
+pub(super) struct Issued {
+    pub(super) challenge_id: String,
+    pub(super) challenge: Vec<u8>,
+    pub(super) expires_at_ms: i64,
+}
+
+pub(super) fn challenge_invalid() -> ApiFailure {
+    ApiFailure::new(
+        ErrorCode::ChallengeInvalid,
+        "the challenge is unknown, used or expired",
+    )
+}
+
+pub(super) fn issue(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    device_id: &str,
+    purpose: Purpose,
+    ttl_ms: i64,
+    now: i64,
+) -> Result<Issued, ApiFailure> {
+    let challenge_id = random::id(&bank.rng, purpose.id_prefix())?;
+    let challenge = random::challenge(&bank.rng)?.to_vec();
+    let expires_at_ms = now.saturating_add(ttl_ms);
+    tx.execute(
+        "INSERT INTO challenges (challenge_id, challenge, purpose, device_id, created_at_ms,
+                                 expires_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            challenge_id,
+            challenge,
+            purpose.as_str(),
+            device_id,
+            now,
+            expires_at_ms
+        ],
+    )?;
+    Ok(Issued {
+        challenge_id,
+        challenge,
+        expires_at_ms,
+    })
+}
+
+/// Spends the challenge and returns its bytes if it was issued to `device_id` for `purpose`
+/// and has not expired. Spent by this attempt whatever its outcome (the caller's transaction
+/// commits refusals), so no answer can ever be replayed.
+pub(super) fn consume(
+    tx: &Transaction<'_>,
+    challenge_id: &str,
+    purpose: Purpose,
+    device_id: &str,
+    now: i64,
+) -> Result<Vec<u8>, ApiFailure> {
+    let found = tx
+        .query_row(
+            "SELECT device_id, challenge, expires_at_ms FROM challenges
+             WHERE challenge_id = ?1 AND purpose = ?2 AND used = 0",
+            params![challenge_id, purpose.as_str()],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Vec<u8>>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((owner, challenge, expires_at_ms)) = found else {
+        return Err(challenge_invalid());
+    };
+    tx.execute(
+        "UPDATE challenges SET used = 1 WHERE challenge_id = ?1",
+        [challenge_id],
+    )?;
+    if owner != device_id || now >= expires_at_ms {
+        return Err(challenge_invalid());
+    }
+    Ok(challenge)
+}

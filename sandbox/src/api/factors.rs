@@ -1,0 +1,280 @@
+//! A bound device's factors as the bank keeps them, the check of assertions against them, and
+//! what every authentication attempt leaves behind: new counters, a failure count, a block.
+//!
+//! One failure counter per device covers every factor and every ceremony (login, step-up,
+//! operations, PIN change), and the answer never says which factor failed (PSD2 RTS art. 4).
+
+use mobank_protocol::assertion::{verify, verify_knowledge, Expectation, KNOWLEDGE_KEY_LEN};
+use mobank_protocol::{Assertion, Ceremony, ErrorCode, Factor, VerifiedAssertion, VerifyError};
+use rusqlite::{params, OptionalExtension, Transaction};
+use zeroize::Zeroizing;
+
+use crate::bank::{Bank, MAX_FAILED_ATTEMPTS};
+use crate::error::ApiFailure;
+
+pub(super) type KnowledgeKey = Zeroizing<[u8; KNOWLEDGE_KEY_LEN]>;
+
+pub(super) fn device_unknown() -> ApiFailure {
+    ApiFailure::new(ErrorCode::DeviceUnknown, "this device is not bound")
+}
+
+pub(super) fn device_blocked() -> ApiFailure {
+    ApiFailure::new(ErrorCode::DeviceBlocked, "the device binding is blocked")
+}
+
+pub(super) fn no_pin() -> ApiFailure {
+    ApiFailure::bad_request("no PIN is set for this device")
+}
+
+/// Copies a stored or received knowledge key into zeroizing memory; `None` unless 32 bytes.
+pub(super) fn knowledge_key(bytes: &[u8]) -> Option<KnowledgeKey> {
+    let array: [u8; KNOWLEDGE_KEY_LEN] = bytes.try_into().ok()?;
+    Some(Zeroizing::new(array))
+}
+
+pub(super) struct Device {
+    pub(super) device_id: String,
+    pub(super) customer_id: String,
+    pub(super) name: String,
+    pub(super) status: String,
+    pub(super) cooling_off_until_ms: Option<i64>,
+    pub(super) revoked_at_ms: Option<i64>,
+    possession_public_key: Vec<u8>,
+    user_verified_public_key: Vec<u8>,
+    knowledge_key: Option<KnowledgeKey>,
+    possession_sign_count: u32,
+    user_verified_sign_count: u32,
+    knowledge_sign_count: u32,
+    failed_attempts: u32,
+}
+
+impl Device {
+    pub(super) fn load(tx: &Transaction<'_>, device_id: &str) -> Result<Option<Self>, ApiFailure> {
+        let found = tx
+            .query_row(
+                "SELECT device_id, customer_id, name, status, cooling_off_until_ms,
+                        revoked_at_ms, possession_public_key, user_verified_public_key,
+                        knowledge_key, possession_sign_count, user_verified_sign_count,
+                        knowledge_sign_count, failed_attempts
+                 FROM devices WHERE device_id = ?1",
+                [device_id],
+                |row| {
+                    let stored_key: Option<Zeroizing<Vec<u8>>> =
+                        row.get::<_, Option<Vec<u8>>>(8)?.map(Zeroizing::new);
+                    Ok((
+                        Self {
+                            device_id: row.get(0)?,
+                            customer_id: row.get(1)?,
+                            name: row.get(2)?,
+                            status: row.get(3)?,
+                            cooling_off_until_ms: row.get(4)?,
+                            revoked_at_ms: row.get(5)?,
+                            possession_public_key: row.get(6)?,
+                            user_verified_public_key: row.get(7)?,
+                            knowledge_key: None,
+                            possession_sign_count: row.get(9)?,
+                            user_verified_sign_count: row.get(10)?,
+                            knowledge_sign_count: row.get(11)?,
+                            failed_attempts: row.get(12)?,
+                        },
+                        stored_key,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((mut device, stored_key)) = found else {
+            return Ok(None);
+        };
+        if let Some(stored) = stored_key {
+            // The schema allows only 32 bytes; anything else is a corrupt ledger.
+            device.knowledge_key = Some(knowledge_key(&stored).ok_or_else(|| {
+                ApiFailure::internal(
+                    "stored knowledge key has the wrong length",
+                    &device.device_id,
+                )
+            })?);
+        }
+        Ok(Some(device))
+    }
+
+    pub(super) fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+
+    pub(super) fn has_pin(&self) -> bool {
+        self.knowledge_key.is_some()
+    }
+}
+
+/// A possession assertion and one of user-verified or knowledge: what login, step-up and the
+/// PIN change take.
+pub(super) struct TwoFactors {
+    pub(super) possession: Assertion,
+    pub(super) second: Assertion,
+}
+
+impl TwoFactors {
+    /// `None` for any other shape: another count, a factor twice, two second factors.
+    pub(super) fn from_assertions(assertions: Vec<Assertion>) -> Option<Self> {
+        let [first, second]: [Assertion; 2] = assertions.try_into().ok()?;
+        let (possession, second) = match (first.factor, second.factor) {
+            (Factor::Possession, _) => (first, second),
+            (_, Factor::Possession) => (second, first),
+            _ => return None,
+        };
+        matches!(second.factor, Factor::UserVerified | Factor::Knowledge)
+            .then_some(Self { possession, second })
+    }
+
+    pub(super) fn both(&self) -> [&Assertion; 2] {
+        [&self.possession, &self.second]
+    }
+}
+
+/// Which key a knowledge assertion is checked with.
+pub(super) enum KnowledgeCheck<'a> {
+    OnFile,
+    /// A PIN change commit proves the new key it brings.
+    NewKey(&'a KnowledgeKey),
+}
+
+/// Whether a success clears the failure count: a full two-factor authentication does, an
+/// operation signed by the possession key alone does not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum OnSuccess {
+    ResetFailures,
+    KeepFailures,
+}
+
+/// One authentication attempt: the assertions and what they must have signed.
+pub(super) struct Attempt<'a> {
+    pub(super) assertions: &'a [&'a Assertion],
+    pub(super) ceremony: Ceremony,
+    pub(super) challenge: &'a [u8],
+    pub(super) operation: Option<&'a str>,
+    pub(super) knowledge: KnowledgeCheck<'a>,
+    pub(super) on_success: OnSuccess,
+}
+
+/// Checks each assertion with the key of its factor, then records the outcome: on success the
+/// new counters; on a counter that did not move forward a block (a clone signs); on any other
+/// failure one more failed attempt, and a block at the fifth.
+pub(super) fn authenticate(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    device: &Device,
+    attempt: Attempt<'_>,
+    now: i64,
+) -> Result<(), ApiFailure> {
+    let mut outcomes = Vec::with_capacity(attempt.assertions.len());
+    for assertion in attempt.assertions {
+        let (stored, require_user_verified) = match assertion.factor {
+            Factor::Possession => (device.possession_sign_count, false),
+            Factor::UserVerified => (device.user_verified_sign_count, true),
+            Factor::Knowledge => (device.knowledge_sign_count, true),
+        };
+        let expect = Expectation {
+            rp_id: &bank.policy.rp_id,
+            ceremony: attempt.ceremony,
+            challenge: attempt.challenge,
+            require_user_verified,
+            previous_sign_count: stored,
+            operation: attempt.operation,
+        };
+        let outcome = match assertion.factor {
+            Factor::Possession => verify(assertion, &device.possession_public_key, &expect),
+            Factor::UserVerified => verify(assertion, &device.user_verified_public_key, &expect),
+            Factor::Knowledge => {
+                let key = match &attempt.knowledge {
+                    KnowledgeCheck::NewKey(key) => *key,
+                    KnowledgeCheck::OnFile => device.knowledge_key.as_ref().ok_or_else(no_pin)?,
+                };
+                verify_knowledge(assertion, key, &expect)
+            }
+        };
+        outcomes.push((assertion.factor, outcome));
+    }
+    settle(tx, device, &outcomes, attempt.on_success, now)
+}
+
+fn settle(
+    tx: &Transaction<'_>,
+    device: &Device,
+    outcomes: &[(Factor, Result<VerifiedAssertion, VerifyError>)],
+    on_success: OnSuccess,
+    now: i64,
+) -> Result<(), ApiFailure> {
+    let device_id = device.device_id.as_str();
+    if let Some((factor, stored, received)) =
+        outcomes.iter().find_map(|(factor, outcome)| match outcome {
+            Err(VerifyError::CounterNotIncreasing { stored, received }) => {
+                Some((factor, stored, received))
+            }
+            _ => None,
+        })
+    {
+        // Only a key's real signature (or the real knowledge key's tag) gets this far, so a
+        // counter that did not move forward means a second copy of the key is signing: a
+        // cloned phone or a restored backup.
+        block(tx, device_id, "counter_regression")?;
+        tracing::warn!(%device_id, ?factor, stored, received, "signature counter went backwards: device blocked as a suspected clone");
+        return Err(device_blocked());
+    }
+    if let Some(error) = outcomes
+        .iter()
+        .find_map(|(_, outcome)| outcome.as_ref().err())
+    {
+        let failures = device.failed_attempts.saturating_add(1);
+        tx.execute(
+            "UPDATE devices SET failed_attempts = ?2 WHERE device_id = ?1",
+            params![device_id, failures],
+        )?;
+        let blocked = failures >= MAX_FAILED_ATTEMPTS;
+        if blocked {
+            block(tx, device_id, "too_many_failures")?;
+        }
+        tracing::info!(%device_id, %error, failures, blocked, "authentication failed");
+        return Err(if blocked {
+            device_blocked()
+        } else {
+            // Which factor failed stays unsaid (PSD2 RTS art. 4(3)(a)).
+            ApiFailure::new(ErrorCode::AuthenticationFailed, "authentication failed")
+                .with_attempts_remaining(MAX_FAILED_ATTEMPTS - failures)
+        });
+    }
+    for (factor, outcome) in outcomes {
+        if let Ok(verified) = outcome {
+            tx.execute(
+                counter_update(*factor),
+                params![device_id, verified.sign_count],
+            )?;
+        }
+    }
+    let reset = on_success == OnSuccess::ResetFailures;
+    tx.execute(
+        "UPDATE devices SET last_seen_ms = ?2,
+                            failed_attempts = CASE WHEN ?3 THEN 0 ELSE failed_attempts END
+         WHERE device_id = ?1",
+        params![device_id, now, reset],
+    )?;
+    Ok(())
+}
+
+fn counter_update(factor: Factor) -> &'static str {
+    match factor {
+        Factor::Possession => "UPDATE devices SET possession_sign_count = ?2 WHERE device_id = ?1",
+        Factor::UserVerified => {
+            "UPDATE devices SET user_verified_sign_count = ?2 WHERE device_id = ?1"
+        }
+        Factor::Knowledge => "UPDATE devices SET knowledge_sign_count = ?2 WHERE device_id = ?1",
+    }
+}
+
+/// Its sessions end with it: `session::authorize` checks the device's status on every use.
+fn block(tx: &Transaction<'_>, device_id: &str, reason: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE devices SET status = 'blocked', blocked_reason = ?2 WHERE device_id = ?1",
+        params![device_id, reason],
+    )?;
+    Ok(())
+}
