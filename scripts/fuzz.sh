@@ -16,10 +16,10 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install --locked cargo-fuzz
 fi
 
-# The oracles first (genuine inputs must reach them, or a quiet run proves nothing), then the
-# seeds, rewritten on every run so they follow the committed vectors; inputs the fuzzer found
-# earlier stay in fuzz/corpus/<target>/ and are reused.
-(cd fuzz && cargo test -q --test oracle && cargo run -q --example seed_corpus -- corpus)
+# The tests first (genuine inputs must reach the oracles and every wire type must be checked, or
+# a quiet run proves nothing), then the seeds, rewritten on every run so they follow the
+# committed vectors; inputs the fuzzer found earlier stay in fuzz/corpus/<target>/ and are reused.
+(cd fuzz && cargo test -q && cargo run -q --example seed_corpus -- corpus)
 
 if [ $# -gt 0 ]; then
   targets=("$@")

@@ -1,9 +1,12 @@
 //! Shared parts of the fuzz targets: the committed protocol vectors (seeds and the known
-//! signatures), the input layout of the `verify` target, and the JSON round-trip check.
+//! signatures), the verification cases and their oracle, the input layout of the `verify`
+//! target, and the JSON round-trip check of every wire type.
 //!
 //! A new target is one file in `fuzz_targets/` and one `[[bin]]` in `Cargo.toml`; if it has
 //! seeds, a branch in `seeds::write_all`.
 
+pub mod cases;
+pub mod message_types;
 pub mod round_trip;
 pub mod seeds;
 pub mod vectors;
