@@ -286,7 +286,12 @@ fn check_signed_fields(
     if client.challenge != expect.challenge {
         return Err(VerifyError::ChallengeMismatch);
     }
-    if client.operation.as_deref() != expect.operation {
+    // An operation assertion must name what it authorises, whatever the caller expected: a
+    // bank-side slip (no operation text expected) must not accept one that authorises nothing.
+    let operation_required = client.ceremony == Ceremony::Operation;
+    if client.operation.as_deref() != expect.operation
+        || (operation_required && client.operation.is_none())
+    {
         return Err(VerifyError::OperationMismatch);
     }
     if client.rp_id != expect.rp_id || auth.rp_id_hash != rp_id_hash(expect.rp_id) {

@@ -1084,3 +1084,20 @@ fn knowledge_factor_is_spelled_knowledge() {
     let parsed: Assertion = serde_json::from_str(json).unwrap();
     assert_eq!(parsed.factor, Factor::Knowledge);
 }
+
+#[test]
+fn an_operation_assertion_without_operation_text_is_refused_even_if_none_was_expected() {
+    let device = DeviceKey::new();
+    let challenge = challenge();
+    let without = device.sign_raw(
+        AuthenticatorData::new(RP_ID, UP, 1).to_bytes().to_vec(),
+        client_data(Ceremony::Operation, &challenge, None),
+    );
+    let mut careless = operation(&challenge, "unused", 0);
+    careless.operation = None;
+
+    assert_eq!(
+        verify(&without, &device.public_key(), &careless),
+        Err(VerifyError::OperationMismatch)
+    );
+}
