@@ -6,10 +6,13 @@
 //! stripped of control characters.
 
 use mobank_protocol::{ApiError, ErrorCode};
+use mobank_store::{StoreError, StorePart, Table};
 
+use crate::device::knowledge::OpenError;
 use crate::device::state::StateError;
 use crate::input::InputError;
 use crate::net::NetError;
+use crate::pin_policy::PinRejection;
 use crate::platform::KeyStoreError;
 
 /// Everything that can go wrong, in terms an app can act on.
@@ -47,9 +50,32 @@ pub enum MobankError {
     NotLoggedIn,
     #[error("the session has expired")]
     SessionExpired,
-    /// A device key can never be used again (biometric enrolment changed). Re-bind.
+    /// A device key can never be used again (the lock screen was removed, the key store was
+    /// reset). Re-bind.
     #[error("a device key was invalidated")]
     KeyInvalidated,
+    /// The biometric enrolment changed, so the biometric key is gone for good. Log in with
+    /// the PIN, then `reenrol_biometric`; no new binding is needed.
+    #[error("the biometric enrolment changed; log in with the PIN to set up biometrics again")]
+    BiometryChanged,
+    /// Too many failed biometric checks on this phone: only a PIN login is accepted until one
+    /// succeeds.
+    #[error("too many failed biometric checks; log in with the PIN")]
+    PinRequired,
+    /// The PIN is malformed, or too easy to guess for a new PIN. Nothing was sent.
+    #[error("the PIN was refused: {reason}")]
+    PinRejected { reason: PinRejection },
+    /// This binding has no PIN (bound before PINs existed): log in with biometrics.
+    #[error("no PIN is set for this binding")]
+    PinNotSet,
+    /// `commit_pin_change` without an accepted `begin_pin_change` in this session, or after the
+    /// bank's ticket expired. Begin again.
+    #[error("no PIN change is in progress")]
+    NoPinChangeInProgress,
+    /// The operation needs a recent strong authentication: call `step_up_biometric` or
+    /// `step_up_pin`, then retry. When the phone knows this, nothing was sent.
+    #[error("a fresh authentication is required for this operation")]
+    StepUpRequired,
     /// The key store cannot be used right now (phone locked, before first unlock). Not data loss.
     #[error("the key store is locked")]
     KeyStoreLocked,
@@ -73,6 +99,32 @@ pub enum MobankError {
     ServerRejected { code: String, message: String },
     #[error("storage error: {message}")]
     Storage { message: String },
+    /// The encrypted store's key cannot be used right now (phone locked, iOS before the first
+    /// unlock). Nothing is lost: try again once the phone is unlocked.
+    #[error("storage is locked until the phone is unlocked")]
+    StorageLocked,
+    /// The encrypted store's key is gone or was invalidated (lock screen removed, backup
+    /// restored to another phone). Nothing on the phone can be read; re-bind (`unbind`, then a
+    /// new activation). `outbox_entries` queued transfers could not be read: tell the customer,
+    /// the bank settles them by their idempotency keys.
+    #[error(
+        "the storage key is lost; re-bind required ({outbox_entries} queued transfers unreadable)"
+    )]
+    StorageKeyLost { outbox_entries: u64 },
+    /// The encrypted store is damaged and its backup copy too. Re-bind.
+    #[error("storage is damaged beyond repair; re-bind required")]
+    StorageCorrupt,
+    /// The transaction history on the phone failed its integrity check. It has been cleared:
+    /// `sync_history` fetches it again.
+    #[error("the stored history was damaged and has been cleared; sync again")]
+    HistoryDamaged,
+    /// Between `pause_storage` and `resume_storage`.
+    #[error("storage is paused")]
+    StoragePaused,
+    /// The history sync lost its connection to the bank after storing `fetched` transactions.
+    /// They are kept; the next `sync_history` resumes after them.
+    #[error("the history sync was interrupted after {fetched} transactions; sync again to resume")]
+    SyncInterrupted { fetched: u64 },
     #[error("internal error: {message}")]
     Internal { message: String },
 }
@@ -82,6 +134,12 @@ impl From<InputError> for MobankError {
         MobankError::InvalidInput {
             what: error.what.to_owned(),
         }
+    }
+}
+
+impl From<PinRejection> for MobankError {
+    fn from(reason: PinRejection) -> Self {
+        MobankError::PinRejected { reason }
     }
 }
 
@@ -102,6 +160,46 @@ impl From<KeyStoreError> for MobankError {
             },
             KeyStoreError::Platform(message) => MobankError::KeyStore {
                 message: sanitize(&message),
+            },
+        }
+    }
+}
+
+impl From<StoreError> for MobankError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::StorageLocked => MobankError::StorageLocked,
+            StoreError::KeyLost { outbox_entries }
+            | StoreError::KeyInvalidated { outbox_entries } => {
+                MobankError::StorageKeyLost { outbox_entries }
+            }
+            StoreError::Corrupt {
+                part: StorePart::Vault,
+            } => MobankError::StorageCorrupt,
+            StoreError::Corrupt {
+                part: StorePart::Cache,
+            } => MobankError::HistoryDamaged,
+            StoreError::Integrity { table } => {
+                let vault = Table::ALL
+                    .iter()
+                    .any(|t| t.part() == StorePart::Vault && t.name() == table);
+                if vault {
+                    MobankError::StorageCorrupt
+                } else {
+                    MobankError::HistoryDamaged
+                }
+            }
+            StoreError::Paused => MobankError::StoragePaused,
+            StoreError::KeyWrapper(message) => MobankError::KeyStore {
+                message: sanitize(&message),
+            },
+            StoreError::InvalidInput(what) => MobankError::InvalidInput {
+                what: what.to_owned(),
+            },
+            // No data (never asked for here), a newer schema, a failed migration, a busy or
+            // unwritable file, an overflowing total: reported, nothing is lost.
+            other => MobankError::Storage {
+                message: sanitize(&other.to_string()),
             },
         }
     }
@@ -149,6 +247,60 @@ impl From<NetError> for MobankError {
     }
 }
 
+/// Why signing with the device's factors failed, with the factor it failed on: the same
+/// key store answer means different things for different keys.
+#[derive(Debug)]
+pub(crate) enum SignError {
+    Possession(KeyStoreError),
+    /// Any key store answer for the biometric key except a failed check.
+    UserVerified(KeyStoreError),
+    /// The OS ran the biometric check and it failed; counted on the phone.
+    BiometricCheckFailed {
+        pin_required: bool,
+    },
+    Knowledge(OpenError),
+    State(StateError),
+    /// The phone is no longer bound as the device the flow started with.
+    NotBound,
+    PinNotSet,
+}
+
+impl From<StateError> for SignError {
+    fn from(error: StateError) -> Self {
+        SignError::State(error)
+    }
+}
+
+impl From<SignError> for MobankError {
+    fn from(error: SignError) -> Self {
+        match error {
+            SignError::Possession(error) => error.into(),
+            SignError::UserVerified(KeyStoreError::Invalidated) => MobankError::BiometryChanged,
+            SignError::UserVerified(error) => error.into(),
+            // A failed check the OS saw is one the bank never sees; it does not say which
+            // factor either way.
+            SignError::BiometricCheckFailed {
+                pin_required: false,
+            } => MobankError::AuthenticationFailed {
+                attempts_remaining: None,
+            },
+            SignError::BiometricCheckFailed { pin_required: true } => MobankError::PinRequired,
+            // The platform key that wraps the knowledge key is gone: the PIN factor of this
+            // binding is over for good, while the device keys may still work.
+            SignError::Knowledge(OpenError::KeyStore(KeyStoreError::NotFound)) => {
+                MobankError::KeyInvalidated
+            }
+            SignError::Knowledge(OpenError::KeyStore(error)) => error.into(),
+            SignError::Knowledge(OpenError::Malformed) => MobankError::Storage {
+                message: "the stored knowledge key is damaged".to_owned(),
+            },
+            SignError::State(error) => error.into(),
+            SignError::NotBound => MobankError::NotBound,
+            SignError::PinNotSet => MobankError::PinNotSet,
+        }
+    }
+}
+
 fn from_api_error(status: u16, error: ApiError) -> MobankError {
     match error.code {
         ErrorCode::ActivationInvalid => MobankError::ActivationCodeInvalid,
@@ -164,6 +316,7 @@ fn from_api_error(status: u16, error: ApiError) -> MobankError {
         ErrorCode::SessionExpired => MobankError::SessionExpired,
         // The bank says it may or may not have acted.
         ErrorCode::Internal => MobankError::OutcomeUnknown,
+        ErrorCode::StepUpRequired => MobankError::StepUpRequired,
         ErrorCode::BadRequest | ErrorCode::NotFound | ErrorCode::Suspended => {
             let code = serde_json::to_value(error.code)
                 .ok()
@@ -217,6 +370,7 @@ mod tests {
             (ErrorCode::Unauthorized, MobankError::NotLoggedIn),
             (ErrorCode::SessionExpired, MobankError::SessionExpired),
             (ErrorCode::Internal, MobankError::OutcomeUnknown),
+            (ErrorCode::StepUpRequired, MobankError::StepUpRequired),
             (
                 ErrorCode::Suspended,
                 MobankError::ServerRejected {
@@ -301,6 +455,47 @@ mod tests {
             MobankError::AuthenticationFailed {
                 attempts_remaining: None
             }
+        );
+    }
+
+    #[test]
+    fn the_same_key_store_answer_means_what_the_factor_makes_it_mean() {
+        assert_eq!(
+            MobankError::from(SignError::UserVerified(KeyStoreError::Invalidated)),
+            MobankError::BiometryChanged
+        );
+        assert_eq!(
+            MobankError::from(SignError::Possession(KeyStoreError::Invalidated)),
+            MobankError::KeyInvalidated
+        );
+        assert_eq!(
+            MobankError::from(SignError::Knowledge(OpenError::KeyStore(
+                KeyStoreError::NotFound
+            ))),
+            MobankError::KeyInvalidated
+        );
+        assert_eq!(
+            MobankError::from(SignError::BiometricCheckFailed {
+                pin_required: false
+            }),
+            MobankError::AuthenticationFailed {
+                attempts_remaining: None
+            }
+        );
+        assert_eq!(
+            MobankError::from(SignError::BiometricCheckFailed { pin_required: true }),
+            MobankError::PinRequired
+        );
+    }
+
+    #[test]
+    fn pin_refusals_name_the_rule_not_the_pin() {
+        let error = MobankError::PinRejected {
+            reason: PinRejection::Sequence,
+        };
+        assert_eq!(
+            error.to_string(),
+            "the PIN was refused: a PIN must not be a run of digits going up or down"
         );
     }
 

@@ -67,6 +67,17 @@ pub(crate) fn device_name(name: &str) -> Result<&str, InputError> {
     }
 }
 
+/// A device id as the bank issued it: short, printable ASCII.
+pub(crate) fn device_id(id: &str) -> Result<&str, InputError> {
+    if id.is_empty() || id.len() > 128 || !id.bytes().all(|b| b.is_ascii_graphic()) {
+        Err(InputError {
+            what: "device id must be 1 to 128 printable ASCII characters",
+        })
+    } else {
+        Ok(id)
+    }
+}
+
 pub(crate) fn platform(platform: &str) -> Result<&str, InputError> {
     match platform {
         "android" | "ios" | "other" => Ok(platform),
@@ -120,6 +131,10 @@ mod tests {
         assert!(device_name("Pixel\n8").is_err());
         assert_eq!(device_name("Pixel 8"), Ok("Pixel 8"));
         assert!(platform("windows").is_err());
+        assert_eq!(device_id("dev_7f3a"), Ok("dev_7f3a"));
+        assert!(device_id("").is_err());
+        assert!(device_id("dev 1").is_err());
+        assert!(device_id(&"d".repeat(129)).is_err());
         assert_eq!(platform("ios"), Ok("ios"));
     }
 }

@@ -1,89 +1,140 @@
-//! The facade the bindings export: bind this phone, log in, list accounts.
+//! The facade the bindings export. This file: opening Mobank, binding the phone, and the app's
+//! lifecycle hooks. Logging in and step-up are in `auth.rs`, the device list and unbinding in
+//! `devices.rs`, the PIN change in `pin_change.rs`.
 
 use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
 
 use mobank_protocol::messages::{
-    paths, AccountsResponse, ChallengeResponse, CompleteActivationRequest,
-    CompleteActivationResponse, DeviceDescription, LoginChallengeRequest, LoginRequest,
-    LoginResponse, StartActivationRequest, StartActivationResponse,
+    paths, CompleteActivationRequest, CompleteActivationResponse, DeviceDescription,
+    StartActivationRequest, StartActivationResponse,
 };
-use mobank_protocol::{Assertion, Ceremony, Factor, CHALLENGE_LEN};
+use mobank_protocol::CHALLENGE_LEN;
 use zeroize::Zeroize;
 
-use crate::accounts::Account;
 use crate::config::MobankConfig;
 use crate::device::binding::{
-    create_keys_and_proofs, delete_keys, ActivationStarted, NewKeys, PendingActivation,
+    create_keys_and_proofs, delete_keys, knowledge_alias, ActivationStarted, NewKeys,
+    PendingActivation,
 };
-use crate::device::signer::{make_assertion, AssertionSpec};
-use crate::device::state::{DeviceState, DeviceStates, JsonFileRepo, StateError};
+use crate::device::knowledge::KnowledgeKey;
+use crate::device::state::{BindingStatus, DeviceState, DeviceStates, JsonFileRepo, StateError};
 use crate::device::{BindingState, DeviceSummary};
 use crate::error::MobankError;
 use crate::input;
 use crate::net::{BankClient, NetError};
-use crate::platform::{KeyStore, KeyStoreError};
+use crate::pin::Pin;
+use crate::pin_policy;
+use crate::platform::{
+    Clock, DeviceIntegrity, EventListener, KeyStore, KeyStoreError, MobankEvent, Platform,
+    SystemClock,
+};
+use crate::policy::Operation;
 use crate::secret::SecretString;
-use crate::session::{Session, SessionSummary};
+use crate::session::{Limits, SessionSlot};
+use crate::storage::StorageSlot;
 
 /// Mobank on this phone. `Send + Sync`; share it in an `Arc`.
 ///
 /// The async methods must run on a tokio runtime (the bindings export them with
 /// `async_runtime = "tokio"`). Key store calls run on tokio's blocking pool, never on a
 /// runtime worker and never while Mobank holds a lock, since a biometric prompt can take
-/// as long as the customer likes.
+/// as long as the customer likes. Events reach the app's listener after every lock is released.
 pub struct Mobank {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    device_name: String,
-    platform: String,
-    bank: BankClient,
-    key_store: Arc<dyn KeyStore>,
-    states: DeviceStates,
-    pending: Mutex<Option<PendingActivation>>,
-    session: Mutex<Option<Session>>,
+pub(crate) struct Inner {
+    pub device_name: String,
+    pub platform: String,
+    pub data_dir: PathBuf,
+    pub bank: BankClient,
+    pub key_store: Arc<dyn KeyStore>,
+    pub clock: Arc<dyn Clock>,
+    pub events: Option<Arc<dyn EventListener>>,
+    pub integrity: Option<Arc<dyn DeviceIntegrity>>,
+    pub states: DeviceStates,
+    pub pending: Mutex<Option<PendingActivation>>,
+    pub session: Mutex<SessionSlot>,
+    /// The limits of the last session, to tell the app when they change.
+    pub last_limits: Mutex<Option<Limits>>,
+    /// The encrypted store, opened on first use (`storage/`).
+    pub storage: StorageSlot,
 }
 
 /// What is on the phone, judged against the key store.
-enum Binding {
+pub(crate) enum Binding {
     None,
-    /// A state file whose keys are gone (restored backup, reinstall): not bound.
+    /// A state file whose keys are gone (restored backup, reinstall), or a binding the bank no
+    /// longer knows (revoked): not bound.
     Stale(DeviceState),
     /// The state file cannot be read; a new activation replaces it.
     Corrupt,
+    /// Bound, possibly blocked by the bank (see [`DeviceState::status`]).
     Bound(DeviceState),
+}
+
+/// What `unbind` achieved besides wiping the phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnbindOutcome {
+    /// The bank confirmed the binding can no longer be used (unbound now, or blocked or revoked
+    /// before). `false`: the bank could not be reached or its answer was lost; the keys are
+    /// deleted all the same, so nobody can use the binding, but it may stay in the customer's
+    /// device list until revoked from another device.
+    pub bank_confirmed: bool,
 }
 
 impl Mobank {
     /// Checks the configuration and prepares the data directory. No network, no key store.
+    /// Every platform hook except the key store at its default.
     pub fn open(config: MobankConfig, key_store: Arc<dyn KeyStore>) -> Result<Self, MobankError> {
+        Self::open_with_platform(config, Platform::new(key_store))
+    }
+
+    /// [`Mobank::open`] with the app's clock, event listener and integrity hooks.
+    pub fn open_with_platform(
+        config: MobankConfig,
+        platform: Platform,
+    ) -> Result<Self, MobankError> {
         let device_name = input::device_name(&config.device_name)?.to_owned();
-        let platform = input::platform(&config.platform)?.to_owned();
+        let platform_name = input::platform(&config.platform)?.to_owned();
         let bank = BankClient::new(&config.bank)?;
         fs::create_dir_all(&config.data_dir).map_err(|error| StateError::Io {
             op: "created",
             kind: error.kind(),
         })?;
         let states = DeviceStates::new(Box::new(JsonFileRepo::new(&config.data_dir)));
+        let Platform {
+            key_store,
+            clock,
+            events,
+            integrity,
+        } = platform;
         Ok(Self {
             inner: Arc::new(Inner {
                 device_name,
-                platform,
+                platform: platform_name,
+                data_dir: config.data_dir,
                 bank,
                 key_store,
+                clock: clock.unwrap_or_else(|| Arc::new(SystemClock::new())),
+                events,
+                integrity,
                 states,
                 pending: Mutex::new(None),
-                session: Mutex::new(None),
+                session: Mutex::new(SessionSlot::default()),
+                last_limits: Mutex::new(None),
+                storage: StorageSlot::default(),
             }),
         })
     }
 
     /// Whether this phone is bound. A saved binding whose keys the key store no longer has
-    /// (a backup restored to a new phone, a reinstall) counts as not bound, so the app offers
-    /// a fresh activation. A locked key store is an error, not "not bound".
+    /// (a backup restored to a new phone, a reinstall), or that the bank revoked, counts as not
+    /// bound, so the app offers a fresh activation. A blocked binding is still `Bound`, with
+    /// `blocked` set. A locked key store is an error, not "not bound".
     pub fn binding_state(&self) -> Result<BindingState, MobankError> {
         match self.inner.binding()? {
             Binding::Bound(state) => Ok(BindingState::Bound(DeviceSummary::from(&state))),
@@ -94,13 +145,16 @@ impl Mobank {
 
     /// Sends the activation code; the bank texts an OTP to the customer's registered phone.
     /// A malformed code is refused locally, without spending one of the bank's attempts.
+    /// Allowed on a blocked binding: the new binding replaces it.
     pub async fn start_activation(
         &self,
         activation_code: SecretString,
     ) -> Result<ActivationStarted, MobankError> {
         let code = input::activation_code(activation_code.expose_secret())?;
-        if let Binding::Bound(_) = self.inner.binding_off_runtime().await? {
-            return Err(MobankError::AlreadyBound);
+        if let Binding::Bound(state) = self.inner.binding_off_runtime().await? {
+            if state.status != BindingStatus::Blocked {
+                return Err(MobankError::AlreadyBound);
+            }
         }
         let mut request = StartActivationRequest {
             activation_code: code.to_owned(),
@@ -127,121 +181,75 @@ impl Mobank {
         })
     }
 
-    /// Creates this phone's two device keys, proves them to the bank together with the OTP,
-    /// and saves the binding. A wrong OTP can be retried; if the binding fails, the new keys
-    /// are deleted again.
+    /// Creates this phone's device keys and its knowledge key under the PIN the customer chose,
+    /// proves the keys to the bank together with the OTP, and saves the binding. A PIN that is
+    /// too easy to guess is refused before anything is sent. A wrong OTP can be retried; if the
+    /// binding fails, the new keys are deleted again.
     pub async fn complete_activation(
         &self,
         otp: SecretString,
+        pin: Pin,
     ) -> Result<DeviceSummary, MobankError> {
         input::otp(otp.expose_secret())?;
+        pin_policy::check_new_pin(&pin)?;
         let inner = Arc::clone(&self.inner);
         // Runs to the end even if the caller stops waiting: a binding the bank accepted must be
         // saved, and the keys of one it refused must be deleted.
-        tokio::spawn(async move { inner.complete_activation(otp).await })
+        tokio::spawn(async move { inner.complete_activation(otp, pin).await })
             .await
             .map_err(|_| internal("activation task failed"))?
     }
 
-    /// Logs in with the possession key and the user-verified key; the OS shows `prompt`
-    /// before it releases the latter. The session token stays in memory only.
-    pub async fn login_biometric(&self, prompt: &str) -> Result<SessionSummary, MobankError> {
-        let prompt = input::prompt(prompt)?.to_owned();
-        self.logout();
-        let state = self.inner.states.load()?.ok_or(MobankError::NotBound)?;
-        let challenge: ChallengeResponse = self
-            .inner
-            .bank
-            .post(
-                paths::LOGIN_CHALLENGE,
-                &LoginChallengeRequest {
-                    device_id: state.device_id.clone(),
-                },
-            )
-            .await?;
-        if challenge.challenge.len() != CHALLENGE_LEN {
-            return Err(NetError::MalformedResponse.into());
-        }
-        let inner = Arc::clone(&self.inner);
-        let device_id = state.device_id.clone();
-        let server_challenge = challenge.challenge;
-        let assertions =
-            blocking(move || inner.sign_login(&device_id, &server_challenge, &prompt)).await??;
-        let response: LoginResponse = self
-            .inner
-            .bank
-            .post(
-                paths::LOGIN,
-                &LoginRequest {
-                    device_id: state.device_id,
-                    challenge_id: challenge.challenge_id,
-                    assertions,
-                },
-            )
-            .await?;
-        if response.session_token.is_empty() || response.idle_timeout_secs == 0 {
-            return Err(NetError::MalformedResponse.into());
-        }
-        let session = Session::new(response, Instant::now());
-        let summary = session.summary();
-        *lock(&self.inner.session) = Some(session);
-        tracing::info!("logged in");
-        Ok(summary)
-    }
-
-    /// Every account of the customer. Needs a live session.
-    pub async fn accounts(&self) -> Result<Vec<Account>, MobankError> {
-        let token = {
-            let mut session = lock(&self.inner.session);
-            match session.as_ref() {
-                None => return Err(MobankError::NotLoggedIn),
-                Some(live) if live.is_expired(Instant::now()) => {
-                    *session = None;
-                    return Err(MobankError::SessionExpired);
-                }
-                Some(live) => live.token(),
-            }
-        };
-        let result = self
-            .inner
-            .bank
-            .get_authorized::<AccountsResponse>(paths::ACCOUNTS, &token)
-            .await
-            .map_err(MobankError::from);
-        let mut session = lock(&self.inner.session);
-        let ours = session.as_ref().is_some_and(|live| live.holds(&token));
-        match result {
-            Ok(response) => {
-                if let (true, Some(live)) = (ours, session.as_mut()) {
-                    live.touch(Instant::now());
-                }
-                Ok(response.accounts.into_iter().map(Account::from).collect())
-            }
-            Err(error) => {
-                let session_over = matches!(
-                    error,
-                    MobankError::NotLoggedIn
-                        | MobankError::SessionExpired
-                        | MobankError::DeviceBlocked
-                        | MobankError::NotBound
-                );
-                if ours && session_over {
-                    *session = None;
-                }
-                Err(error)
-            }
-        }
-    }
-
     /// Ends the session locally and wipes the token from memory.
     pub fn logout(&self) {
-        let ended = lock(&self.inner.session).take();
+        let ended = lock(&self.inner.session).live.take();
         drop(ended);
+    }
+
+    /// The app went to the background. Time spent there counts as idle time.
+    pub fn app_entered_background(&self) {
+        let now = self.inner.clock.now_ms();
+        let mut slot = lock(&self.inner.session);
+        slot.background_since_ms.get_or_insert(now);
+    }
+
+    /// The app is back. After the idle window in the background, the session is dropped and
+    /// the app gets [`MobankEvent::SessionLocked`]: whoever holds the phone now must
+    /// authenticate again.
+    pub fn app_entered_foreground(&self) {
+        let now = self.inner.clock.now_ms();
+        let event = {
+            let mut slot = lock(&self.inner.session);
+            let since = slot.background_since_ms.take();
+            match (since, slot.live.as_ref()) {
+                (Some(since), Some(live)) if now.saturating_sub(since) >= live.idle_ms() => {
+                    slot.live = None;
+                    Some(MobankEvent::SessionLocked)
+                }
+                (_, Some(live)) if live.is_expired(now) => {
+                    slot.live = None;
+                    Some(MobankEvent::SessionExpired)
+                }
+                _ => None,
+            }
+        };
+        self.inner.emit(event);
+    }
+
+    /// Whether `operation` would now need a step-up (`step_up_biometric` or `step_up_pin`)
+    /// first. Also `true` without a live session.
+    pub fn needs_step_up(&self, operation: Operation) -> bool {
+        let now = self.inner.clock.now_ms();
+        let slot = lock(&self.inner.session);
+        !slot
+            .live
+            .as_ref()
+            .is_some_and(|live| !live.is_expired(now) && live.is_fresh_for(operation, now))
     }
 }
 
 impl Inner {
-    fn binding(&self) -> Result<Binding, MobankError> {
+    pub(crate) fn binding(&self) -> Result<Binding, MobankError> {
         let state = match self.states.load() {
             Ok(Some(state)) => state,
             Ok(None) => return Ok(Binding::None),
@@ -251,10 +259,13 @@ impl Inner {
             }
             Err(error) => return Err(error.into()),
         };
+        if state.status == BindingStatus::Revoked {
+            return Ok(Binding::Stale(state));
+        }
         let mut keys_present = true;
         for alias in [&state.possession_key_alias, &state.user_verified_key_alias] {
             match self.key_store.public_key(alias) {
-                // An invalidated key still exists; logging in will say so and lead to re-binding.
+                // An invalidated key still exists; using it says what to do next.
                 Ok(_) | Err(KeyStoreError::Invalidated) => {}
                 Err(KeyStoreError::NotFound) => keys_present = false,
                 Err(error) => return Err(error.into()),
@@ -268,7 +279,7 @@ impl Inner {
         }
     }
 
-    async fn binding_off_runtime(self: &Arc<Self>) -> Result<Binding, MobankError> {
+    pub(crate) async fn binding_off_runtime(self: &Arc<Self>) -> Result<Binding, MobankError> {
         let inner = Arc::clone(self);
         blocking(move || inner.binding()).await?
     }
@@ -276,12 +287,14 @@ impl Inner {
     async fn complete_activation(
         self: Arc<Self>,
         otp: SecretString,
+        pin: Pin,
     ) -> Result<DeviceSummary, MobankError> {
         let otp = input::otp(otp.expose_secret())?;
         let pending = lock(&self.pending)
             .clone()
             .ok_or(MobankError::NoActivationInProgress)?;
         let earlier = match self.binding_off_runtime().await? {
+            Binding::Bound(state) if state.status == BindingStatus::Blocked => Some(state),
             Binding::Bound(_) => return Err(MobankError::AlreadyBound),
             Binding::Stale(state) => Some(state),
             Binding::None | Binding::Corrupt => None,
@@ -289,8 +302,25 @@ impl Inner {
 
         let key_store = Arc::clone(&self.key_store);
         let for_keys = pending.clone();
-        let (keys, proofs) =
-            blocking(move || create_keys_and_proofs(key_store.as_ref(), &for_keys)).await??;
+        let (keys, proofs, knowledge_key, knowledge) = blocking(move || {
+            let (keys, proofs) = create_keys_and_proofs(key_store.as_ref(), &for_keys)?;
+            let sealed = KnowledgeKey::generate().and_then(|key| {
+                let record = key.seal(
+                    key_store.as_ref(),
+                    &knowledge_alias(&keys.possession_alias),
+                    &pin,
+                )?;
+                Ok((key, record))
+            });
+            match sealed {
+                Ok((key, record)) => Ok((keys, proofs, key, record)),
+                Err(error) => {
+                    delete_keys(key_store.as_ref(), &as_strs(&all_aliases(&keys)));
+                    Err(error)
+                }
+            }
+        })
+        .await??;
 
         let mut request = CompleteActivationRequest {
             activation_id: pending.activation_id.clone(),
@@ -302,12 +332,17 @@ impl Inner {
             possession_public_key: keys.possession_public_key.clone(),
             user_verified_public_key: keys.user_verified_public_key.clone(),
             proofs,
+            knowledge_key: Some(knowledge_key.bytes().to_vec()),
         };
         let result = self
             .bank
             .post::<_, CompleteActivationResponse>(paths::ACTIVATION_COMPLETE, &request)
             .await;
         request.otp.zeroize();
+        if let Some(key) = request.knowledge_key.as_mut() {
+            key.zeroize();
+        }
+        drop(knowledge_key);
 
         let response = match result {
             Ok(response) if !response.device_id.is_empty() => response,
@@ -332,6 +367,10 @@ impl Inner {
             // The proofs were each key's first signature.
             possession_sign_count: 1,
             user_verified_sign_count: 1,
+            knowledge: Some(knowledge),
+            knowledge_sign_count: 0,
+            biometric_failures: 0,
+            status: BindingStatus::Active,
         };
         if let Err(error) = self.states.save(&state) {
             return Err(self.abandon(keys, &pending, error.into()).await);
@@ -339,11 +378,8 @@ impl Inner {
         self.forget_pending(&pending);
         if let Some(earlier) = earlier {
             let key_store = Arc::clone(&self.key_store);
-            let aliases = [
-                earlier.possession_key_alias,
-                earlier.user_verified_key_alias,
-            ];
-            blocking(move || delete_keys(key_store.as_ref(), &[&aliases[0], &aliases[1]])).await?;
+            let aliases = state_aliases(&earlier);
+            blocking(move || delete_keys(key_store.as_ref(), &as_strs(&aliases))).await?;
         }
         tracing::info!("device bound");
         Ok(DeviceSummary::from(&state))
@@ -358,7 +394,8 @@ impl Inner {
         error: MobankError,
     ) -> MobankError {
         let key_store = Arc::clone(&self.key_store);
-        let deleted = blocking(move || delete_keys(key_store.as_ref(), &keys.aliases())).await;
+        let deleted =
+            blocking(move || delete_keys(key_store.as_ref(), &as_strs(&all_aliases(&keys)))).await;
         if deleted.is_err() {
             tracing::warn!("could not delete the keys of a failed binding");
         }
@@ -381,54 +418,116 @@ impl Inner {
         }
     }
 
-    /// Reserves both counters (persisted before signing), then signs with both keys. Runs on
-    /// the blocking pool; the state lock is released before the key store is called.
-    fn sign_login(
-        &self,
-        device_id: &str,
-        challenge: &[u8],
-        prompt: &str,
-    ) -> Result<Vec<Assertion>, MobankError> {
-        let reserved = self
-            .states
-            .reserve_login_counters(device_id)?
-            .ok_or(MobankError::NotBound)?;
-        let state = &reserved.state;
-        let spec = |factor, alias, sign_count, prompt| AssertionSpec {
-            factor,
-            alias,
-            ceremony: Ceremony::Login,
-            rp_id: &state.rp_id,
-            challenge,
-            sign_count,
-            prompt,
+    /// Delivers events to the app's listener. Callers hold no lock.
+    pub(crate) fn emit(&self, events: impl IntoIterator<Item = MobankEvent>) {
+        let Some(listener) = self.events.as_ref() else {
+            return;
         };
-        // Possession first: it needs no prompt, so a missing key is found before the
-        // customer is asked to look at the phone.
-        let possession = make_assertion(
-            self.key_store.as_ref(),
-            &spec(
-                Factor::Possession,
-                &state.possession_key_alias,
-                reserved.possession_count,
-                None,
-            ),
-        )?;
-        let user_verified = make_assertion(
-            self.key_store.as_ref(),
-            &spec(
-                Factor::UserVerified,
-                &state.user_verified_key_alias,
-                reserved.user_verified_count,
-                Some(prompt),
-            ),
-        )?;
-        Ok(vec![possession, user_verified])
+        for event in events {
+            listener.on_event(event);
+        }
+    }
+
+    /// Records what the bank said about the binding when it refused this device: blocked for
+    /// good, or no longer known. Only ever makes the local view stricter.
+    pub(crate) async fn note_binding_error(self: &Arc<Self>, device_id: &str, error: &MobankError) {
+        let status = match error {
+            MobankError::DeviceBlocked => BindingStatus::Blocked,
+            MobankError::NotBound => BindingStatus::Revoked,
+            _ => return,
+        };
+        let inner = Arc::clone(self);
+        let device_id = device_id.to_owned();
+        let saved = blocking(move || {
+            inner.states.update(&device_id, |state| {
+                // A revoked binding stays revoked; a blocked one may learn it was revoked.
+                if state.status != BindingStatus::Revoked {
+                    state.status = status;
+                }
+                Ok(())
+            })
+        })
+        .await;
+        if !matches!(saved, Ok(Ok(_))) {
+            tracing::warn!("could not record the bank's refusal of this binding");
+        }
+    }
+
+    /// Removes everything Mobank keeps on this phone: the session, every key of the binding
+    /// and every file in the data directory (the directory itself stays). Key deletion is best
+    /// effort: a key no state refers to can no longer be used by Mobank.
+    pub(crate) async fn wipe(self: &Arc<Self>) -> Result<(), MobankError> {
+        drop(lock(&self.session).live.take());
+        *lock(&self.pending) = None;
+        let inner = Arc::clone(self);
+        blocking(move || {
+            if let Ok(Some(state)) = inner.states.load() {
+                delete_keys(inner.key_store.as_ref(), &as_strs(&state_aliases(&state)));
+            }
+            // Closes the store and deletes its wrapping key; the files go with the directory.
+            if inner.wipe_storage().is_err() {
+                tracing::warn!("could not delete the store's wrapping key");
+            }
+            inner.states.remove()?;
+            clear_dir(&inner.data_dir).map_err(|error| StateError::Io {
+                op: "deleted",
+                kind: error.kind(),
+            })
+        })
+        .await?
+        .map_err(MobankError::from)
     }
 }
 
+/// Every key of a new binding, the knowledge wrapping key included (it may not exist yet;
+/// deleting a missing key is not an error).
+fn all_aliases(keys: &NewKeys) -> Vec<String> {
+    vec![
+        keys.possession_alias.clone(),
+        keys.user_verified_alias.clone(),
+        knowledge_alias(&keys.possession_alias),
+    ]
+}
+
+/// Every key a saved binding refers to.
+pub(crate) fn state_aliases(state: &DeviceState) -> Vec<String> {
+    let mut aliases = vec![
+        state.possession_key_alias.clone(),
+        state.user_verified_key_alias.clone(),
+        knowledge_alias(&state.possession_key_alias),
+    ];
+    if let Some(knowledge) = &state.knowledge {
+        if !aliases.contains(&knowledge.wrap_alias) {
+            aliases.push(knowledge.wrap_alias.clone());
+        }
+    }
+    aliases
+}
+
+pub(crate) fn as_strs(aliases: &[String]) -> Vec<&str> {
+    aliases.iter().map(String::as_str).collect()
+}
+
+/// Deletes every entry of `dir`, not `dir` itself.
+fn clear_dir(dir: &Path) -> io::Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs key store and file work on tokio's blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, MobankError> {
     tokio::task::spawn_blocking(work)
@@ -436,23 +535,126 @@ async fn blocking<T: Send + 'static>(
         .map_err(|_| internal("background task failed"))
 }
 
-fn internal(message: &str) -> MobankError {
+pub(crate) fn internal(message: &str) -> MobankError {
     MobankError::Internal {
         message: message.to_owned(),
     }
 }
 
-/// Every critical section here is a single assignment or read, so a poisoned lock still
+/// Every critical section here is a few assignments or reads, so a poisoned lock still
 /// holds consistent data.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::OnceLock;
+    use std::time::Duration;
+
+    use mobank_protocol::messages::LoginResponse;
+
     use super::*;
+    use crate::platform::ManualClock;
+    use crate::policy::StrongFactor;
+    use crate::session::Session;
 
     fn assert_send<T: Send>(_: &T) {}
+
+    /// Records each event and whether Mobank's session lock was free while it was delivered.
+    #[derive(Default)]
+    struct Reentrant {
+        inner: OnceLock<Arc<Inner>>,
+        seen: Mutex<Vec<(MobankEvent, bool)>>,
+    }
+
+    impl EventListener for Reentrant {
+        fn on_event(&self, event: MobankEvent) {
+            let free = self
+                .inner
+                .get()
+                .is_some_and(|inner| inner.session.try_lock().is_ok());
+            lock(&self.seen).push((event, free));
+        }
+    }
+
+    fn with_listener() -> (Mobank, Arc<ManualClock>, Arc<Reentrant>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new());
+        let listener = Arc::new(Reentrant::default());
+        let mut platform =
+            Platform::new(Arc::new(crate::platform::InsecureSoftwareKeyStore::new()));
+        platform.clock = Some(clock.clone());
+        platform.events = Some(listener.clone());
+        let mobank = Mobank::open_with_platform(config(dir.path()), platform).unwrap();
+        let _ = listener.inner.set(Arc::clone(&mobank.inner));
+        (mobank, clock, listener, dir)
+    }
+
+    fn config(dir: &Path) -> MobankConfig {
+        MobankConfig {
+            data_dir: dir.to_path_buf(),
+            bank: crate::config::BankEndpoint {
+                base_url: "https://127.0.0.1:9".to_owned(),
+                spki_pins: vec![crate::net::spki_pin(b"x")],
+            },
+            device_name: "Test".to_owned(),
+            platform: "other".to_owned(),
+        }
+    }
+
+    fn log_in(mobank: &Mobank, at_ms: u64) {
+        let response = LoginResponse {
+            session_token: "token".to_owned(),
+            idle_timeout_secs: 300,
+            expires_at_ms: 43_200_000,
+            server_time_ms: 0,
+            notices: Vec::new(),
+            limits: None,
+        };
+        let started = Session::start(
+            response,
+            "dev_1".to_owned(),
+            StrongFactor::UserVerified,
+            at_ms,
+        );
+        lock(&mobank.inner.session).live = Some(started.session);
+    }
+
+    #[test]
+    fn events_are_delivered_with_no_lock_held() {
+        let (mobank, clock, listener, _dir) = with_listener();
+        log_in(&mobank, 0);
+        clock.advance(Duration::from_secs(301));
+        assert_eq!(
+            mobank.inner.authorize(None).err(),
+            Some(MobankError::SessionExpired)
+        );
+
+        log_in(&mobank, clock.now_ms());
+        mobank.app_entered_background();
+        clock.advance(Duration::from_secs(300));
+        mobank.app_entered_foreground();
+
+        assert_eq!(
+            *lock(&listener.seen),
+            [
+                (MobankEvent::SessionExpired, true),
+                (MobankEvent::SessionLocked, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_background_keeps_the_session() {
+        let (mobank, clock, listener, _dir) = with_listener();
+        log_in(&mobank, 0);
+        mobank.app_entered_background();
+        clock.advance(Duration::from_secs(299));
+        mobank.app_entered_foreground();
+        assert!(lock(&listener.seen).is_empty());
+        assert!(mobank.inner.authorize(None).is_ok());
+    }
     fn assert_send_sync<T: Send + Sync>() {}
 
     #[test]
@@ -472,9 +674,19 @@ mod tests {
             Arc::new(crate::platform::InsecureSoftwareKeyStore::new()),
         )
         .unwrap();
+        let pin = || Pin::from_digits("482916").unwrap();
         assert_send(&mobank.start_activation(SecretString::from("ABCDEFGH")));
-        assert_send(&mobank.complete_activation(SecretString::from("123456")));
+        assert_send(&mobank.complete_activation(SecretString::from("123456"), pin()));
         assert_send(&mobank.login_biometric("Log in"));
+        assert_send(&mobank.login_pin(pin()));
+        assert_send(&mobank.step_up_biometric("Confirm"));
+        assert_send(&mobank.step_up_pin(pin()));
         assert_send(&mobank.accounts());
+        assert_send(&mobank.devices());
+        assert_send(&mobank.revoke_device("dev".to_owned()));
+        assert_send(&mobank.unbind());
+        assert_send(&mobank.reenrol_biometric("Set up"));
+        assert_send(&mobank.begin_pin_change(pin()));
+        assert_send(&mobank.commit_pin_change(pin()));
     }
 }

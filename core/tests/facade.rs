@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use mobank_core::net::spki_pin;
 use mobank_core::platform::InsecureSoftwareKeyStore;
-use mobank_core::{BankEndpoint, BindingState, Mobank, MobankConfig, MobankError, SecretString};
+use mobank_core::{
+    BankEndpoint, BindingState, Mobank, MobankConfig, MobankError, Pin, PinRejection, SecretString,
+};
 
 /// A port nothing listens on: any request that escaped would fail with `Network`, which
 /// every assertion below would notice.
@@ -24,6 +26,10 @@ fn config(dir: &std::path::Path) -> MobankConfig {
 
 fn open(dir: &std::path::Path) -> Mobank {
     Mobank::open(config(dir), Arc::new(InsecureSoftwareKeyStore::new())).unwrap()
+}
+
+fn pin(digits: &str) -> Pin {
+    Pin::from_digits(digits).unwrap()
 }
 
 fn invalid_input(result: Result<impl std::fmt::Debug, MobankError>) -> String {
@@ -82,7 +88,11 @@ async fn malformed_codes_and_otps_are_refused_locally_without_echo() {
         assert!(!what.contains(code), "{what}");
     }
     for otp in ["12345", "1234567", "12a456", ""] {
-        let what = invalid_input(mobank.complete_activation(SecretString::from(otp)).await);
+        let what = invalid_input(
+            mobank
+                .complete_activation(SecretString::from(otp), pin("482916"))
+                .await,
+        );
         assert!(otp.is_empty() || !what.contains(otp), "{what}");
     }
 }
@@ -93,7 +103,7 @@ async fn flows_out_of_order_get_typed_errors_before_any_network() {
     let mobank = open(dir.path());
     assert_eq!(
         mobank
-            .complete_activation(SecretString::from("123456"))
+            .complete_activation(SecretString::from("123456"), pin("482916"))
             .await
             .unwrap_err(),
         MobankError::NoActivationInProgress
@@ -135,4 +145,72 @@ fn errors_and_secrets_print_no_secret() {
         attempts_remaining: Some(2),
     };
     assert_eq!(error.to_string(), "authentication failed");
+}
+
+#[tokio::test]
+async fn session_operations_are_refused_locally_without_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mobank = open(dir.path());
+    // Any of these reaching the network would be a `Network` error (nothing listens).
+    assert_eq!(
+        mobank.login_pin(pin("482916")).await.unwrap_err(),
+        MobankError::NotBound
+    );
+    assert_eq!(
+        mobank.step_up_pin(pin("482916")).await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    assert_eq!(
+        mobank.step_up_biometric("Confirm").await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    assert_eq!(
+        mobank.devices().await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    assert_eq!(
+        mobank.revoke_device("dev_2".to_owned()).await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    invalid_input(mobank.revoke_device("dev 2".to_owned()).await);
+    assert_eq!(mobank.unbind().await.unwrap_err(), MobankError::NotBound);
+    assert_eq!(
+        mobank.begin_pin_change(pin("482916")).await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    assert_eq!(
+        mobank.commit_pin_change(pin("640259")).await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    assert_eq!(
+        mobank.reenrol_biometric("Set up").await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    assert!(mobank.needs_step_up(mobank_core::Operation::RevokeDevice));
+    // The lifecycle hooks are harmless without a session.
+    mobank.app_entered_background();
+    mobank.app_entered_foreground();
+}
+
+#[tokio::test]
+async fn a_guessable_pin_is_refused_before_the_activation_is_even_looked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mobank = open(dir.path());
+    assert_eq!(
+        mobank
+            .complete_activation(SecretString::from("123456"), pin("111111"))
+            .await
+            .unwrap_err(),
+        MobankError::PinRejected {
+            reason: PinRejection::SameDigit
+        }
+    );
+    assert_eq!(
+        mobank_core::check_new_pin(&pin("199912")).unwrap_err(),
+        MobankError::PinRejected {
+            reason: PinRejection::Date
+        }
+    );
+    assert!(mobank_core::check_new_pin(&pin("482916")).is_ok());
+    assert_eq!(format!("{:?}", pin("482916")), "***");
 }

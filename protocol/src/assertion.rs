@@ -338,6 +338,9 @@ pub mod operations {
     /// The first step of a PIN change, signed with the old PIN.
     pub const PIN_CHANGE_BEGIN: &str = "pin_change:begin";
 
+    /// Registering a new biometric key for the device that signs.
+    pub const REENROL_BIOMETRIC: &str = "reenrol_biometric";
+
     /// The second step of a PIN change, signed with the new PIN, for the ticket of the first.
     pub fn pin_change_commit(ticket_id: &str) -> String {
         format!("pin_change:commit:{ticket_id}")

@@ -25,6 +25,8 @@ pub mod paths {
     pub const DEVICES: &str = "/v1/devices";
     pub const DEVICES_REVOKE: &str = "/v1/devices/revoke";
     pub const DEVICES_UNBIND: &str = "/v1/devices/unbind";
+    /// Replaces this device's biometric (user-verified) key after an enrolment change.
+    pub const DEVICES_BIOMETRIC_KEY: &str = "/v1/devices/biometric-key";
     pub const PIN_CHANGE_BEGIN: &str = "/v1/pin/change/begin";
     pub const PIN_CHANGE_COMMIT: &str = "/v1/pin/change/commit";
 
@@ -381,6 +383,27 @@ pub struct UnbindDeviceRequest {
 pub struct RevokeDeviceResponse {
     pub device_id: String,
     pub revoked_at_ms: i64,
+    pub server_time_ms: i64,
+}
+
+/// A new biometric key for this device, when the old one was invalidated by an enrolment change:
+/// no new binding, but a fresh strong authentication (a PIN login counts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReenrolBiometricRequest {
+    /// An `operation` challenge of this session.
+    pub challenge_id: String,
+    /// Uncompressed SEC1 P-256 public key of the new user-verified key.
+    #[serde(with = "b64")]
+    pub user_verified_public_key: Vec<u8>,
+    /// Over the challenge, ceremony `mobank.operation`, operation `reenrol_biometric`:
+    /// `possession`, and `user_verified` made by the NEW key (its first signature).
+    pub assertions: Vec<Assertion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReenrolBiometricResponse {
     pub server_time_ms: i64,
 }
 

@@ -242,6 +242,29 @@ impl RunningSandbox {
         self.bank.clock.now_ms()
     }
 
+    /// The customer's whole ledger in booking order: what a phone's full history sync must end
+    /// up with.
+    pub fn ledger(&self, customer_id: &str) -> Result<Vec<Transaction>, SandboxError> {
+        self.bank.with_db(|conn| {
+            let tx = conn.transaction()?;
+            Ok(ledger::page(&tx, customer_id, 0, u32::MAX)?.transactions)
+        })
+    }
+
+    /// The customer's full account numbers, which the customer API only ever sends masked:
+    /// tests look for them where they must not be.
+    pub fn account_numbers(&self, customer_id: &str) -> Result<Vec<String>, SandboxError> {
+        self.bank.with_db(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT account_number FROM accounts WHERE customer_id = ?1 ORDER BY sort_order",
+            )?;
+            let numbers = statement
+                .query_map([customer_id], |row| row.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(numbers)
+        })
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits for both servers.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);

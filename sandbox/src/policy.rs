@@ -16,6 +16,8 @@ pub(crate) enum SensitiveOperation {
     RevokeDevice,
     Unbind,
     PinChange,
+    /// A new biometric key after an enrolment change (a PIN login counts).
+    ReenrolBiometric,
 }
 
 struct StepUpRule {
@@ -28,7 +30,7 @@ const FIVE_MINUTES_MS: i64 = 5 * 60 * 1000;
 
 /// The whole step-up policy. A login counts as a strong authentication at its time, so right
 /// after logging in none of these asks for a step-up.
-const STEP_UP_RULES: [StepUpRule; 3] = [
+const STEP_UP_RULES: [StepUpRule; 4] = [
     StepUpRule {
         operation: SensitiveOperation::RevokeDevice,
         max_age_ms: FIVE_MINUTES_MS,
@@ -39,6 +41,10 @@ const STEP_UP_RULES: [StepUpRule; 3] = [
     },
     StepUpRule {
         operation: SensitiveOperation::PinChange,
+        max_age_ms: FIVE_MINUTES_MS,
+    },
+    StepUpRule {
+        operation: SensitiveOperation::ReenrolBiometric,
         max_age_ms: FIVE_MINUTES_MS,
     },
 ];
@@ -165,6 +171,7 @@ mod tests {
             SensitiveOperation::RevokeDevice,
             SensitiveOperation::Unbind,
             SensitiveOperation::PinChange,
+            SensitiveOperation::ReenrolBiometric,
         ] {
             assert!(require_fresh_strong_auth(operation, 1_000, 1_000 + FIVE_MINUTES_MS).is_ok());
             let stale = require_fresh_strong_auth(operation, 1_000, 1_001 + FIVE_MINUTES_MS);

@@ -1,26 +1,44 @@
 //! What every end-to-end suite needs: a sandbox bank on a free loopback port, and a "phone"
-//! (Mobank with the software key store) pointed at it through the bank's pinned key.
+//! (Mobank with the software key store, a manual clock and an event recorder) pointed at it
+//! through the bank's pinned key — directly, or through a proxy that counts every byte the
+//! phone sends.
 //!
 //! Everything goes through public APIs only: `mobank_sandbox::start` and its developer calls
 //! for the bank side, `mobank_core::Mobank` for the phone.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use mobank_core::platform::InsecureSoftwareKeyStore;
+use mobank_core::platform::{
+    DeviceIntegrity, EventListener, InsecureSoftwareKeyStore, IntegritySignals, ManualClock,
+    MobankEvent, Platform,
+};
 use mobank_core::{
-    ActivationStarted, BankEndpoint, DeviceSummary, Mobank, MobankConfig, SecretString,
+    ActivationStarted, BankEndpoint, DeviceSummary, Mobank, MobankConfig, Pin, SecretString,
 };
 use mobank_sandbox::{RunningSandbox, SandboxConfig, DEMO_CUSTOMER_ID, DEMO_PHONE};
 use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{AbortHandle, JoinHandle};
 
 pub type TestResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
+
+/// The PIN every test phone chooses at binding. Passes the blocklist.
+pub const PIN: &str = "482916";
+/// A well-formed PIN that is not [`PIN`].
+pub const WRONG_PIN: &str = "305847";
+
+pub fn pin(digits: &str) -> TestResult<Pin> {
+    Ok(Pin::from_digits(digits)?)
+}
 
 /// A sandbox bank in its own temporary directory.
 pub struct Bank {
     pub sandbox: RunningSandbox,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 impl Bank {
@@ -34,7 +52,12 @@ impl Bank {
         let mut config = SandboxConfig::new(dir.path().join("bank"));
         change(&mut config);
         let sandbox = mobank_sandbox::start(config).await?;
-        Ok(Self { sandbox, _dir: dir })
+        Ok(Self { sandbox, dir })
+    }
+
+    /// The sandbox's own data directory (its ledger and TLS identity).
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("bank")
     }
 
     /// The customer API with the sandbox's real pin.
@@ -76,31 +99,109 @@ pub fn otp_in(body: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// One phone: Mobank over its own data directory and in-memory key store.
+/// Every event the phone's Mobank delivered, oldest first.
+#[derive(Default)]
+pub struct EventRecorder {
+    events: Mutex<Vec<MobankEvent>>,
+}
+
+impl EventRecorder {
+    pub fn events(&self) -> Vec<MobankEvent> {
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The events so far, forgetting them.
+    pub fn take(&self) -> Vec<MobankEvent> {
+        std::mem::take(&mut *self.events.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl EventListener for EventRecorder {
+    fn on_event(&self, event: MobankEvent) {
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(event);
+    }
+}
+
+/// The integrity findings the phone reports; tests change them at will.
+#[derive(Default)]
+pub struct FakeIntegrity {
+    signals: Mutex<IntegritySignals>,
+}
+
+impl FakeIntegrity {
+    pub fn set(&self, signals: IntegritySignals) {
+        *self.signals.lock().unwrap_or_else(PoisonError::into_inner) = signals;
+    }
+}
+
+impl DeviceIntegrity for FakeIntegrity {
+    fn signals(&self) -> IntegritySignals {
+        *self.signals.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// One phone: Mobank over its own data directory, in-memory key store, manual clock.
 pub struct Phone {
     pub mobank: Mobank,
     pub key_store: Arc<InsecureSoftwareKeyStore>,
+    pub clock: Arc<ManualClock>,
+    pub events: Arc<EventRecorder>,
+    pub integrity: Arc<FakeIntegrity>,
     pub data_dir: PathBuf,
+    pub device_name: String,
     _dir: TempDir,
 }
 
 impl Phone {
     pub fn new(endpoint: BankEndpoint) -> TestResult<Self> {
+        Self::named(endpoint, "Pixel 8")
+    }
+
+    pub fn named(endpoint: BankEndpoint, device_name: &str) -> TestResult<Self> {
         let dir = tempfile::tempdir()?;
         let data_dir = dir.path().join("mobank");
         let key_store = Arc::new(InsecureSoftwareKeyStore::new());
-        let mobank = Mobank::open(config(&data_dir, endpoint), key_store.clone())?;
+        let clock = Arc::new(ManualClock::new());
+        let events = Arc::new(EventRecorder::default());
+        let integrity = Arc::new(FakeIntegrity::default());
+        let platform = Platform {
+            key_store: key_store.clone(),
+            clock: Some(clock.clone()),
+            events: Some(events.clone()),
+            integrity: Some(integrity.clone()),
+        };
+        let mobank =
+            Mobank::open_with_platform(config(&data_dir, endpoint, device_name), platform)?;
         Ok(Self {
             mobank,
             key_store,
+            clock,
+            events,
+            integrity,
             data_dir,
+            device_name: device_name.to_owned(),
             _dir: dir,
         })
     }
 
-    /// The same phone after an app restart: same data directory, same key store.
+    /// The same phone after an app restart: same data directory, key store and clock.
     pub fn restart(self, endpoint: BankEndpoint) -> TestResult<Self> {
-        let mobank = Mobank::open(config(&self.data_dir, endpoint), self.key_store.clone())?;
+        let platform = Platform {
+            key_store: self.key_store.clone(),
+            clock: Some(self.clock.clone()),
+            events: Some(self.events.clone()),
+            integrity: Some(self.integrity.clone()),
+        };
+        let mobank = Mobank::open_with_platform(
+            config(&self.data_dir, endpoint, &self.device_name),
+            platform,
+        )?;
         Ok(Self { mobank, ..self })
     }
 
@@ -109,17 +210,20 @@ impl Phone {
         Ok(self.mobank.start_activation(bank.issue_code()?).await?)
     }
 
-    /// The whole binding: code, OTP from the SMS outbox, keys.
+    /// The whole binding: code, OTP from the SMS outbox, keys, PIN [`PIN`].
     pub async fn bind(&self, bank: &Bank) -> TestResult<DeviceSummary> {
         self.start_activation(bank).await?;
-        Ok(self.mobank.complete_activation(bank.latest_otp()?).await?)
+        Ok(self
+            .mobank
+            .complete_activation(bank.latest_otp()?, pin(PIN)?)
+            .await?)
     }
 
     pub fn state_file(&self) -> PathBuf {
         self.data_dir.join("device.json")
     }
 
-    /// The alias of the key whose alias ends in `suffix` (".possession" or ".uv").
+    /// The alias of the key whose alias ends in `suffix` (".possession", ".uv", ".knowledge").
     pub fn key_alias(&self, suffix: &str) -> TestResult<String> {
         let aliases = self.key_store.aliases();
         let mut matching = aliases.iter().filter(|alias| alias.ends_with(suffix));
@@ -129,15 +233,144 @@ impl Phone {
         }
         Ok(alias)
     }
+
+    /// Every file under the data directory with its bytes.
+    pub fn files(&self) -> TestResult<Vec<(PathBuf, Vec<u8>)>> {
+        let mut files = Vec::new();
+        collect_files(&self.data_dir, &mut files)?;
+        Ok(files)
+    }
 }
 
-fn config(data_dir: &Path, bank: BankEndpoint) -> MobankConfig {
+fn collect_files(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) -> TestResult<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else {
+            out.push((path.clone(), std::fs::read(&path)?));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
+}
+
+fn config(data_dir: &Path, bank: BankEndpoint, device_name: &str) -> MobankConfig {
     MobankConfig {
         data_dir: data_dir.to_path_buf(),
         bank,
-        device_name: "Pixel 8".to_owned(),
+        device_name: device_name.to_owned(),
         platform: "android".to_owned(),
     }
+}
+
+/// A TCP relay between the phone and the bank that counts every byte the phone sends. TLS runs
+/// end to end through it (the phone still checks the bank's pin), so a count that does not
+/// move proves the phone sent nothing at all, not even a handshake.
+pub struct CountingProxy {
+    pub port: u16,
+    sent: Arc<AtomicU64>,
+    task: JoinHandle<()>,
+    relays: Arc<Mutex<Vec<AbortHandle>>>,
+}
+
+impl CountingProxy {
+    pub async fn start(bank: &Bank) -> TestResult<Self> {
+        let upstream = bank
+            .sandbox
+            .base_url()
+            .trim_start_matches("https://")
+            .to_owned();
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let sent = Arc::new(AtomicU64::new(0));
+        let relays = Arc::new(Mutex::new(Vec::new()));
+        let counter = Arc::clone(&sent);
+        let running = Arc::clone(&relays);
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let counter = Arc::clone(&counter);
+                let relay = tokio::spawn(async move {
+                    if let Ok(server) = TcpStream::connect(&upstream).await {
+                        relay(client, server, counter).await;
+                    }
+                });
+                running
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(relay.abort_handle());
+            }
+        });
+        Ok(Self {
+            port,
+            sent,
+            task,
+            relays,
+        })
+    }
+
+    /// The line goes dead: open connections are dropped and new ones refused.
+    pub fn cut(&self) {
+        self.task.abort();
+        for relay in self
+            .relays
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+        {
+            relay.abort();
+        }
+    }
+
+    /// The bank, as the phone reaches it through this proxy.
+    pub fn endpoint(&self, bank: &Bank) -> BankEndpoint {
+        BankEndpoint {
+            base_url: format!("https://127.0.0.1:{}", self.port),
+            spki_pins: vec![bank.sandbox.spki_pin()],
+        }
+    }
+
+    /// Bytes the phone has sent toward the bank so far.
+    pub fn bytes_sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for CountingProxy {
+    fn drop(&mut self) {
+        self.cut();
+    }
+}
+
+async fn relay(client: TcpStream, server: TcpStream, sent: Arc<AtomicU64>) {
+    let (mut client_read, mut client_write) = client.into_split();
+    let (mut server_read, mut server_write) = server.into_split();
+    let upstream = async move {
+        let mut buffer = [0u8; 16 * 1024];
+        while let Ok(read) = client_read.read(&mut buffer).await {
+            if read == 0 {
+                break;
+            }
+            sent.fetch_add(read as u64, Ordering::SeqCst);
+            if server_write.write_all(&buffer[..read]).await.is_err() {
+                break;
+            }
+        }
+        let _ = server_write.shutdown().await;
+    };
+    let downstream = async move {
+        let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+        let _ = client_write.shutdown().await;
+    };
+    tokio::join!(upstream, downstream);
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use mobank_core::{BindingState, MobankError, SecretString};
-use mobank_e2e::{Bank, Phone};
+use mobank_e2e::{pin, Bank, Phone, PIN};
 
 /// An OTP that is well formed but not the one the bank sent.
 fn other_otp(real: &SecretString) -> SecretString {
@@ -32,7 +32,7 @@ async fn wrong_activation_code_is_refused_by_the_bank() {
     assert_eq!(
         phone
             .mobank
-            .complete_activation(SecretString::from("123456"))
+            .complete_activation(SecretString::from("123456"), pin(PIN).unwrap())
             .await
             .unwrap_err(),
         MobankError::NoActivationInProgress
@@ -68,7 +68,10 @@ async fn wrong_otp_deletes_the_new_keys_and_can_be_retried() {
     phone.start_activation(&bank).await.unwrap();
     let otp = bank.latest_otp().unwrap();
 
-    let result = phone.mobank.complete_activation(other_otp(&otp)).await;
+    let result = phone
+        .mobank
+        .complete_activation(other_otp(&otp), pin(PIN).unwrap())
+        .await;
     assert_eq!(result.unwrap_err(), MobankError::OtpInvalid);
     assert!(
         phone.key_store.aliases().is_empty(),
@@ -82,12 +85,17 @@ async fn wrong_otp_deletes_the_new_keys_and_can_be_retried() {
     );
 
     // The activation is still open at the bank and on the phone.
-    let device = phone.mobank.complete_activation(otp).await.unwrap();
+    let device = phone
+        .mobank
+        .complete_activation(otp, pin(PIN).unwrap())
+        .await
+        .unwrap();
     assert_eq!(
         phone.mobank.binding_state().unwrap(),
         BindingState::Bound(device)
     );
-    assert_eq!(phone.key_store.aliases().len(), 2);
+    // Possession, biometric, and the platform key that wraps the knowledge key.
+    assert_eq!(phone.key_store.aliases().len(), 3);
     bank.stop().await;
 }
 
@@ -99,7 +107,10 @@ async fn expired_otp_ends_the_activation() {
     let otp = bank.latest_otp().unwrap();
     bank.sandbox.advance_clock(Duration::from_secs(5 * 60 + 1));
 
-    let result = phone.mobank.complete_activation(otp).await;
+    let result = phone
+        .mobank
+        .complete_activation(otp, pin(PIN).unwrap())
+        .await;
     assert_eq!(result.unwrap_err(), MobankError::OtpExpired);
     assert!(phone.key_store.aliases().is_empty());
     assert_eq!(
@@ -109,7 +120,7 @@ async fn expired_otp_ends_the_activation() {
     // The phone forgot the activation: the customer starts again.
     let again = phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap())
+        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await;
     assert_eq!(again.unwrap_err(), MobankError::NoActivationInProgress);
     phone.bind(&bank).await.unwrap();
@@ -124,7 +135,7 @@ async fn a_cancelled_binding_prompt_binds_nothing_and_keeps_the_activation() {
     phone.key_store.set_user_cancels(true);
     let result = phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap())
+        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await;
     assert_eq!(result.unwrap_err(), MobankError::UserCancelled);
     assert!(phone.key_store.aliases().is_empty());
@@ -132,7 +143,7 @@ async fn a_cancelled_binding_prompt_binds_nothing_and_keeps_the_activation() {
     phone.key_store.set_user_cancels(false);
     phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap())
+        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await
         .unwrap();
     assert!(matches!(
@@ -155,7 +166,7 @@ async fn a_used_activation_code_cannot_bind_a_second_phone() {
         .unwrap();
     first
         .mobank
-        .complete_activation(bank.latest_otp().unwrap())
+        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await
         .unwrap();
 

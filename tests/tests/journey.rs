@@ -4,7 +4,7 @@
 
 use mobank_core::platform::KeyStore;
 use mobank_core::{BindingState, MobankError, ProductKind};
-use mobank_e2e::{Bank, Phone};
+use mobank_e2e::{pin, Bank, Phone, PIN};
 use mobank_protocol::assertion::key_fingerprint;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,7 +27,7 @@ async fn bind_log_in_and_list_accounts() {
 
     let device = phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap())
+        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await
         .unwrap();
     assert!(!device.device_id.is_empty());

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use mobank_core::net::pinned_tls_config;
 use mobank_core::platform::{KeyPurpose, KeyStore};
 use mobank_core::{BindingState, MobankError};
-use mobank_e2e::{Bank, Phone};
+use mobank_e2e::{pin, Bank, Phone, PIN};
 use mobank_protocol::messages::{
     paths, ChallengeResponse, LoginChallengeRequest, LoginRequest, LoginResponse,
 };
@@ -64,6 +64,7 @@ fn sign(
     let (flags, prompt) = match factor {
         Factor::Possession => (FLAG_USER_PRESENT, None),
         Factor::UserVerified => (FLAG_USER_PRESENT | FLAG_USER_VERIFIED, Some("Log in")),
+        Factor::Knowledge => unreachable!("the knowledge factor is not a key store key"),
     };
     let authenticator_data = AuthenticatorData::new(rp_id, flags, sign_count)
         .to_bytes()
@@ -72,6 +73,7 @@ fn sign(
         ceremony: Ceremony::Login,
         challenge: challenge.to_vec(),
         rp_id: rp_id.to_owned(),
+        operation: None,
     }
     .to_json();
     let signature = key_store
@@ -127,6 +129,7 @@ async fn a_replayed_login_is_refused() {
                 10,
             ),
         ],
+        integrity: None,
     };
 
     let (status, body) = client.post(paths::LOGIN, &request).await;
@@ -230,6 +233,14 @@ async fn key_store_refusals_become_typed_errors() {
     phone.key_store.invalidate(&phone.key_alias(".uv").unwrap());
     assert_eq!(
         phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        MobankError::BiometryChanged
+    );
+    // The lock screen removed: the possession key is gone, and with it the binding.
+    phone
+        .key_store
+        .invalidate(&phone.key_alias(".possession").unwrap());
+    assert_eq!(
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
         MobankError::KeyInvalidated
     );
     assert!(matches!(
@@ -268,7 +279,7 @@ async fn vanished_keys_mean_not_bound_and_a_clean_rebind() {
     );
     // The orphaned key of the old binding was cleaned up.
     let aliases = phone.key_store.aliases();
-    assert_eq!(aliases.len(), 2);
+    assert_eq!(aliases.len(), 3, "{aliases:?}");
     assert!(aliases.iter().all(|alias| !old_aliases.contains(alias)));
     phone.mobank.login_biometric("Log in").await.unwrap();
     bank.stop().await;

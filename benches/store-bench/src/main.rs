@@ -5,11 +5,14 @@
 //! file size; peak RSS) on plain SQLite, on SQLCipher (a separate binary, `sqlcipher-peer`, since
 //! the two SQLite builds cannot link into one program) and on the Mobank store. Every measurement
 //! runs in a fresh child process, rounds are interleaved and the order rotates per round; the
-//! medians go to a table and to `target/bench/store.json`.
+//! medians go to a table and to `target/bench/store.json`. Each round also times a full history
+//! sync of 100,000 transactions from the sandbox bank over loopback HTTPS into a fresh Mobank
+//! store (`sync_100k_ms`, reported under `mobank`).
 //!
 //! ```text
 //! store-bench [--rounds N] [--peer PATH] [--out FILE] [--work DIR]
 //! store-bench child plain|mobank DIR        (internal: one measurement)
+//! store-bench child sync DIR BANK_DIR       (internal: one sync measurement)
 //! ```
 
 #[path = "../../workload/workload.rs"]
@@ -19,6 +22,7 @@ mod workload;
 mod sql_store;
 
 mod mobank;
+mod sync;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +59,13 @@ fn child(args: &[String]) -> Result<(), String> {
     };
     let dir = Path::new(dir);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    if kind == "sync" {
+        let bank_dir = args
+            .get(2)
+            .ok_or("usage: store-bench child sync DIR BANK_DIR")?;
+        println!("{}", sync::run(dir, Path::new(bank_dir))?);
+        return Ok(());
+    }
     let txs = workload::generate(workload::TRANSACTIONS);
     let baseline = workload::proc_status_kib("VmRSS");
     let measured = match kind.as_str() {
@@ -109,6 +120,7 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
         eprintln!("store-bench: no --peer given, SQLCipher is left out");
     }
     let mut runs: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut sync_runs: Vec<Value> = Vec::new();
     for round in 0..options.rounds {
         // Rotate the order so no store always runs first (cold caches) or last.
         for i in 0..stores.len() {
@@ -147,7 +159,9 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
             );
             runs.entry(store).or_default().push(value);
         }
+        sync_runs.push(run_sync(&me, &options.work, round)?);
     }
+    let _ = std::fs::remove_dir_all(options.work.join("sync-bank"));
 
     // Every store must have returned the same decoded records.
     let checksums: BTreeMap<&str, Vec<String>> = runs
@@ -192,6 +206,13 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
                 medians.insert(extra.into(), json!(round3(workload::median(&mut samples))));
             }
         }
+        if *store == "mobank" && !sync_runs.is_empty() {
+            for metric in ["sync_100k_ms", "sync_process_cpu_ms"] {
+                let mut samples: Vec<f64> = sync_runs.iter().map(|v| number(v, metric)).collect();
+                medians.insert(metric.into(), json!(round3(workload::median(&mut samples))));
+            }
+            medians.insert("sync_rounds".into(), json!(sync_runs));
+        }
         medians.insert("checksum".into(), json!(checksums[store].first()));
         medians.insert("rounds".into(), json!(values));
         results.insert((*store).into(), Value::Object(medians));
@@ -214,7 +235,7 @@ fn orchestrate(args: &[String]) -> Result<(), String> {
             "sqlite_settings": "WAL, synchronous=NORMAL, temp_store=MEMORY, default page and cache size, for all stores",
             "sqlcipher_key": "raw 32-byte key (PRAGMA key = \"x'...'\"), no PBKDF2",
             "checksums_equal": checksums_equal,
-            "not_measured": {"sync_100k_ms": "needs the sandbox's paged history endpoint, which does not exist yet"},
+            "sync": format!("sync_100k_ms: Mobank::sync_history of the sandbox's seeded history ({} transactions) over loopback HTTPS (pinned) into a fresh, already created store; bank and phone in one process; pages of 1,000, each written with its cursor in one store transaction; one per round, median", sync::SEEDED),
         },
         "results": Value::Object(results),
     });
@@ -307,6 +328,39 @@ fn print_table(report: &Value, out: &Path) {
         "checksums equal across stores: {}",
         workload["checksums_equal"]
     );
-    println!("sync_100k_ms: not measured (the sandbox history endpoint does not exist yet)");
+    let sync_ms = number(mobank, "sync_100k_ms");
+    println!(
+        "mobank sync_100k_ms: {sync_ms:.1} ms = {:.2}x plain insert_100k_ms (target <= 6x)",
+        sync_ms / number(plain, "insert_100k_ms")
+    );
     println!("written: {}", out.display());
+}
+
+/// One sync measurement in a fresh process. The bank's directory is seeded by the first round and
+/// reused by the later ones.
+fn run_sync(me: &Path, work: &Path, round: usize) -> Result<Value, String> {
+    let dir = work.join(format!("round{round}-sync-phone"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = Command::new(me)
+        .args(["child", "sync"])
+        .arg(&dir)
+        .arg(work.join("sync-bank"))
+        .output()
+        .map_err(|e| format!("sync: {e}"))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    if !output.status.success() {
+        return Err(format!(
+            "sync round {round} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let line = String::from_utf8_lossy(&output.stdout);
+    let value: Value =
+        serde_json::from_str(line.trim()).map_err(|e| format!("sync: {e}: {line}"))?;
+    eprintln!(
+        "round {round}      sync: {:>8.1} ms for {} transactions",
+        number(&value, "sync_100k_ms"),
+        value["transactions"]
+    );
+    Ok(value)
 }

@@ -34,21 +34,33 @@ pub(crate) struct NewKeys {
     pub user_verified_public_key: Vec<u8>,
 }
 
-impl NewKeys {
-    pub(crate) fn aliases(&self) -> [&str; 2] {
-        [&self.possession_alias, &self.user_verified_alias]
-    }
-}
-
-/// Fresh aliases, so a new binding never overwrites the keys of an earlier one that may still
-/// be in use.
-fn new_aliases() -> Result<(String, String), KeyStoreError> {
+/// A fresh alias prefix, so a new key never overwrites one that may still be in use.
+fn new_prefix() -> Result<String, KeyStoreError> {
     let mut random = [0u8; 8];
     SystemRandom::new()
         .fill(&mut random)
         .map_err(|_| KeyStoreError::Platform("system random generator failed".to_owned()))?;
     let id: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    Ok((format!("mobank.{id}.possession"), format!("mobank.{id}.uv")))
+    Ok(format!("mobank.{id}"))
+}
+
+fn new_aliases() -> Result<(String, String), KeyStoreError> {
+    let prefix = new_prefix()?;
+    Ok((format!("{prefix}.possession"), format!("{prefix}.uv")))
+}
+
+/// The alias of a re-enrolled biometric key: new, so the old key stays usable until the bank
+/// has accepted the new one.
+pub(crate) fn new_user_verified_alias() -> Result<String, KeyStoreError> {
+    Ok(format!("{}.uv", new_prefix()?))
+}
+
+/// The platform wrapping key of the knowledge factor belongs to the binding of `possession_alias`.
+pub(crate) fn knowledge_alias(possession_alias: &str) -> String {
+    let prefix = possession_alias
+        .strip_suffix(".possession")
+        .unwrap_or(possession_alias);
+    format!("{prefix}.knowledge")
 }
 
 /// Generates both keys and signs the activation challenge with each (counter 1, the first
@@ -69,6 +81,7 @@ pub(crate) fn create_keys_and_proofs(
             ceremony: Ceremony::Bind,
             rp_id: &pending.rp_id,
             challenge: &pending.challenge,
+            operation: None,
             sign_count: 1,
             prompt,
         };
@@ -143,6 +156,7 @@ mod tests {
             challenge: &pending.challenge,
             require_user_verified: uv,
             previous_sign_count: 0,
+            operation: None,
         };
         assert_eq!(proofs[0].factor, Factor::Possession);
         assert_eq!(

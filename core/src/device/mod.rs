@@ -1,12 +1,13 @@
 //! This phone's binding to the bank: its persisted state, its keys and its assertions.
 
 pub(crate) mod binding;
+pub(crate) mod knowledge;
 pub(crate) mod signer;
 pub(crate) mod state;
 
 use mobank_protocol::assertion::key_fingerprint;
 
-use state::DeviceState;
+use state::{BindingStatus, DeviceState};
 
 /// What the app may show about this phone's binding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,9 @@ pub struct DeviceSummary {
     /// Short fingerprint of the possession key, e.g. `3f2a 91c0 5d7e 0b44`.
     pub possession_key_fingerprint: String,
     pub user_verified_key_fingerprint: String,
+    /// The bank blocked this binding (too many failed attempts, or a suspected clone). Logging
+    /// in fails with `DeviceBlocked`; a new activation with a fresh code replaces the binding.
+    pub blocked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +39,7 @@ impl From<&DeviceState> for DeviceSummary {
             bound_at_ms: state.bound_at_ms,
             possession_key_fingerprint: key_fingerprint(&state.possession_public_key),
             user_verified_key_fingerprint: key_fingerprint(&state.user_verified_public_key),
+            blocked: state.status == BindingStatus::Blocked,
         }
     }
 }

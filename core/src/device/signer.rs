@@ -1,10 +1,13 @@
-//! Turns a server challenge into a WebAuthn-shaped assertion signed by a device key.
+//! Turns a server challenge into a WebAuthn-shaped assertion signed by a device key, or by
+//! the knowledge key.
 
+use mobank_protocol::assertion::knowledge_signature;
 use mobank_protocol::{
     signed_bytes, Assertion, AuthenticatorData, Ceremony, ClientData, Factor, FLAG_USER_PRESENT,
     FLAG_USER_VERIFIED,
 };
 
+use super::knowledge::KnowledgeKey;
 use crate::platform::{KeyStore, KeyStoreError};
 
 /// Everything one signature covers.
@@ -14,6 +17,8 @@ pub(crate) struct AssertionSpec<'a> {
     pub ceremony: Ceremony,
     pub rp_id: &'a str,
     pub challenge: &'a [u8],
+    /// For `mobank.operation`: the canonical text of what is authorised.
+    pub operation: Option<&'a str>,
     /// Already reserved and persisted by the caller.
     pub sign_count: u32,
     /// Shown by the OS before it releases a user-verified key; `None` for possession.
@@ -29,25 +34,47 @@ pub(crate) fn make_assertion(
     key_store: &dyn KeyStore,
     spec: &AssertionSpec<'_>,
 ) -> Result<Assertion, KeyStoreError> {
-    let flags = match spec.factor {
-        Factor::Possession => FLAG_USER_PRESENT,
-        Factor::UserVerified => FLAG_USER_PRESENT | FLAG_USER_VERIFIED,
-    };
-    let authenticator_data = AuthenticatorData::new(spec.rp_id, flags, spec.sign_count).to_bytes();
-    let client_data_json = ClientData {
-        ceremony: spec.ceremony,
-        challenge: spec.challenge.to_vec(),
-        rp_id: spec.rp_id.to_owned(),
-    }
-    .to_json();
+    let (authenticator_data, client_data_json) = signed_parts(spec);
     let message = signed_bytes(&authenticator_data, &client_data_json);
     let signature = key_store.sign(spec.alias, &message, spec.prompt)?;
     Ok(Assertion {
         factor: spec.factor,
-        authenticator_data: authenticator_data.to_vec(),
+        authenticator_data,
         client_data_json,
         signature,
     })
+}
+
+/// The knowledge factor's assertion: the same bytes, authenticated by HMAC under the key the
+/// PIN opened. `spec.alias` and `spec.prompt` are not used.
+pub(crate) fn make_knowledge_assertion(key: &KnowledgeKey, spec: &AssertionSpec<'_>) -> Assertion {
+    let (authenticator_data, client_data_json) = signed_parts(spec);
+    let signature = knowledge_signature(key.bytes(), &authenticator_data, &client_data_json);
+    Assertion {
+        factor: Factor::Knowledge,
+        authenticator_data,
+        client_data_json,
+        signature,
+    }
+}
+
+fn signed_parts(spec: &AssertionSpec<'_>) -> (Vec<u8>, Vec<u8>) {
+    let flags = match spec.factor {
+        Factor::Possession => FLAG_USER_PRESENT,
+        // The knowledge factor is "user verified" in the WebAuthn sense: the customer typed it.
+        Factor::UserVerified | Factor::Knowledge => FLAG_USER_PRESENT | FLAG_USER_VERIFIED,
+    };
+    let authenticator_data = AuthenticatorData::new(spec.rp_id, flags, spec.sign_count)
+        .to_bytes()
+        .to_vec();
+    let client_data_json = ClientData {
+        ceremony: spec.ceremony,
+        challenge: spec.challenge.to_vec(),
+        rp_id: spec.rp_id.to_owned(),
+        operation: spec.operation.map(str::to_owned),
+    }
+    .to_json();
+    (authenticator_data, client_data_json)
 }
 
 #[cfg(test)]
@@ -66,6 +93,7 @@ mod tests {
             challenge,
             require_user_verified: require_uv,
             previous_sign_count: previous,
+            operation: None,
         }
     }
 
@@ -81,6 +109,7 @@ mod tests {
             ceremony: Ceremony::Login,
             rp_id: RP_ID,
             challenge: &challenge,
+            operation: None,
             sign_count: 5,
             prompt,
         };
@@ -112,6 +141,50 @@ mod tests {
     }
 
     #[test]
+    fn knowledge_and_operation_assertions_verify_with_the_protocol_verifier() {
+        use mobank_protocol::assertion::{operations, verify_knowledge};
+
+        let key = KnowledgeKey::generate().unwrap();
+        let challenge = [4u8; 32];
+        let spec = AssertionSpec {
+            factor: Factor::Knowledge,
+            alias: "",
+            ceremony: Ceremony::Operation,
+            rp_id: RP_ID,
+            challenge: &challenge,
+            operation: Some(operations::PIN_CHANGE_BEGIN),
+            sign_count: 3,
+            prompt: None,
+        };
+        let assertion = make_knowledge_assertion(&key, &spec);
+        assert_eq!(assertion.signature.len(), 32);
+        let expect = Expectation {
+            rp_id: RP_ID,
+            ceremony: Ceremony::Operation,
+            challenge: &challenge,
+            require_user_verified: true,
+            previous_sign_count: 2,
+            operation: Some(operations::PIN_CHANGE_BEGIN),
+        };
+        let verified = verify_knowledge(&assertion, key.bytes(), &expect).unwrap();
+        assert_eq!((verified.sign_count, verified.user_verified), (3, true));
+        // Another key (a wrong PIN) or another operation: refused by the bank's check.
+        let other = KnowledgeKey::generate().unwrap();
+        assert_eq!(
+            verify_knowledge(&assertion, other.bytes(), &expect),
+            Err(VerifyError::BadSignature)
+        );
+        let elsewhere = Expectation {
+            operation: Some("unbind:dev_1"),
+            ..expect
+        };
+        assert_eq!(
+            verify_knowledge(&assertion, key.bytes(), &elsewhere),
+            Err(VerifyError::OperationMismatch)
+        );
+    }
+
+    #[test]
     fn key_store_refusals_pass_through() {
         let store = InsecureSoftwareKeyStore::new();
         store.generate("uv", KeyPurpose::UserVerified).unwrap();
@@ -122,6 +195,7 @@ mod tests {
             ceremony: Ceremony::Login,
             rp_id: RP_ID,
             challenge: &[1u8; 32],
+            operation: None,
             sign_count: 1,
             prompt: Some("Log in"),
         };

@@ -1,6 +1,7 @@
-//! This phone's binding, persisted: ids, key aliases, public keys and the two signature
-//! counters. It holds no secret: the private keys stay in the platform key store and the
-//! session token never touches disk.
+//! This phone's binding, persisted: ids, key aliases, public keys, the signature counters, the
+//! wrapped knowledge key and the local biometric failure count. It holds no secret in clear:
+//! the private keys stay in the platform key store, the knowledge key is wrapped by it (and
+//! masked by the PIN), and the session token never touches disk.
 //!
 //! It lives behind [`DeviceStateRepo`] so the encrypted store can take over from the JSON file.
 
@@ -13,7 +14,12 @@ use mobank_protocol::assertion::PUBLIC_KEY_LEN;
 use mobank_protocol::b64;
 use serde::{Deserialize, Serialize};
 
-const FORMAT_VERSION: u32 = 1;
+use super::knowledge::KnowledgeRecord;
+
+/// 2 added the knowledge factor, the biometric failure count and the binding status; a file
+/// of format 1 reads as a binding without a PIN and is written back as 2.
+const FORMAT_VERSION: u32 = 2;
+const OLDEST_READABLE_VERSION: u32 = 1;
 pub(crate) const STATE_FILE: &str = "device.json";
 const TEMP_FILE: &str = "device.json.tmp";
 
@@ -36,6 +42,31 @@ pub(crate) struct DeviceState {
     /// The last counter value each key signed with (or reserved for a signature).
     pub possession_sign_count: u32,
     pub user_verified_sign_count: u32,
+    /// The knowledge key, wrapped and PIN-masked. `None`: no PIN was set at binding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge: Option<KnowledgeRecord>,
+    /// The knowledge factor's own counter. It carries on across PIN changes, so the bank never
+    /// sees a value twice whatever it does with its stored one when the key changes.
+    #[serde(default)]
+    pub knowledge_sign_count: u32,
+    /// Biometric checks the OS ran and failed since the last successful login.
+    #[serde(default)]
+    pub biometric_failures: u32,
+    #[serde(default)]
+    pub status: BindingStatus,
+}
+
+/// What the bank last said about this binding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum BindingStatus {
+    #[default]
+    Active,
+    /// Too many failures or a suspected clone. Still shown as bound, so the app can explain;
+    /// only a new activation helps, and one is allowed.
+    Blocked,
+    /// The bank no longer knows this device (revoked from another device). Reads as not bound.
+    Revoked,
 }
 
 impl DeviceState {
@@ -45,8 +76,11 @@ impl DeviceState {
 
     fn check(&self) -> Result<(), StateError> {
         let key_ok = |key: &[u8]| key.len() == PUBLIC_KEY_LEN && key[0] == 0x04;
-        if self.version != FORMAT_VERSION {
+        if self.version > FORMAT_VERSION {
             return Err(StateError::UnsupportedVersion(self.version));
+        }
+        if self.version < OLDEST_READABLE_VERSION {
+            return Err(StateError::Corrupt);
         }
         if self.device_id.is_empty()
             || self.possession_key_alias.is_empty()
@@ -89,6 +123,8 @@ pub(crate) trait DeviceStateRepo: Send + Sync {
     /// Replaces the stored state as one atomic step: after a crash either the old or the new
     /// state is there, never a mix.
     fn save(&self, state: &DeviceState) -> Result<(), StateError>;
+    /// Deletes the stored state; nothing stored is not an error.
+    fn remove(&self) -> Result<(), StateError>;
 }
 
 /// A small JSON file in the data directory, replaced by write-to-temp, fsync, rename.
@@ -137,6 +173,17 @@ impl DeviceStateRepo for JsonFileRepo {
         fs::rename(&temp, self.path()).map_err(io_error("replaced"))?;
         sync_dir(&self.dir)
     }
+
+    fn remove(&self) -> Result<(), StateError> {
+        for path in [self.dir.join(TEMP_FILE), self.path()] {
+            match fs::remove_file(path) {
+                Ok(()) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(io_error("deleted")(error)),
+            }
+        }
+        sync_dir(&self.dir)
+    }
 }
 
 /// Makes the rename itself durable (the directory entry), where the platform allows it.
@@ -160,11 +207,19 @@ pub(crate) struct DeviceStates {
     write: Mutex<()>,
 }
 
-/// Counter values reserved for one login, with the state they were taken from.
+/// Which counter besides the possession key's a signature needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SecondCounter {
+    UserVerified,
+    Knowledge,
+}
+
+/// Counter values reserved for one set of signatures, with the state they were taken from.
 pub(crate) struct Reserved {
     pub state: DeviceState,
     pub possession_count: u32,
-    pub user_verified_count: u32,
+    /// Reserved only if asked for.
+    pub second_count: Option<u32>,
 }
 
 impl DeviceStates {
@@ -181,15 +236,18 @@ impl DeviceStates {
 
     pub(crate) fn save(&self, state: &DeviceState) -> Result<(), StateError> {
         let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
-        self.repo.save(state)
+        let mut state = state.clone();
+        state.version = FORMAT_VERSION;
+        self.repo.save(&state)
     }
 
-    /// Takes the next value of both counters of the device `device_id` and persists them.
-    /// `None` if this phone is no longer bound as that device.
-    pub(crate) fn reserve_login_counters(
+    /// Changes the state of the device `device_id` as one read-modify-write, and persists it if
+    /// `change` succeeds. `None` if this phone is no longer bound as that device.
+    pub(crate) fn update<T>(
         &self,
         device_id: &str,
-    ) -> Result<Option<Reserved>, StateError> {
+        change: impl FnOnce(&mut DeviceState) -> Result<T, StateError>,
+    ) -> Result<Option<(DeviceState, T)>, StateError> {
         let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(mut state) = self.repo.load()? else {
             return Ok(None);
@@ -197,21 +255,52 @@ impl DeviceStates {
         if state.device_id != device_id {
             return Ok(None);
         }
-        state.possession_sign_count = state
-            .possession_sign_count
-            .checked_add(1)
-            .ok_or(StateError::CounterExhausted)?;
-        state.user_verified_sign_count = state
-            .user_verified_sign_count
-            .checked_add(1)
-            .ok_or(StateError::CounterExhausted)?;
+        let output = change(&mut state)?;
+        state.version = FORMAT_VERSION;
         self.repo.save(&state)?;
-        Ok(Some(Reserved {
-            possession_count: state.possession_sign_count,
-            user_verified_count: state.user_verified_sign_count,
-            state,
-        }))
+        Ok(Some((state, output)))
     }
+
+    /// Takes the next value of the possession counter and, if asked, of a second one, and
+    /// persists them before any signature exists.
+    pub(crate) fn reserve(
+        &self,
+        device_id: &str,
+        second: Option<SecondCounter>,
+    ) -> Result<Option<Reserved>, StateError> {
+        let reserved = self.update(device_id, |state| {
+            state.possession_sign_count = next(state.possession_sign_count)?;
+            let second_count = match second {
+                None => None,
+                Some(SecondCounter::UserVerified) => {
+                    state.user_verified_sign_count = next(state.user_verified_sign_count)?;
+                    Some(state.user_verified_sign_count)
+                }
+                Some(SecondCounter::Knowledge) => {
+                    state.knowledge_sign_count = next(state.knowledge_sign_count)?;
+                    Some(state.knowledge_sign_count)
+                }
+            };
+            Ok((state.possession_sign_count, second_count))
+        })?;
+        Ok(
+            reserved.map(|(state, (possession_count, second_count))| Reserved {
+                state,
+                possession_count,
+                second_count,
+            }),
+        )
+    }
+
+    /// Removes the state file. Missing already is fine.
+    pub(crate) fn remove(&self) -> Result<(), StateError> {
+        let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
+        self.repo.remove()
+    }
+}
+
+fn next(counter: u32) -> Result<u32, StateError> {
+    counter.checked_add(1).ok_or(StateError::CounterExhausted)
 }
 
 #[cfg(test)]
@@ -234,6 +323,14 @@ mod tests {
             user_verified_public_key: key,
             possession_sign_count: 1,
             user_verified_sign_count: 1,
+            knowledge: Some(KnowledgeRecord {
+                wrap_alias: "mobank.x.knowledge".to_owned(),
+                salt: vec![1; 16],
+                sealed: vec![2; 60],
+            }),
+            knowledge_sign_count: 0,
+            biometric_failures: 0,
+            status: BindingStatus::Active,
         }
     }
 
@@ -301,9 +398,39 @@ mod tests {
         assert_eq!(repo.load(), Err(StateError::Corrupt));
 
         let mut newer = sample();
-        newer.version = 2;
+        newer.version = FORMAT_VERSION + 1;
         fs::write(&path, serde_json::to_vec(&newer).unwrap()).unwrap();
-        assert_eq!(repo.load(), Err(StateError::UnsupportedVersion(2)));
+        assert_eq!(
+            repo.load(),
+            Err(StateError::UnsupportedVersion(FORMAT_VERSION + 1))
+        );
+    }
+
+    #[test]
+    fn a_format_1_file_reads_as_a_binding_without_pin_and_is_upgraded_on_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(STATE_FILE);
+        let mut v1 = serde_json::to_value(sample()).unwrap();
+        let fields = v1.as_object_mut().unwrap();
+        for added in [
+            "knowledge",
+            "knowledge_sign_count",
+            "biometric_failures",
+            "status",
+        ] {
+            fields.remove(added);
+        }
+        fields.insert("version".to_owned(), 1.into());
+        fs::write(&path, serde_json::to_vec(&v1).unwrap()).unwrap();
+
+        let states = DeviceStates::new(Box::new(JsonFileRepo::new(dir.path())));
+        let loaded = states.load().unwrap().unwrap();
+        assert_eq!(loaded.version, 1);
+        assert_eq!(loaded.knowledge, None);
+        assert_eq!(loaded.status, BindingStatus::Active);
+        let reserved = states.reserve("dev_1", None).unwrap().unwrap();
+        assert_eq!(reserved.state.version, FORMAT_VERSION);
+        assert_eq!(states.load().unwrap().unwrap().version, FORMAT_VERSION);
     }
 
     #[test]
@@ -314,20 +441,33 @@ mod tests {
         assert_eq!(
             fields,
             [
+                "biometric_failures",
                 "bound_at_ms",
                 "customer_name",
                 "device_id",
                 "device_name",
+                "knowledge",
+                "knowledge_sign_count",
                 "possession_key_alias",
                 "possession_public_key",
                 "possession_sign_count",
                 "rp_id",
+                "status",
                 "user_verified_key_alias",
                 "user_verified_public_key",
                 "user_verified_sign_count",
                 "version",
             ]
         );
+        // The knowledge key is there only wrapped by the platform and masked by the PIN.
+        let mut knowledge: Vec<_> = json["knowledge"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        knowledge.sort();
+        assert_eq!(knowledge, ["salt", "sealed", "wrap_alias"]);
     }
 
     #[test]
@@ -335,10 +475,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let states = DeviceStates::new(Box::new(JsonFileRepo::new(dir.path())));
         states.save(&sample()).unwrap();
-        let reserved = states.reserve_login_counters("dev_1").unwrap().unwrap();
+        let uv = Some(SecondCounter::UserVerified);
+        let reserved = states.reserve("dev_1", uv).unwrap().unwrap();
         assert_eq!(
-            (reserved.possession_count, reserved.user_verified_count),
-            (2, 2)
+            (reserved.possession_count, reserved.second_count),
+            (2, Some(2))
         );
         // Already on disk, before any signature exists.
         let on_disk = JsonFileRepo::new(dir.path()).load().unwrap().unwrap();
@@ -349,12 +490,24 @@ mod tests {
             ),
             (2, 2)
         );
-        let again = states.reserve_login_counters("dev_1").unwrap().unwrap();
-        assert_eq!((again.possession_count, again.user_verified_count), (3, 3));
-        assert!(states
-            .reserve_login_counters("another_device")
+        let again = states.reserve("dev_1", uv).unwrap().unwrap();
+        assert_eq!((again.possession_count, again.second_count), (3, Some(3)));
+        // The knowledge counter runs on its own; possession alone leaves the others alone.
+        let pin = states
+            .reserve("dev_1", Some(SecondCounter::Knowledge))
             .unwrap()
-            .is_none());
+            .unwrap();
+        assert_eq!((pin.possession_count, pin.second_count), (4, Some(1)));
+        let alone = states.reserve("dev_1", None).unwrap().unwrap();
+        assert_eq!((alone.possession_count, alone.second_count), (5, None));
+        assert_eq!(
+            (
+                alone.state.user_verified_sign_count,
+                alone.state.knowledge_sign_count
+            ),
+            (3, 1)
+        );
+        assert!(states.reserve("another_device", uv).unwrap().is_none());
     }
 
     #[test]
@@ -369,7 +522,7 @@ mod tests {
                         (0..10)
                             .map(|_| {
                                 states
-                                    .reserve_login_counters("dev_1")
+                                    .reserve("dev_1", Some(SecondCounter::UserVerified))
                                     .unwrap()
                                     .unwrap()
                                     .possession_count
@@ -395,9 +548,22 @@ mod tests {
         state.user_verified_sign_count = u32::MAX;
         states.save(&state).unwrap();
         assert!(matches!(
-            states.reserve_login_counters("dev_1"),
+            states.reserve("dev_1", Some(SecondCounter::UserVerified)),
             Err(StateError::CounterExhausted)
         ));
-        assert_eq!(states.load().unwrap(), Some(state));
+        let mut expected = state;
+        expected.version = FORMAT_VERSION;
+        assert_eq!(states.load().unwrap(), Some(expected));
+    }
+
+    #[test]
+    fn remove_deletes_the_file_and_tolerates_its_absence() {
+        let dir = tempfile::tempdir().unwrap();
+        let states = DeviceStates::new(Box::new(JsonFileRepo::new(dir.path())));
+        states.save(&sample()).unwrap();
+        states.remove().unwrap();
+        assert_eq!(states.load().unwrap(), None);
+        states.remove().unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

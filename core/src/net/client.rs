@@ -104,14 +104,46 @@ impl BankClient {
         path: &str,
         token: &SecretString,
     ) -> Result<Resp, NetError> {
-        let credential = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
-        let mut header = HeaderValue::from_str(&credential)
-            .map_err(|_| NetError::Setup("session token is not a valid header".to_owned()))?;
-        header.set_sensitive(true);
         let request = self
             .http
             .request(Method::GET, self.url(path))
-            .header(AUTHORIZATION, header);
+            .header(AUTHORIZATION, bearer(token)?);
+        self.execute(request).await
+    }
+
+    /// [`BankClient::get_authorized`] with `query` encoded as the URL's query string.
+    pub(crate) async fn get_authorized_query<Query: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &Query,
+        token: &SecretString,
+    ) -> Result<Resp, NetError> {
+        let request = self
+            .http
+            .request(Method::GET, self.url(path))
+            .query(query)
+            .header(AUTHORIZATION, bearer(token)?);
+        self.execute(request).await
+    }
+
+    /// POSTs `body` as JSON with the session token as bearer credential. The serialised body
+    /// is wiped once sent (a PIN change carries a new knowledge key).
+    pub(crate) async fn post_authorized<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Req,
+        token: &SecretString,
+    ) -> Result<Resp, NetError> {
+        let json = Zeroizing::new(
+            serde_json::to_vec(body)
+                .map_err(|_| NetError::Setup("request could not be encoded".to_owned()))?,
+        );
+        let request = self
+            .http
+            .request(Method::POST, self.url(path))
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .header(AUTHORIZATION, bearer(token)?)
+            .body(Bytes::from_owner(json));
         self.execute(request).await
     }
 
@@ -128,6 +160,14 @@ impl BankClient {
         let body = read_bounded(response).await?;
         decode(status, &body)
     }
+}
+
+fn bearer(token: &SecretString) -> Result<HeaderValue, NetError> {
+    let credential = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+    let mut header = HeaderValue::from_str(&credential)
+        .map_err(|_| NetError::Setup("session token is not a valid header".to_owned()))?;
+    header.set_sensitive(true);
+    Ok(header)
 }
 
 fn validate_base_url(base_url: &str) -> Result<String, InputError> {

@@ -5,6 +5,7 @@ mod accounts;
 mod activation;
 mod challenges;
 mod devices;
+mod devices_biometric;
 mod factors;
 mod history;
 mod login;
@@ -41,6 +42,10 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(paths::DEVICES, get(devices::list))
         .route(paths::DEVICES_REVOKE, post(devices::revoke))
         .route(paths::DEVICES_UNBIND, post(devices::unbind))
+        .route(
+            paths::DEVICES_BIOMETRIC_KEY,
+            post(devices_biometric::reenrol),
+        )
         .route(paths::PIN_CHANGE_BEGIN, post(pin::begin))
         .route(paths::PIN_CHANGE_COMMIT, post(pin::commit))
         .fallback(not_found)

@@ -1,0 +1,232 @@
+//! `session-bench`: the session benchmark of `make bench`.
+//!
+//! Starts the sandbox bank in this process (data in a temporary directory), binds one phone
+//! with the software key store through the public core API, then times full logins over
+//! loopback HTTPS (`login_biometric` and `login_pin`) next to the floor of their parts, all in
+//! the same run: every iteration runs every probe once, in an order that rotates from one
+//! iteration to the next, so drift (CPU frequency, database growth) hits all of them alike.
+//!
+//! The floor of a biometric login, which signs with two device keys and sends two requests:
+//! `2 × sign + 2 × verify + 2 × round trip` (p50 of each part). The table and
+//! `target/bench/session.json` also give the simpler `sign + verify + 2 × round trip`, the floor
+//! of a PIN login (whose second factor is PBKDF2 plus an HMAC instead of a second signature),
+//! and references that are not part of any floor.
+//!
+//! ```text
+//! session-bench [--iterations N] [--warmup N] [--out FILE] [--work DIR]
+//! ```
+
+mod bank;
+mod probes;
+mod report;
+mod stats;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use probes::{Crypto, DurableReplace, RoundTrips};
+use stats::Samples;
+
+/// What the simulated biometric prompt says (the software key store only records it).
+const PROMPT: &str = "Log in to Mobank";
+/// Each cryptographic part is timed this many times per iteration: they take microseconds, so
+/// more samples cost nothing.
+const CRYPTO_REPEATS: usize = 5;
+
+struct Options {
+    iterations: usize,
+    warmup: usize,
+    out: PathBuf,
+    work: Option<PathBuf>,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Err(message) = parse(&args).and_then(|options| run(&options)) {
+        eprintln!("session-bench: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        iterations: 500,
+        warmup: 20,
+        out: PathBuf::from("target/bench/session.json"),
+        work: None,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        let count = || {
+            value
+                .parse::<usize>()
+                .map_err(|_| format!("{flag} takes a number"))
+        };
+        match flag.as_str() {
+            "--iterations" => options.iterations = count()?,
+            "--warmup" => options.warmup = count()?,
+            "--out" => options.out = PathBuf::from(value),
+            "--work" => options.work = Some(PathBuf::from(value)),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    if options.iterations < 1 {
+        return Err("--iterations must be at least 1".into());
+    }
+    Ok(options)
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    let parent = options.work.clone().unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let work = tempfile::Builder::new()
+        .prefix("session-bench-")
+        .tempdir_in(&parent)
+        .map_err(|e| format!("{}: {e}", parent.display()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let measured = runtime.block_on(measure(options, work.path()))?;
+    let report = report::Report::new(options, measured);
+    print!("{}", report.table());
+    if let Some(dir) = options.out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let json = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
+    std::fs::write(&options.out, json + "\n")
+        .map_err(|e| format!("{}: {e}", options.out.display()))?;
+    eprintln!("session-bench: wrote {}", options.out.display());
+    Ok(())
+}
+
+/// Every probe's samples, warm-up excluded.
+#[derive(Default)]
+pub struct Measured {
+    pub login_biometric: Samples,
+    pub login_pin: Samples,
+    pub sign: Samples,
+    pub verify: Samples,
+    pub round_trip: Samples,
+    pub pbkdf2: Samples,
+    pub knowledge_tag: Samples,
+    pub knowledge_verify: Samples,
+    pub key_store_sign: Samples,
+    pub challenge_round_trip: Samples,
+    pub durable_replace: Samples,
+    /// The HTTP version the round-trip connection negotiated.
+    pub http_version: String,
+    pub signed_message_len: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Probe {
+    LoginBiometric,
+    LoginPin,
+    Crypto,
+    Pbkdf2,
+    RoundTrip,
+    ChallengeRoundTrip,
+    DurableReplace,
+}
+
+const PROBES: [Probe; 7] = [
+    Probe::LoginBiometric,
+    Probe::LoginPin,
+    Probe::Crypto,
+    Probe::Pbkdf2,
+    Probe::RoundTrip,
+    Probe::ChallengeRoundTrip,
+    Probe::DurableReplace,
+];
+
+struct Subjects {
+    phone: bank::BoundPhone,
+    crypto: Crypto,
+    trips: RoundTrips,
+    durable: DurableReplace,
+}
+
+async fn measure(options: &Options, work: &std::path::Path) -> Result<Measured, String> {
+    let phone = bank::start_and_bind(work).await?;
+    let crypto = Crypto::new(&phone.bank.rp_id())?;
+    let trips = RoundTrips::new(
+        &phone.bank.base_url(),
+        &phone.bank.spki_pin(),
+        &phone.device_id,
+    )?;
+    let subjects = Subjects {
+        phone,
+        crypto,
+        trips,
+        durable: DurableReplace::new(&work.join("durable"))?,
+    };
+    let mut measured = Measured {
+        signed_message_len: subjects.crypto.message_len(),
+        ..Measured::default()
+    };
+    let total = options.warmup + options.iterations;
+    let started = Instant::now();
+    for iteration in 0..total {
+        let mut discarded = Measured::default();
+        let into = if iteration < options.warmup {
+            &mut discarded
+        } else {
+            &mut measured
+        };
+        for k in 0..PROBES.len() {
+            run_probe(PROBES[(iteration + k) % PROBES.len()], &subjects, into).await?;
+        }
+        if (iteration + 1) % 100 == 0 || iteration + 1 == total {
+            eprintln!(
+                "session-bench: {}/{total} iterations ({:.0} s)",
+                iteration + 1,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    subjects.phone.bank.shutdown().await;
+    Ok(measured)
+}
+
+async fn run_probe(probe: Probe, subjects: &Subjects, into: &mut Measured) -> Result<(), String> {
+    let mobank = &subjects.phone.mobank;
+    let crypto = &subjects.crypto;
+    match probe {
+        Probe::LoginBiometric => {
+            let started = Instant::now();
+            let session = mobank.login_biometric(PROMPT).await;
+            into.login_biometric.push(started.elapsed());
+            session.map_err(|e| format!("biometric login failed: {e}"))?;
+        }
+        Probe::LoginPin => {
+            let pin = bank::pin()?;
+            let started = Instant::now();
+            let session = mobank.login_pin(pin).await;
+            into.login_pin.push(started.elapsed());
+            session.map_err(|e| format!("PIN login failed: {e}"))?;
+        }
+        Probe::Crypto => {
+            for _ in 0..CRYPTO_REPEATS {
+                into.sign.push(crypto.sign()?);
+                into.verify.push(crypto.verify()?);
+                into.knowledge_tag.push(crypto.knowledge_tag());
+                into.knowledge_verify.push(crypto.knowledge_verify()?);
+                into.key_store_sign.push(crypto.key_store_sign()?);
+            }
+        }
+        Probe::Pbkdf2 => into.pbkdf2.push(crypto.pbkdf2()),
+        Probe::RoundTrip => {
+            let (elapsed, version) = subjects.trips.bare().await?;
+            into.round_trip.push(elapsed);
+            into.http_version = format!("{version:?}");
+        }
+        Probe::ChallengeRoundTrip => {
+            into.challenge_round_trip
+                .push(subjects.trips.login_challenge().await?);
+        }
+        Probe::DurableReplace => into.durable_replace.push(subjects.durable.replace()?),
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Transaction history on the phone: an incremental sync from the bank into the encrypted store,
+//! and the queries the app's screens make (latest of an account, a date range, text search, a
+//! monthly summary by category). Everything needs a live session.
+
+mod convert;
+mod facade;
+mod model;
+mod queries;
+mod sync;
+
+pub use model::{CategorySpending, SyncProgress, SyncProgressListener, SyncReport, Transaction};

@@ -1,0 +1,271 @@
+//! When the store is open: lazily, on the first call that needs it; closed and reopened around
+//! app suspension; removed with its key when the phone is wiped.
+//!
+//! The store is the phone's, not a binding's: it is opened under one platform key alias, and
+//! records which binding its cache belongs to. A cache written under another binding (the phone
+//! was re-bound, possibly to another customer) is discarded before anything reads it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use mobank_store::{Store, StoreError, StorePart, Table};
+
+use super::wrapper::PlatformWrapper;
+use crate::error::MobankError;
+use crate::mobank::{blocking, lock, Inner};
+
+/// Under the data directory.
+const STORE_DIR: &str = "store";
+/// In the cache's sync table: the device id of the binding whose data the cache holds.
+const OWNER_KEY: &str = "owner.device_id";
+
+/// The store of one [`crate::Mobank`], opened on first use.
+#[derive(Default)]
+pub(crate) struct StorageSlot {
+    state: Mutex<SlotState>,
+    /// Held while a store is opened and claimed, so that two callers never both create a store
+    /// in the same directory. The one lock held across a key store call (the unwrap at open), on
+    /// purpose: only another open waits on it, never anything the key store could call.
+    opening: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    store: Option<Arc<Store>>,
+    /// The device id the open store's cache was checked to belong to.
+    owner: Option<String>,
+    /// Between `pause_storage` and `resume_storage`: nothing may open files.
+    paused: bool,
+    /// Counts wipes, so an open that raced with one does not bring the store back.
+    wipes: u64,
+}
+
+impl Inner {
+    fn store_dir(&self) -> PathBuf {
+        self.data_dir.join(STORE_DIR)
+    }
+
+    fn wrapper(&self) -> PlatformWrapper {
+        PlatformWrapper::new(Arc::clone(&self.key_store))
+    }
+
+    /// The open store, its cache claimed for the binding `device_id`. Opens (creating or
+    /// recovering) it on first use, on the blocking pool: the key store may take its time.
+    pub(crate) async fn store_for(
+        self: &Arc<Self>,
+        device_id: &str,
+    ) -> Result<Arc<Store>, MobankError> {
+        if let Some(store) = self.storage.ready(device_id)? {
+            return Ok(store);
+        }
+        let _opening = self.storage.opening.lock().await;
+        if let Some(store) = self.storage.ready(device_id)? {
+            return Ok(store);
+        }
+        let (open, wipes) = {
+            let state = lock(&self.storage.state);
+            (state.store.clone(), state.wipes)
+        };
+        let inner = Arc::clone(self);
+        let device = device_id.to_owned();
+        let store = blocking(move || -> Result<Arc<Store>, StoreError> {
+            let store = match open {
+                Some(store) => store,
+                None => Arc::new(open_or_recover(&inner)?),
+            };
+            claim(&store, &device)?;
+            Ok(store)
+        })
+        .await??;
+
+        let (published, paused) = {
+            let mut state = lock(&self.storage.state);
+            if state.wipes == wipes {
+                state.store = Some(Arc::clone(&store));
+                state.owner = Some(device_id.to_owned());
+            }
+            (state.wipes == wipes, state.paused)
+        };
+        if !published {
+            // The phone was wiped while this store was being opened: it must not survive that.
+            let inner = Arc::clone(self);
+            blocking(move || {
+                let _ = store.pause();
+                Store::destroy(inner.store_dir(), &inner.wrapper())
+            })
+            .await??;
+            return Err(MobankError::NotBound);
+        }
+        if paused {
+            blocking(move || store.pause()).await??;
+            return Err(MobankError::StoragePaused);
+        }
+        Ok(store)
+    }
+
+    /// Checkpoints and closes the store's files (iOS suspends apps that hold file locks). Until
+    /// [`Inner::resume_storage`], history calls answer `StoragePaused` and nothing opens the store.
+    pub(crate) fn pause_storage(&self) -> Result<(), MobankError> {
+        let store = {
+            let mut state = lock(&self.storage.state);
+            state.paused = true;
+            state.store.clone()
+        };
+        match store {
+            Some(store) => store.pause().map_err(MobankError::from),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn resume_storage(&self) -> Result<(), MobankError> {
+        let store = {
+            let mut state = lock(&self.storage.state);
+            state.paused = false;
+            state.store.clone()
+        };
+        match store {
+            Some(store) => store.resume().map_err(MobankError::from),
+            None => Ok(()),
+        }
+    }
+
+    /// Closes the store, deletes its files and asks the key store to delete its wrapping key,
+    /// whether or not it could be opened (a lost key leaves files only this removes). Blocking:
+    /// call it from the blocking pool.
+    pub(crate) fn wipe_storage(&self) -> Result<(), MobankError> {
+        let store = {
+            let mut state = lock(&self.storage.state);
+            state.wipes = state.wipes.wrapping_add(1);
+            state.owner = None;
+            state.store.take()
+        };
+        if let Some(store) = store {
+            // Closing first so no connection writes into files about to be removed; whatever
+            // else holds this store now gets `StoragePaused`.
+            if store.pause().is_err() {
+                tracing::warn!("the store could not be checkpointed before wiping");
+            }
+        }
+        Store::destroy(self.store_dir(), &self.wrapper()).map_err(MobankError::from)?;
+        tracing::info!("encrypted store wiped");
+        Ok(())
+    }
+}
+
+impl StorageSlot {
+    /// The open store if it is already claimed for `device_id`.
+    fn ready(&self, device_id: &str) -> Result<Option<Arc<Store>>, MobankError> {
+        let state = lock(&self.state);
+        if state.paused {
+            return Err(MobankError::StoragePaused);
+        }
+        Ok(state
+            .store
+            .as_ref()
+            .filter(|_| state.owner.as_deref() == Some(device_id))
+            .map(Arc::clone))
+    }
+}
+
+/// Opens the store, repairing damaged files the documented way: a damaged cache is recreated
+/// empty (the bank has it all), a damaged vault is restored from its backup copy.
+fn open_or_recover(inner: &Inner) -> Result<Store, StoreError> {
+    let dir = inner.store_dir();
+    let wrapper = Arc::new(inner.wrapper());
+    match Store::open(&dir, wrapper.clone()) {
+        Err(StoreError::Corrupt { part }) => {
+            tracing::warn!(%part, "store damaged; recovering");
+            Store::recover(&dir, wrapper)
+        }
+        other => other,
+    }
+}
+
+/// Makes sure the cache holds only data of the binding `device_id`.
+fn claim(store: &Store, device_id: &str) -> Result<(), StoreError> {
+    match store.get(Table::Sync, OWNER_KEY) {
+        Ok(Some(owner)) if owner.as_slice() == device_id.as_bytes() => return Ok(()),
+        Ok(Some(_)) => {
+            tracing::info!("cache belongs to an earlier binding; discarding it");
+            store.rebuild_cache()?;
+        }
+        Ok(None) => {}
+        Err(error) if is_cache_damage(&error) => store.rebuild_cache()?,
+        Err(error) => return Err(error),
+    }
+    store.put(Table::Sync, OWNER_KEY, device_id.as_bytes())
+}
+
+/// Empties a damaged cache and claims the new one for `device_id`: the next sync fetches the
+/// history again.
+pub(crate) fn reset_cache(store: &Store, device_id: &str) -> Result<(), StoreError> {
+    tracing::warn!("cached history failed its integrity check; clearing it");
+    store.rebuild_cache()?;
+    store.put(Table::Sync, OWNER_KEY, device_id.as_bytes())
+}
+
+/// Damage confined to the cache (rebuildable from the bank), as opposed to the vault's.
+pub(crate) fn is_cache_damage(error: &StoreError) -> bool {
+    match error {
+        StoreError::Corrupt { part } => *part == StorePart::Cache,
+        StoreError::Integrity { table } => !Table::ALL
+            .iter()
+            .any(|t| t.part() == StorePart::Vault && t.name() == *table),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_lead_to_the_right_recovery() {
+        let cases = [
+            (StoreError::StorageLocked, MobankError::StorageLocked),
+            (
+                StoreError::KeyLost { outbox_entries: 2 },
+                MobankError::StorageKeyLost { outbox_entries: 2 },
+            ),
+            (
+                StoreError::KeyInvalidated { outbox_entries: 0 },
+                MobankError::StorageKeyLost { outbox_entries: 0 },
+            ),
+            (
+                StoreError::Corrupt {
+                    part: StorePart::Vault,
+                },
+                MobankError::StorageCorrupt,
+            ),
+            (
+                StoreError::Corrupt {
+                    part: StorePart::Cache,
+                },
+                MobankError::HistoryDamaged,
+            ),
+            (
+                StoreError::Integrity {
+                    table: "transactions",
+                },
+                MobankError::HistoryDamaged,
+            ),
+            (
+                StoreError::Integrity { table: "outbox" },
+                MobankError::StorageCorrupt,
+            ),
+            (StoreError::Paused, MobankError::StoragePaused),
+        ];
+        for (store, expected) in cases {
+            assert_eq!(
+                is_cache_damage(&store),
+                expected == MobankError::HistoryDamaged,
+                "{store:?}"
+            );
+            assert_eq!(MobankError::from(store), expected);
+        }
+        assert!(matches!(
+            MobankError::from(StoreError::KeyWrapper("line\nbreak".to_owned())),
+            MobankError::KeyStore { message } if message == "linebreak"
+        ));
+    }
+}

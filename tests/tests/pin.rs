@@ -1,0 +1,351 @@
+//! The knowledge factor end to end: the PIN set at binding, PIN login, failures counted only by
+//! the bank (and indistinguishable from any other factor's), the block and the way out, the
+//! blocklist, and the two-step PIN change.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use mobank_core::platform::KeyPurpose;
+use mobank_core::platform::KeyStore;
+use mobank_core::{BindingState, MobankError, PinRejection};
+use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN, WRONG_PIN};
+
+fn failed(attempts_remaining: u32) -> MobankError {
+    MobankError::AuthenticationFailed {
+        attempts_remaining: Some(attempts_remaining),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pin_login_works_and_only_the_bank_can_tell_a_wrong_pin() {
+    let bank = Bank::start().await.unwrap();
+    let proxy = CountingProxy::start(&bank).await.unwrap();
+    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
+    phone.bind(&bank).await.unwrap();
+
+    let session = phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    assert_eq!(session.idle_timeout_secs, 300);
+    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    // No biometric prompt was shown for it.
+    assert_eq!(
+        phone.key_store.prompts_shown().len(),
+        1,
+        "only the binding's"
+    );
+
+    // A wrong PIN is signed and sent like a right one; the refusal is the bank's.
+    let before = proxy.bytes_sent();
+    let result = phone.mobank.login_pin(pin(WRONG_PIN).unwrap()).await;
+    assert_eq!(result.unwrap_err(), failed(4));
+    assert!(proxy.bytes_sent() > before);
+    // A failed login ended the earlier session too.
+    assert_eq!(
+        phone.mobank.accounts().await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
+    // A success resets the bank's count.
+    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    assert_eq!(
+        phone
+            .mobank
+            .login_pin(pin(WRONG_PIN).unwrap())
+            .await
+            .unwrap_err(),
+        failed(4)
+    );
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_pin_and_a_wrong_biometric_key_get_the_same_answer() {
+    let bank = Bank::start().await.unwrap();
+    let by_pin = Phone::new(bank.endpoint()).unwrap();
+    by_pin.bind(&bank).await.unwrap();
+    let by_biometric = Phone::new(bank.endpoint()).unwrap();
+    by_biometric.bind(&bank).await.unwrap();
+    // Someone else's key under the biometric key's alias: it signs, but not as the bound key.
+    let alias = by_biometric.key_alias(".uv").unwrap();
+    by_biometric
+        .key_store
+        .generate(&alias, KeyPurpose::UserVerified)
+        .unwrap();
+
+    let wrong_pin = by_pin
+        .mobank
+        .login_pin(pin(WRONG_PIN).unwrap())
+        .await
+        .unwrap_err();
+    let wrong_biometric = by_biometric
+        .mobank
+        .login_biometric("Log in")
+        .await
+        .unwrap_err();
+    assert_eq!(wrong_pin, failed(4));
+    assert_eq!(wrong_pin, wrong_biometric);
+    assert_eq!(wrong_pin.to_string(), wrong_biometric.to_string());
+    assert_eq!(format!("{wrong_pin:?}"), format!("{wrong_biometric:?}"));
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
+    let bank = Bank::start().await.unwrap();
+    let proxy = CountingProxy::start(&bank).await.unwrap();
+    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
+    let first = phone.bind(&bank).await.unwrap();
+    let old_aliases = phone.key_store.aliases();
+
+    for remaining in [4, 3, 2, 1] {
+        assert_eq!(
+            phone
+                .mobank
+                .login_pin(pin(WRONG_PIN).unwrap())
+                .await
+                .unwrap_err(),
+            failed(remaining)
+        );
+    }
+    assert_eq!(
+        phone
+            .mobank
+            .login_pin(pin(WRONG_PIN).unwrap())
+            .await
+            .unwrap_err(),
+        MobankError::DeviceBlocked
+    );
+    // Blocked for every factor, the right PIN included, and known on the phone now: no
+    // further attempt leaves it.
+    let sent = proxy.bytes_sent();
+    assert_eq!(
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        MobankError::DeviceBlocked
+    );
+    assert_eq!(
+        phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        MobankError::DeviceBlocked
+    );
+    assert_eq!(proxy.bytes_sent(), sent);
+    let BindingState::Bound(summary) = phone.mobank.binding_state().unwrap() else {
+        panic!("a blocked binding is still shown");
+    };
+    assert!(summary.blocked);
+    assert_eq!(summary.device_id, first.device_id);
+
+    // Still blocked after an app restart.
+    let phone = phone.restart(proxy.endpoint(&bank)).unwrap();
+    assert_eq!(
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        MobankError::DeviceBlocked
+    );
+
+    // The way out: a new activation with a fresh code, which replaces the blocked binding.
+    let second = phone.bind(&bank).await.unwrap();
+    assert_ne!(second.device_id, first.device_id);
+    assert!(!second.blocked);
+    assert!(phone
+        .key_store
+        .aliases()
+        .iter()
+        .all(|alias| !old_aliases.contains(alias)));
+    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guessable_pin_is_refused_at_binding_before_anything_is_sent() {
+    let bank = Bank::start().await.unwrap();
+    let proxy = CountingProxy::start(&bank).await.unwrap();
+    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
+    phone.start_activation(&bank).await.unwrap();
+    let sent = proxy.bytes_sent();
+    for (weak, reason) in [
+        ("123456", PinRejection::Sequence),
+        ("111111", PinRejection::SameDigit),
+        ("123123", PinRejection::Pattern),
+        ("199001", PinRejection::Date),
+        ("147258", PinRejection::Common),
+    ] {
+        let result = phone
+            .mobank
+            .complete_activation(bank.latest_otp().unwrap(), pin(weak).unwrap())
+            .await;
+        let error = result.unwrap_err();
+        assert_eq!(error, MobankError::PinRejected { reason }, "{weak}");
+        assert!(!error.to_string().contains(weak));
+    }
+    assert_eq!(
+        mobank_core::Pin::from_digits("12345").unwrap_err(),
+        MobankError::PinRejected {
+            reason: PinRejection::NotSixDigits
+        }
+    );
+    assert_eq!(proxy.bytes_sent(), sent);
+    assert!(phone.key_store.aliases().is_empty());
+    // The activation and its OTP are untouched.
+    phone
+        .mobank
+        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
+        .await
+        .unwrap();
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pin_change_needs_the_old_pin_then_only_the_new_one_works() {
+    let bank = Bank::start().await.unwrap();
+    let phone = Phone::new(bank.endpoint()).unwrap();
+    phone.bind(&bank).await.unwrap();
+    const NEW_PIN: &str = "640259";
+    phone.mobank.login_biometric("Log in").await.unwrap();
+
+    assert_eq!(
+        phone
+            .mobank
+            .commit_pin_change(pin(NEW_PIN).unwrap())
+            .await
+            .unwrap_err(),
+        MobankError::NoPinChangeInProgress
+    );
+    // A wrong old PIN counts like any failed factor.
+    assert_eq!(
+        phone
+            .mobank
+            .begin_pin_change(pin(WRONG_PIN).unwrap())
+            .await
+            .unwrap_err(),
+        failed(4)
+    );
+    phone
+        .mobank
+        .begin_pin_change(pin(PIN).unwrap())
+        .await
+        .unwrap();
+    // A guessable new PIN is refused locally and the begun change stays open.
+    assert_eq!(
+        phone
+            .mobank
+            .commit_pin_change(pin("654321").unwrap())
+            .await
+            .unwrap_err(),
+        MobankError::PinRejected {
+            reason: PinRejection::Sequence
+        }
+    );
+    phone
+        .mobank
+        .commit_pin_change(pin(NEW_PIN).unwrap())
+        .await
+        .unwrap();
+    // The ticket is spent.
+    assert_eq!(
+        phone
+            .mobank
+            .commit_pin_change(pin("918273").unwrap())
+            .await
+            .unwrap_err(),
+        MobankError::NoPinChangeInProgress
+    );
+    phone.mobank.logout();
+
+    assert_eq!(
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        failed(4)
+    );
+    phone.mobank.login_pin(pin(NEW_PIN).unwrap()).await.unwrap();
+    // And after a restart, from what is stored.
+    let phone = phone.restart(bank.endpoint()).unwrap();
+    phone.mobank.login_pin(pin(NEW_PIN).unwrap()).await.unwrap();
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_session_must_step_up_before_a_pin_change_and_nothing_is_sent() {
+    let bank = Bank::start().await.unwrap();
+    let proxy = CountingProxy::start(&bank).await.unwrap();
+    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
+    phone.bind(&bank).await.unwrap();
+    phone.mobank.login_biometric("Log in").await.unwrap();
+    assert!(!phone
+        .mobank
+        .needs_step_up(mobank_core::Operation::ChangePin));
+    // Active all along, but the strong authentication is more than 5 minutes old.
+    phone.clock.advance(Duration::from_secs(4 * 60));
+    phone.mobank.accounts().await.unwrap();
+    phone.clock.advance(Duration::from_secs(61));
+    assert!(phone
+        .mobank
+        .needs_step_up(mobank_core::Operation::ChangePin));
+    let sent = proxy.bytes_sent();
+    assert_eq!(
+        phone
+            .mobank
+            .begin_pin_change(pin(PIN).unwrap())
+            .await
+            .unwrap_err(),
+        MobankError::StepUpRequired
+    );
+    assert_eq!(proxy.bytes_sent(), sent);
+
+    phone.mobank.step_up_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .begin_pin_change(pin(PIN).unwrap())
+        .await
+        .unwrap();
+    phone
+        .mobank
+        .commit_pin_change(pin("918273").unwrap())
+        .await
+        .unwrap();
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restored_pin_counter_gets_the_device_blocked() {
+    let bank = Bank::start().await.unwrap();
+    let phone = Phone::new(bank.endpoint()).unwrap();
+    phone.bind(&bank).await.unwrap();
+    let backup = std::fs::read(phone.state_file()).unwrap();
+    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    let current: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(phone.state_file()).unwrap()).unwrap();
+
+    // An old copy comes back, but with the possession counter of today: only the PIN's own
+    // counter goes backwards, and that alone is a clone signal.
+    let mut restored: serde_json::Value = serde_json::from_slice(&backup).unwrap();
+    assert_eq!(restored["knowledge_sign_count"], 0);
+    assert_eq!(current["knowledge_sign_count"], 1);
+    restored["possession_sign_count"] = current["possession_sign_count"].clone();
+    std::fs::write(phone.state_file(), serde_json::to_vec(&restored).unwrap()).unwrap();
+
+    assert_eq!(
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        MobankError::DeviceBlocked
+    );
+    // A biometric login, whose counters are fine, is refused too: the binding is blocked.
+    assert_eq!(
+        phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        MobankError::DeviceBlocked
+    );
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wrapping_key_is_what_keeps_the_pin_factor() {
+    let bank = Bank::start().await.unwrap();
+    let phone = Phone::new(bank.endpoint()).unwrap();
+    phone.bind(&bank).await.unwrap();
+    // The platform key that wraps the knowledge key is lost (the key store was reset).
+    phone
+        .key_store
+        .delete(&phone.key_alias(".knowledge").unwrap())
+        .unwrap();
+    assert_eq!(
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        MobankError::KeyInvalidated
+    );
+    // Nothing reached the bank, so nothing was counted: the device keys still log in.
+    phone.mobank.login_biometric("Log in").await.unwrap();
+    bank.stop().await;
+}
