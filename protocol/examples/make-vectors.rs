@@ -1735,6 +1735,7 @@ fn later_examples(
             next_cursor: "AQAAAAAAAAAC".to_owned(),
             has_more: true,
             server_time_ms: now + 123_000,
+            remaining: None,
         }),
         format!("{}?limit=2", get(paths::TRANSACTIONS)),
         Direction::Response,

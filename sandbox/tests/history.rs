@@ -175,6 +175,7 @@ async fn a_sync_resumes_from_any_cursor_and_picks_up_new_bookings() {
     let first: TransactionsPage = bank.get_ok(&query(None, 300), &token).await;
     assert!(first.has_more);
     assert_eq!(first.transactions.len(), 300);
+    assert_eq!(first.remaining, Some(u64::from(SEEDED) - 300));
 
     // A sync that stopped after the first page (crash, dropped connection) resumes there,
     // and asking twice from the same cursor gives the same page.
@@ -196,6 +197,7 @@ async fn a_sync_resumes_from_any_cursor_and_picks_up_new_bookings() {
     let idle: TransactionsPage = bank.get_ok(&query(Some(&end), 100), &token).await;
     assert!(idle.transactions.is_empty());
     assert!(!idle.has_more);
+    assert_eq!(idle.remaining, Some(0));
     assert_eq!(idle.next_cursor, end);
 
     // New bookings come after everything synced, through the developer API over HTTP.

@@ -164,6 +164,10 @@ async fn a_full_sync_stores_exactly_the_banks_history_and_reports_progress() {
     let last = events.last().unwrap();
     assert!(last.done);
     assert_eq!(last.fetched, ledger.len() as u64);
+    // The bank counts what follows each page, so the total is known from the first event on.
+    assert!(events
+        .iter()
+        .all(|e| e.total_estimate == Some(ledger.len() as u64)));
 
     // Nothing new at the bank: nothing fetched.
     let again = phone.mobank.sync_history(None).await.unwrap();

@@ -43,11 +43,14 @@ impl Inner {
             let store = Arc::clone(&store);
             blocking(move || read_cursor(&store)).await??
         };
-        let report = |fetched, done| {
+        // What the bank said follows the last page received; reports come right after that
+        // page is stored, so with `fetched` it makes the total of this sync.
+        let mut remaining: Option<u64> = None;
+        let report = |fetched: u64, remaining: Option<u64>, done| {
             if let Some(listener) = &progress {
                 listener.on_progress(SyncProgress {
                     fetched,
-                    total_estimate: None,
+                    total_estimate: remaining.map(|rest| fetched.saturating_add(rest)),
                     done,
                 });
             }
@@ -63,7 +66,7 @@ impl Inner {
                     let (page, written) = tokio::join!(fetch, write);
                     // What is stored counts even when the next page did not arrive.
                     fetched += self.written(written, &store, &auth.device_id).await?;
-                    report(fetched, false);
+                    report(fetched, remaining, false);
                     page
                 }
                 None => fetch.await,
@@ -75,9 +78,11 @@ impl Inner {
                 }
                 other => other.map_err(|error| interrupted(error, fetched))?,
             };
+            let after_page = page.remaining;
             let Some((rows, next, has_more)) = prepare(page, cursor.as_deref())? else {
                 break;
             };
+            remaining = after_page;
             let store = Arc::clone(&store);
             let cursor_after = next.clone();
             writing = Some(tokio::task::spawn_blocking(move || {
@@ -91,7 +96,7 @@ impl Inner {
         if let Some(write) = writing {
             fetched += self.written(write.await, &store, &auth.device_id).await?;
         }
-        report(fetched, true);
+        report(fetched, remaining.map(|_| 0), true);
         let stored = blocking(move || store.transaction_count(None)).await??;
         tracing::info!(fetched, stored, "history synced");
         Ok(SyncReport { fetched, stored })
@@ -213,6 +218,7 @@ mod tests {
             next_cursor: next.to_owned(),
             has_more,
             server_time_ms: 0,
+            remaining: None,
         }
     }
 

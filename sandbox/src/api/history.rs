@@ -28,15 +28,23 @@ pub(super) async fn page(
     }
     run_blocking(&bank, move |bank| {
         let now = bank.clock.now_ms();
-        let page = bank.transact(|tx| {
+        let (page, remaining) = bank.transact(|tx| {
             let owner = session::authorize(tx, bank, &token_hash, now)?;
-            Ok(ledger::page(tx, &owner.customer_id, after_seq, limit)?)
+            let page = ledger::page(tx, &owner.customer_id, after_seq, limit)?;
+            // Counted only while more follow: the last page of a sync costs no extra query.
+            let remaining = if page.has_more {
+                ledger::remaining(tx, &owner.customer_id, page.last_seq)?
+            } else {
+                0
+            };
+            Ok((page, remaining))
         })?;
         Ok(TransactionsPage {
             transactions: page.transactions,
             next_cursor: ledger::cursor(page.last_seq),
             has_more: page.has_more,
             server_time_ms: now,
+            remaining: Some(remaining),
         })
     })
     .await

@@ -94,6 +94,19 @@ pub(crate) fn page(
     })
 }
 
+/// How many bookings of `customer_id` come after position `after_seq`: an index-only count,
+/// so a phone can show how far its sync has come.
+pub(crate) fn remaining(
+    tx: &DbTransaction<'_>,
+    customer_id: &str,
+    after_seq: i64,
+) -> rusqlite::Result<u64> {
+    let count: i64 = tx
+        .prepare_cached("SELECT COUNT(*) FROM transactions WHERE customer_id = ?1 AND seq > ?2")?
+        .query_row(params![customer_id, after_seq], |row| row.get(0))?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
 const MAX_TEXT_CHARS: usize = 200;
 
 fn text_ok(text: &str, allow_empty: bool) -> bool {

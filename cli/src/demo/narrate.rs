@@ -1,10 +1,11 @@
-//! How the demo talks to a person: numbered steps, a phone screen, a bank side, plain facts.
+//! How the demo talks to a person: chapters, numbered steps, a phone screen, a bank side, facts.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 pub struct Narrator {
     colour: bool,
-    step: std::sync::atomic::AtomicU32,
+    step: AtomicU32,
 }
 
 const BOLD: &str = "\x1b[1m";
@@ -12,8 +13,12 @@ const DIM: &str = "\x1b[2m";
 const GREEN: &str = "\x1b[32m";
 const CYAN: &str = "\x1b[36m";
 const YELLOW: &str = "\x1b[33m";
+const MAGENTA: &str = "\x1b[35m";
 const RED: &str = "\x1b[31m";
 const RESET: &str = "\x1b[0m";
+
+/// Where the text of a line starts, under the symbol column.
+pub const INDENT: &str = "       ";
 
 impl Narrator {
     pub fn new(plain: bool) -> Self {
@@ -21,7 +26,7 @@ impl Narrator {
             !plain && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         Self {
             colour,
-            step: std::sync::atomic::AtomicU32::new(0),
+            step: AtomicU32::new(0),
         }
     }
 
@@ -38,13 +43,20 @@ impl Narrator {
         println!("{}", self.paint(BOLD, text));
         println!(
             "{}",
-            self.paint(DIM, &"═".repeat(text.chars().count().max(40)))
+            self.paint(DIM, &"═".repeat(crate::demo::format::width(text).max(40)))
         );
+    }
+
+    /// A part of the journey, e.g. "History".
+    pub fn chapter(&self, text: &str) {
+        println!();
+        println!();
+        println!("{}", self.paint(MAGENTA, &format!("── {text} ──")));
     }
 
     /// A new numbered step of the journey.
     pub fn step(&self, text: &str) {
-        let n = self.step.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let n = self.step.fetch_add(1, Ordering::Relaxed) + 1;
         println!();
         println!(
             "{} {}",
@@ -63,6 +75,24 @@ impl Narrator {
         println!("    {} {text}", self.paint(CYAN, "📱"));
     }
 
+    /// Something the app was told without asking (a core event).
+    pub fn notification(&self, text: &str) {
+        println!("    {} {text}", self.paint(MAGENTA, "🔔"));
+    }
+
+    /// The operating system's biometric prompt, as the key store shows it.
+    pub fn prompt(&self, text: &str) {
+        println!(
+            "    🙂 \"{text}\" {}",
+            self.paint(DIM, "(face recognised — simulated)")
+        );
+    }
+
+    /// Time passing on the demo's fast clock.
+    pub fn clock(&self, text: &str) {
+        println!("    ⏱  {}", self.paint(DIM, text));
+    }
+
     pub fn ok(&self, text: &str) {
         println!("    {} {text}", self.paint(GREEN, "✔"));
     }
@@ -73,13 +103,18 @@ impl Narrator {
 
     pub fn detail(&self, label: &str, value: &str) {
         println!(
-            "       {} {value}",
-            self.paint(DIM, &format!("{label:<22}"))
+            "{INDENT}{} {value}",
+            self.paint(DIM, &crate::demo::format::pad_right(label, 22))
         );
     }
 
     pub fn line(&self, text: &str) {
-        println!("       {text}");
+        println!("{INDENT}{text}");
+    }
+
+    /// A remark in passing: why something matters.
+    pub fn aside(&self, text: &str) {
+        println!("{INDENT}{}", self.paint(DIM, text));
     }
 
     pub fn dim(&self, text: &str) -> String {

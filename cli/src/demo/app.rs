@@ -1,0 +1,133 @@
+//! What the terminal phone plugs into Mobank: a key store that shows the biometric prompt, and
+//! an event listener that shows what the core reports.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use mobank_core::platform::{
+    EventListener, InsecureSoftwareKeyStore, KeyPurpose, KeyStore, KeyStoreError,
+};
+use mobank_core::{Limits, MobankEvent};
+use zeroize::Zeroizing;
+
+use super::format::{bank_time, money};
+use super::narrate::Narrator;
+
+/// The software key store, showing each biometric prompt as the phone would.
+pub struct PromptingKeyStore {
+    inner: InsecureSoftwareKeyStore,
+    say: Arc<Narrator>,
+}
+
+impl PromptingKeyStore {
+    pub fn new(say: Arc<Narrator>) -> Self {
+        Self {
+            inner: InsecureSoftwareKeyStore::new(),
+            say,
+        }
+    }
+}
+
+impl KeyStore for PromptingKeyStore {
+    fn generate(&self, alias: &str, purpose: KeyPurpose) -> Result<Vec<u8>, KeyStoreError> {
+        self.inner.generate(alias, purpose)
+    }
+    fn public_key(&self, alias: &str) -> Result<Vec<u8>, KeyStoreError> {
+        self.inner.public_key(alias)
+    }
+    fn sign(
+        &self,
+        alias: &str,
+        message: &[u8],
+        prompt: Option<&str>,
+    ) -> Result<Vec<u8>, KeyStoreError> {
+        if let Some(prompt) = prompt {
+            self.say.prompt(prompt);
+        }
+        self.inner.sign(alias, message, prompt)
+    }
+    fn delete(&self, alias: &str) -> Result<(), KeyStoreError> {
+        self.inner.delete(alias)
+    }
+    fn wrap(&self, alias: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeyStoreError> {
+        self.inner.wrap(alias, plaintext)
+    }
+    fn unwrap(&self, alias: &str, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyStoreError> {
+        self.inner.unwrap(alias, wrapped)
+    }
+}
+
+/// The app's event listener: shows each event as the phone's notification and keeps it, so the
+/// demo can check that the core really sent it.
+pub struct AppEvents {
+    say: Arc<Narrator>,
+    seen: Mutex<Vec<MobankEvent>>,
+}
+
+impl AppEvents {
+    pub fn new(say: Arc<Narrator>) -> Self {
+        Self {
+            say,
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The events since the last call.
+    pub fn take(&self) -> Vec<MobankEvent> {
+        std::mem::take(&mut *self.seen.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl EventListener for AppEvents {
+    fn on_event(&self, event: MobankEvent) {
+        self.say.notification(&describe(&event));
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(event);
+    }
+}
+
+fn describe(event: &MobankEvent) -> String {
+    let device = |name: &Option<String>| name.clone().unwrap_or_else(|| "a device".to_string());
+    match event {
+        MobankEvent::SessionExpired => {
+            "SessionExpired — \"You were logged out after 5 minutes without activity.\"".into()
+        }
+        MobankEvent::SessionLocked => "SessionLocked — \"Log in again to continue.\"".into(),
+        MobankEvent::NewDeviceBound { device_name, at_ms } => format!(
+            "NewDeviceBound — \"{} was added to your account at {}. Not you? Remove it in \
+             Settings → Devices.\"",
+            device(device_name),
+            bank_time(*at_ms)
+        ),
+        MobankEvent::DeviceRevoked { device_name, at_ms } => format!(
+            "DeviceRevoked — \"{} was removed from your account at {}.\"",
+            device(device_name),
+            bank_time(*at_ms)
+        ),
+        MobankEvent::PinChanged { device_name, at_ms } => format!(
+            "PinChanged — \"The PIN of {} was changed at {}.\"",
+            device(device_name),
+            bank_time(*at_ms)
+        ),
+        MobankEvent::LimitsChanged { limits } => {
+            format!("LimitsChanged — \"{}\"", limits_text(limits))
+        }
+    }
+}
+
+/// "Transfers up to 500.00 CNY each, 1,000.00 CNY a day (new device: until 2025-06-04 14:05)"
+pub fn limits_text(limits: &Limits) -> String {
+    let why = match (limits.reason, limits.cooling_off_until_ms) {
+        (_, Some(until)) => format!(" (new device: until {})", bank_time(until)),
+        (mobank_core::LimitReason::Normal, None) => String::new(),
+        (reason, None) => format!(" ({reason:?})"),
+    };
+    format!(
+        "Transfers up to {} {} each, {} {} a day{why}",
+        money(limits.per_transaction),
+        limits.currency,
+        money(limits.daily),
+        limits.currency
+    )
+}
