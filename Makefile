@@ -1,0 +1,96 @@
+# Mobank: one entry point for people and CI.
+#
+#   make demo         the terminal demo: a sandbox bank, a phone, binding, login, accounts
+#   make test         everything CI runs: Rust, Kotlin (JVM) and Swift (Linux) test suites,
+#                     and a compile check of the Android-only adapters
+#   make bindings     host library + generated Kotlin and Swift into build/bindings
+#   make lint         rustfmt check + clippy with warnings as errors
+#   make bench        benchmarks (not tests)
+#   make fuzz         fuzz targets for a bounded time
+#
+# `make test` installs what it needs on a fresh Debian machine (packages, the Swift chroot, Maven
+# artifacts) and reuses them when present.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+MVN ?= mvn
+REPO := $(abspath .)
+DEBUG_DIR := $(REPO)/target/debug
+LIB := $(DEBUG_DIR)/libmobank.so
+SANDBOX_BIN := $(DEBUG_DIR)/mobank-sandbox
+BINDINGS_DIR := $(REPO)/build/bindings
+BINDGEN := $(CARGO) run -q -p mobank-bindings --bin uniffi-bindgen --
+
+.PHONY: help test deps bindings test-rust test-kotlin check-android test-swift demo bench fuzz lint sandbox clean-bindings
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# //'
+
+test: deps test-rust test-kotlin check-android test-swift
+	@echo "make test: Rust, Kotlin and Swift suites passed"
+
+deps:
+	scripts/deps.sh
+
+# ---- bindings ----------------------------------------------------------------------------------
+
+bindings:
+	$(CARGO) build -q -p mobank-bindings
+	rm -rf $(BINDINGS_DIR)/kotlin $(BINDINGS_DIR)/swift
+	$(BINDGEN) generate --no-format --library $(LIB) --language kotlin --out-dir $(BINDINGS_DIR)/kotlin
+	$(BINDGEN) generate --no-format --library $(LIB) --language swift --out-dir $(BINDINGS_DIR)/swift
+	@# The Swift package's generated parts (gitignored): the C module and the Swift API.
+	mkdir -p ios/Sources/MobankFFI ios/Sources/Mobank/Generated
+	cp $(BINDINGS_DIR)/swift/MobankFFI.h ios/Sources/MobankFFI/MobankFFI.h
+	cp $(BINDINGS_DIR)/swift/MobankFFI.modulemap ios/Sources/MobankFFI/module.modulemap
+	cp $(BINDINGS_DIR)/swift/Mobank.swift ios/Sources/Mobank/Generated/Mobank.swift
+
+clean-bindings:
+	rm -rf $(BINDINGS_DIR) ios/Sources/MobankFFI/MobankFFI.h ios/Sources/MobankFFI/module.modulemap ios/Sources/Mobank/Generated
+
+sandbox:
+	$(CARGO) build -q -p mobank-sandbox
+
+# ---- tests -------------------------------------------------------------------------------------
+
+test-rust:
+	$(CARGO) test --workspace --no-fail-fast
+
+# Builds the bindings and the sandbox binary first; the JUnit tests start the sandbox and load
+# libmobank.so through JNA (jna.library.path = target/debug).
+test-kotlin: bindings sandbox
+	rm -rf android/target/surefire-reports
+	cd android && $(MVN) -B -q -Dstyle.color=never \
+	  -Dmobank.bindings.dir=$(BINDINGS_DIR)/kotlin -Dmobank.lib.dir=$(DEBUG_DIR) -Dmobank.sandbox=$(SANDBOX_BIN) \
+	  test
+	scripts/test-summary.sh kotlin android/target/surefire-reports
+
+# The Android-only adapters (Keystore, BiometricPrompt) cannot run here; this type-checks them
+# against the Android framework classes from Maven Central (org.robolectric:android-all).
+check-android: bindings
+	cd android && $(MVN) -B -q -Dstyle.color=never -f android-adapters.pom.xml \
+	  -Dmobank.bindings.dir=$(BINDINGS_DIR)/kotlin compile
+	@echo "check-android: the Android adapters compile against android-all"
+
+# Swift 6 runs in a Debian trixie chroot (scripts/swift-chroot.sh); the repo is at /mobank there.
+# The tests are XCTest; Swift Testing is off so the closing line is XCTest's count.
+test-swift: bindings sandbox
+	scripts/swift-chroot.sh run ios "swift test --disable-swift-testing -Xlinker -L/mobank/target/debug"
+
+# ---- people ------------------------------------------------------------------------------------
+
+demo:
+	$(CARGO) run -q -p mobank-cli -- demo
+
+bench:
+	scripts/bench.sh
+
+fuzz:
+	scripts/fuzz.sh
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings

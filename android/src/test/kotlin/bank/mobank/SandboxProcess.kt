@@ -1,0 +1,98 @@
+package bank.mobank
+
+import java.io.BufferedReader
+import java.io.File
+import java.io.InputStreamReader
+import java.net.URI
+import java.net.URLEncoder
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.nio.charset.StandardCharsets
+import java.nio.file.Files
+import java.time.Duration
+import java.util.concurrent.TimeUnit
+
+/**
+ * The sandbox bank as a child process, as an app developer runs it: the binary prints one JSON
+ * line with its addresses and the SPKI pin, then serves until it is terminated.
+ */
+class SandboxProcess private constructor(
+    private val process: Process,
+    private val dataDir: File,
+    val baseUrl: String,
+    val spkiPin: String,
+    val devUrl: String,
+) : AutoCloseable {
+    private val http: HttpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
+
+    val bank: BankEndpoint get() = BankEndpoint(baseUrl, listOf(spkiPin))
+
+    /** Developer API: an activation code for [customerId], as a branch would hand it out. */
+    fun issueActivationCode(customerId: String): IssuedCode {
+        val body = devCall(
+            HttpRequest.newBuilder(URI.create("$devUrl/dev/activation-codes"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""{"customer_id":"$customerId"}""")),
+        )
+        return IssuedCode(code = jsonString(body, "activation_code"), phone = jsonString(body, "phone"))
+    }
+
+    /** The OTP in the latest SMS to [phone]: the only run of six digits in its text. */
+    fun latestOtp(phone: String): String {
+        val encoded = URLEncoder.encode(phone, StandardCharsets.UTF_8)
+        val outbox = devCall(HttpRequest.newBuilder(URI.create("$devUrl/dev/sms/$encoded")).GET())
+        val bodies = SMS_BODY.findAll(outbox).map { it.groupValues[1] }.toList()
+        check(bodies.isNotEmpty()) { "no SMS to $phone" }
+        return OTP.find(bodies.last())?.groupValues?.get(1) ?: error("no OTP in the latest SMS")
+    }
+
+    private fun devCall(request: HttpRequest.Builder): String {
+        val response = http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() == 200) { "dev API answered ${response.statusCode()}: ${response.body()}" }
+        return response.body()
+    }
+
+    override fun close() {
+        process.destroy()
+        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor()
+        dataDir.deleteRecursively()
+    }
+
+    data class IssuedCode(val code: String, val phone: String)
+
+    companion object {
+        private val SMS_BODY = Regex(""""body"\s*:\s*"((?:[^"\\]|\\.)*)"""")
+        private val OTP = Regex("""\b(\d{6})\b""")
+
+        fun start(): SandboxProcess {
+            val binary = File(System.getProperty("mobank.sandbox") ?: error("set -Dmobank.sandbox=path/to/mobank-sandbox"))
+            check(binary.canExecute()) { "sandbox binary not found at $binary (run `make bindings` and `cargo build -p mobank-sandbox`)" }
+            val dataDir = Files.createTempDirectory("mobank-sandbox").toFile()
+            // The sandbox's log goes to a file, not into the test report; it is kept for debugging.
+            val log = File(System.getProperty("java.io.tmpdir"), "mobank-sandbox-kotlin-tests.log")
+            val process = ProcessBuilder(
+                binary.path, "--data-dir", dataDir.path, "--listen", "127.0.0.1:0", "--dev-listen", "127.0.0.1:0",
+            ).redirectError(ProcessBuilder.Redirect.to(log)).start()
+            val stdout = BufferedReader(InputStreamReader(process.inputStream, StandardCharsets.UTF_8))
+            val line = stdout.readLine()
+            if (line == null) {
+                process.destroyForcibly()
+                error("the sandbox exited before printing its addresses; see $log")
+            }
+            // Keep reading so the sandbox never blocks on a full pipe.
+            Thread { stdout.lineSequence().forEach { } }.apply { isDaemon = true }.start()
+            return SandboxProcess(
+                process, dataDir,
+                baseUrl = jsonString(line, "base_url"),
+                spkiPin = jsonString(line, "spki_pin"),
+                devUrl = jsonString(line, "dev_url"),
+            )
+        }
+
+        /** One string field of a flat JSON object; enough for the sandbox's small replies. */
+        private fun jsonString(json: String, field: String): String =
+            Regex(""""$field"\s*:\s*"([^"]*)"""").find(json)?.groupValues?.get(1)
+                ?: error("no \"$field\" in $json")
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import XCTest
+@testable import Mobank
+
+/// The customer journey through the Swift API, against the sandbox bank binary over real TLS:
+/// activation code → OTP by SMS → device bound → biometric login → accounts. Bad input gets the
+/// typed Swift error.
+final class JourneyTests: XCTestCase {
+    /// A PIN the policy accepts (no run, pattern, date or common number).
+    private static let pin = Data("749163".utf8)
+    private static let wrongPin = Data("749164".utf8)
+
+    nonisolated(unsafe) private static var sandbox: SandboxProcess!
+    private var dataDirectory: URL!
+
+    override class func setUp() {
+        super.setUp()
+        do {
+            sandbox = try SandboxProcess()
+        } catch {
+            fatalError("cannot start the sandbox at \(SandboxProcess.binary.path): \(error); see \(SandboxProcess.logPath)")
+        }
+    }
+
+    override class func tearDown() {
+        sandbox?.stop()
+        super.tearDown()
+    }
+
+    override func setUpWithError() throws {
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mobank-test-\(UUID().uuidString)")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
+    private var sandbox: SandboxProcess { Self.sandbox }
+
+    private func open(_ keyStore: PlatformKeyStore) throws -> MobankClient {
+        try MobankClient.open(dataDirectory: dataDirectory, bank: sandbox.bank, deviceName: "Swift test phone",
+                              keyStore: keyStore)
+    }
+
+    /// Binds `client` to the demo customer, typing the OTP from the sandbox's SMS outbox.
+    private func bind(_ client: MobankClient) async throws {
+        let issued = try await sandbox.issueActivationCode(customerId: "demo")
+        _ = try await client.startActivation(activationCode: issued.activation_code)
+        _ = try await client.completeActivation(otp: try await sandbox.latestOtp(phone: issued.phone), pin: Self.pin)
+    }
+
+    /// Asserts that `body` throws exactly `expected`.
+    private func assertThrows<T>(_ expected: MobankError, _ body: () async throws -> T,
+                                 file: StaticString = #filePath, line: UInt = #line) async {
+        do {
+            _ = try await body()
+            XCTFail("expected \(expected), nothing was thrown", file: file, line: line)
+        } catch let error as MobankError {
+            XCTAssertEqual(error, expected, file: file, line: line)
+        } catch {
+            XCTFail("expected \(expected), got \(error)", file: file, line: line)
+        }
+    }
+
+    func testBindsLogsInWithBiometricsAndListsAccounts() async throws {
+        let keyStore = TestKeyStore()
+        let client = try open(keyStore)
+        XCTAssertEqual(try client.bindingState(), .notBound)
+
+        let issued = try await sandbox.issueActivationCode(customerId: "demo")
+        let started = try await client.startActivation(activationCode: issued.activation_code)
+        XCTAssertTrue(started.maskedPhone.contains("*"), "phone is masked: \(started.maskedPhone)")
+        XCTAssertFalse(started.maskedPhone.contains(String(issued.phone.dropFirst())), "full phone number not shown")
+        XCTAssertGreaterThan(started.otpExpiresAtMs, 0)
+
+        let device = try await client.completeActivation(otp: try await sandbox.latestOtp(phone: issued.phone), pin: Self.pin)
+        XCTAssertFalse(device.customerName.isEmpty)
+        XCTAssertEqual(device.deviceName, "Swift test phone")
+        XCTAssertFalse(device.possessionKeyFingerprint.isEmpty)
+        XCTAssertFalse(device.userVerifiedKeyFingerprint.isEmpty)
+        XCTAssertNotEqual(device.possessionKeyFingerprint, device.userVerifiedKeyFingerprint)
+        XCTAssertEqual(try client.bindingState().boundDevice, device)
+        XCTAssertEqual(keyStore.prompts.count, 1, "binding asked the customer once, to prove the biometric key")
+
+        let session = try await client.loginBiometric(prompt: "Log in to Mobank")
+        XCTAssertGreaterThan(session.idleTimeoutSecs, 0)
+        XCTAssertGreaterThan(session.expiresAtMs, Int64(Date().timeIntervalSince1970 * 1000), "the session expires in the future")
+        XCTAssertEqual(keyStore.prompts.dropFirst(), ["Log in to Mobank"], "the login prompt showed the app's text once")
+
+        let accounts = try await client.accounts()
+        XCTAssertGreaterThanOrEqual(accounts.count, 2, "at least two accounts: \(accounts)")
+        XCTAssertTrue(accounts.contains { $0.product == .current && $0.currency == "CNY" })
+        XCTAssertTrue(accounts.contains { $0.product == .savings })
+        for account in accounts {
+            let balance = try XCTUnwrap(account.balanceDecimal, "balance of \(account.name) is a decimal")
+            XCTAssertGreaterThanOrEqual(balance, 0)
+            XCTAssertTrue(account.maskedNumber.contains("*"), "account number is masked")
+        }
+        XCTAssertTrue(accounts.contains { ($0.balanceDecimal ?? 0) > 0 })
+
+        client.logout()
+        await assertThrows(.NotLoggedIn) { try await client.accounts() }
+    }
+
+    func testTheBindingSurvivesARestartOfTheApp() async throws {
+        let keyStore = TestKeyStore()
+        let first = try open(keyStore)
+        try await bind(first)
+        let device = try XCTUnwrap(try first.bindingState().boundDevice)
+
+        let second = try open(keyStore)
+        XCTAssertEqual(try second.bindingState().boundDevice, device)
+        _ = try await second.loginBiometric(prompt: "Log in to Mobank")
+        let accounts = try await second.accounts()
+        XCTAssertGreaterThanOrEqual(accounts.count, 2)
+    }
+
+    func testAWrongOtpIsOtpInvalidAndTheRightOneStillBinds() async throws {
+        let client = try open(TestKeyStore())
+        let issued = try await sandbox.issueActivationCode(customerId: "demo")
+        _ = try await client.startActivation(activationCode: issued.activation_code)
+        let otp = try await sandbox.latestOtp(phone: issued.phone)
+        let wrong = String(format: "%06d", (Int(otp)! + 1) % 1_000_000)
+
+        await assertThrows(.OtpInvalid) { try await client.completeActivation(otp: wrong, pin: Self.pin) }
+        XCTAssertEqual(try client.bindingState(), .notBound)
+
+        _ = try await client.completeActivation(otp: otp, pin: Self.pin)
+        XCTAssertNotNil(try client.bindingState().boundDevice)
+    }
+
+    func testAPinThatIsTooEasyIsPinRejectedBeforeAnythingIsSent() async throws {
+        let client = try open(TestKeyStore())
+        let issued = try await sandbox.issueActivationCode(customerId: "demo")
+        _ = try await client.startActivation(activationCode: issued.activation_code)
+        let otp = try await sandbox.latestOtp(phone: issued.phone)
+
+        await assertThrows(.PinRejected(reason: .sequence)) { try await client.completeActivation(otp: otp, pin: Data("123456".utf8)) }
+        await assertThrows(.PinRejected(reason: .notSixDigits)) { try await client.completeActivation(otp: otp, pin: Data([0xff, 0x31])) }
+        XCTAssertEqual(try client.bindingState(), .notBound)
+
+        // Nothing reached the bank, so the same OTP still binds.
+        _ = try await client.completeActivation(otp: otp, pin: Self.pin)
+        XCTAssertNotNil(try client.bindingState().boundDevice)
+    }
+
+    func testLogsInWithThePinAndAWrongPinIsAuthenticationFailedWithTheAttemptsLeft() async throws {
+        let keyStore = TestKeyStore()
+        let client = try open(keyStore)
+        try await bind(client)
+        let promptsAfterBinding = keyStore.prompts.count
+
+        await assertThrows(.AuthenticationFailed(attemptsRemaining: 4)) { try await client.loginPin(pin: Self.wrongPin) }
+        await assertThrows(.NotLoggedIn) { try await client.accounts() }
+
+        _ = try await client.loginPin(pin: Self.pin)
+        let accounts = try await client.accounts()
+        XCTAssertGreaterThanOrEqual(accounts.count, 2)
+        XCTAssertEqual(keyStore.prompts.count, promptsAfterBinding, "a PIN login never shows the biometric prompt")
+    }
+
+    func testAnUnknownActivationCodeIsActivationCodeInvalid() async throws {
+        let client = try open(TestKeyStore())
+        await assertThrows(.ActivationCodeInvalid) { try await client.startActivation(activationCode: "ZZZZ9999ZZZZ") }
+        XCTAssertEqual(try client.bindingState(), .notBound)
+    }
+
+    func testAccountsBeforeLoginIsNotLoggedIn() async throws {
+        let client = try open(TestKeyStore())
+        try await bind(client)
+        await assertThrows(.NotLoggedIn) { try await client.accounts() }
+    }
+
+    func testARefusedBiometricPromptFailsTheLoginWithoutASession() async throws {
+        let keyStore = TestKeyStore()
+        let client = try open(keyStore)
+        try await bind(client)
+
+        keyStore.refuseVerification = true
+        await assertThrows(.AuthenticationFailed(attemptsRemaining: nil)) { try await client.loginBiometric(prompt: "Log in to Mobank") }
+        await assertThrows(.NotLoggedIn) { try await client.accounts() }
+
+        keyStore.refuseVerification = false
+        _ = try await client.loginBiometric(prompt: "Log in to Mobank")
+        let accounts = try await client.accounts()
+        XCTAssertFalse(accounts.isEmpty)
+    }
+
+    func testALockedKeyStoreIsKeyStoreLockedNotALostBinding() async throws {
+        let keyStore = TestKeyStore()
+        let client = try open(keyStore)
+        try await bind(client)
+
+        keyStore.locked = true
+        await assertThrows(.KeyStoreLocked) { try await client.loginBiometric(prompt: "Log in to Mobank") }
+        keyStore.locked = false
+        _ = try await client.loginBiometric(prompt: "Log in to Mobank")
+        let accounts = try await client.accounts()
+        XCTAssertGreaterThanOrEqual(accounts.count, 2)
+    }
+
+    func testAnUndeclaredErrorInTheKeyStoreIsATypedKeyStoreErrorNotACrash() async throws {
+        let keyStore = TestKeyStore()
+        let client = try open(keyStore)
+        try await bind(client)
+
+        keyStore.crash = true
+        do {
+            _ = try await client.loginBiometric(prompt: "Log in to Mobank")
+            XCTFail("expected MobankError.KeyStore")
+        } catch MobankError.KeyStore(let detail) {
+            XCTAssertTrue(detail.contains("AdapterBug"), detail)
+        }
+        keyStore.crash = false
+        _ = try await client.loginBiometric(prompt: "Log in to Mobank")
+        let accounts = try await client.accounts()
+        XCTAssertGreaterThanOrEqual(accounts.count, 2)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+@testable import Mobank
+
+/// The sandbox bank binary as a child process, as an app developer runs it: it prints one JSON
+/// line with its addresses and SPKI pin, then serves until terminated.
+final class SandboxProcess: @unchecked Sendable {
+    struct Addresses: Decodable {
+        let base_url: String
+        let spki_pin: String
+        let dev_url: String
+    }
+
+    struct IssuedCode: Decodable {
+        let activation_code: String
+        let phone: String
+    }
+
+    private struct Outbox: Decodable {
+        struct Message: Decodable { let body: String }
+        let messages: [Message]
+    }
+
+    let addresses: Addresses
+    private let process: Process
+    private let dataDirectory: URL
+
+    var bank: BankEndpoint { BankEndpoint(baseURL: addresses.base_url, spkiPins: [addresses.spki_pin]) }
+
+    /// `MOBANK_SANDBOX`, or target/debug/mobank-sandbox of this checkout.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["MOBANK_SANDBOX"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent() // MobankTests
+            .deletingLastPathComponent() // Tests
+            .deletingLastPathComponent() // ios
+            .deletingLastPathComponent() // repository
+            .appendingPathComponent("target/debug/mobank-sandbox")
+    }
+
+    static let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("mobank-sandbox-swift-tests.log").path
+
+    init() throws {
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mobank-sandbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0", "--dev-listen", "127.0.0.1:0"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        // The sandbox's log goes to a file, not into the test output; it is kept for debugging.
+        FileManager.default.createFile(atPath: Self.logPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: Self.logPath)
+        try process.run()
+
+        var line = Data()
+        let reader = stdout.fileHandleForReading
+        while true {
+            let byte = reader.readData(ofLength: 1)
+            if byte.isEmpty { throw SandboxError.exitedEarly }
+            if byte.first == UInt8(ascii: "\n") { break }
+            line.append(byte)
+        }
+        // Keep draining so the sandbox never blocks on a full pipe.
+        reader.readabilityHandler = { handle in _ = handle.availableData }
+        addresses = try JSONDecoder().decode(Addresses.self, from: line)
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
+    /// Developer API: an activation code for `customerId`, as a branch would hand it out.
+    func issueActivationCode(customerId: String) async throws -> IssuedCode {
+        var request = URLRequest(url: URL(string: "\(addresses.dev_url)/dev/activation-codes")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONEncoder().encode(["customer_id": customerId])
+        return try JSONDecoder().decode(IssuedCode.self, from: try await Self.send(request))
+    }
+
+    /// The OTP in the latest SMS to `phone`: the only run of six digits in its text.
+    func latestOtp(phone: String) async throws -> String {
+        let encoded = phone.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? phone
+        let request = URLRequest(url: URL(string: "\(addresses.dev_url)/dev/sms/\(encoded)")!)
+        let outbox = try JSONDecoder().decode(Outbox.self, from: try await Self.send(request))
+        guard let body = outbox.messages.last?.body else { throw SandboxError.noSms }
+        let otp = try NSRegularExpression(pattern: #"\b(\d{6})\b"#)
+        let range = NSRange(body.startIndex..., in: body)
+        guard let match = otp.firstMatch(in: body, range: range), let digits = Range(match.range(at: 1), in: body) else {
+            throw SandboxError.noOtp
+        }
+        return String(body[digits])
+    }
+
+    /// The callback API works on every Foundation; the async one is not on all Linux versions.
+    private static func send(_ request: URLRequest) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { data, response, error in
+                if let error { return continuation.resume(throwing: error) }
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                guard status == 200, let data else { return continuation.resume(throwing: SandboxError.http(status)) }
+                continuation.resume(returning: data)
+            }.resume()
+        }
+    }
+
+    enum SandboxError: Error {
+        case exitedEarly, noSms, noOtp
+        case http(Int)
+    }
+}
