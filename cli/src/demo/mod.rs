@@ -4,6 +4,7 @@
 //! error and a non-zero exit, so it doubles as a smoke test of the whole stack.
 
 mod app;
+mod at_rest;
 mod bank;
 mod binding;
 mod chart;
@@ -43,6 +44,8 @@ pub struct Demo {
     workdir: tempfile::TempDir,
 }
 
+const PHONE_DIR: &str = "phone";
+
 pub async fn run(say: Narrator) -> Outcome {
     let say = Arc::new(say);
     let workdir =
@@ -59,6 +62,7 @@ pub async fn run(say: Narrator) -> Outcome {
     session::run(&demo).await?;
     devices::run(&demo).await?;
     login::log_out(&demo).await?;
+    at_rest::scan_phone_files(&demo)?;
 
     demo.bank.shutdown().await;
     println!();
@@ -72,7 +76,13 @@ impl Demo {
         let mut platform = Platform::new(Arc::new(PromptingKeyStore::new(Arc::clone(&say))));
         platform.clock = Some(clock.clone());
         platform.events = Some(events.clone());
-        let config = phone_config(&bank, workdir.path(), "phone", "Li Wei's phone", "android");
+        let config = phone_config(
+            &bank,
+            workdir.path(),
+            PHONE_DIR,
+            "Li Wei's phone",
+            "android",
+        );
         let phone = Mobank::open_with_platform(config, platform).or_fail("opening the app")?;
         Ok(Self {
             say,
@@ -89,6 +99,11 @@ impl Demo {
         let config = phone_config(&self.bank, self.workdir.path(), dir, name, platform);
         let keys = Arc::new(PromptingKeyStore::new(Arc::clone(&self.say)));
         Mobank::open(config, keys).or_fail("opening the app on another device")
+    }
+
+    /// Where Li Wei's phone keeps its files.
+    pub fn phone_dir(&self) -> std::path::PathBuf {
+        self.workdir.path().join(PHONE_DIR)
     }
 
     /// A data directory for a phone that is not Li Wei's.
