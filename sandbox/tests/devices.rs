@@ -10,9 +10,8 @@ use std::time::Duration;
 use common::{Bank, Phone};
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
-    paths, ChallengePurpose, DeviceStatus, DevicesResponse, LoginChallengeRequest, NoticeKind,
-    NotificationOutbox, RevokeDeviceRequest, RevokeDeviceResponse, StepUpRequest, StepUpResponse,
-    UnbindDeviceRequest,
+    paths, ChallengePurpose, DeviceStatus, DevicesResponse, NoticeKind, NotificationOutbox,
+    RevokeDeviceRequest, RevokeDeviceResponse, StepUpRequest, StepUpResponse, UnbindDeviceRequest,
 };
 use mobank_protocol::{Ceremony, ErrorCode, Factor};
 use mobank_sandbox::DEMO_CUSTOMER_ID;
@@ -50,18 +49,6 @@ async fn revoke_request(
         ),
         challenge_id: challenge.challenge_id,
     }
-}
-
-async fn login_code(bank: &Bank, phone: &Phone) -> ErrorCode {
-    let (_, error) = bank
-        .post_err(
-            paths::LOGIN_CHALLENGE,
-            &LoginChallengeRequest {
-                device_id: phone.device_id.clone(),
-            },
-        )
-        .await;
-    error.code
 }
 
 #[tokio::test]
@@ -172,7 +159,10 @@ async fn revoking_needs_a_fresh_step_up_then_ends_the_other_device() {
         (status.as_u16(), error.code),
         (403, ErrorCode::DeviceBlocked)
     );
-    assert_eq!(login_code(&bank, &lost).await, ErrorCode::DeviceBlocked);
+    assert_eq!(
+        bank.login_challenge_refusal(&lost).await,
+        ErrorCode::DeviceBlocked
+    );
     let list: DevicesResponse = bank.get_ok(paths::DEVICES, &token).await;
     let entry = list
         .devices
@@ -331,7 +321,10 @@ async fn unbinding_revokes_this_device_and_tells_the_others() {
         .await;
     assert_eq!(unbound.device_id, leaving.device_id);
     assert_eq!(bank.accounts(&token).await.status(), 403);
-    assert_eq!(login_code(&bank, &leaving).await, ErrorCode::DeviceBlocked);
+    assert_eq!(
+        bank.login_challenge_refusal(&leaving).await,
+        ErrorCode::DeviceBlocked
+    );
 
     let notices = bank.login(&mut staying).await.notices;
     assert_eq!(notices.len(), 1);

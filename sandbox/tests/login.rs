@@ -143,15 +143,10 @@ async fn five_consecutive_failures_block_the_device() {
             );
         }
     }
-    let (_, error) = bank
-        .post_err(
-            paths::LOGIN_CHALLENGE,
-            &LoginChallengeRequest {
-                device_id: phone.device_id.clone(),
-            },
-        )
-        .await;
-    assert_eq!(error.code, ErrorCode::DeviceBlocked);
+    assert_eq!(
+        bank.login_challenge_refusal(&phone).await,
+        ErrorCode::DeviceBlocked
+    );
 }
 
 #[tokio::test]
@@ -171,15 +166,10 @@ async fn a_counter_that_does_not_increase_blocks_the_device_as_a_clone() {
     );
 
     // The binding is blocked for the real phone too: only a new activation helps.
-    let (_, error) = bank
-        .post_err(
-            paths::LOGIN_CHALLENGE,
-            &LoginChallengeRequest {
-                device_id: phone.device_id.clone(),
-            },
-        )
-        .await;
-    assert_eq!(error.code, ErrorCode::DeviceBlocked);
+    assert_eq!(
+        bank.login_challenge_refusal(&phone).await,
+        ErrorCode::DeviceBlocked
+    );
 }
 
 #[tokio::test]

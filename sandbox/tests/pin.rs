@@ -8,8 +8,8 @@ mod common;
 use common::{new_knowledge_key, Bank, Phone, UP_UV};
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
-    paths, ChallengePurpose, LoginChallengeRequest, LoginResponse, PinChangeBeginRequest,
-    PinChangeCommitRequest, PinChangeResponse, PinChangeTicket,
+    paths, ChallengePurpose, LoginResponse, PinChangeBeginRequest, PinChangeCommitRequest,
+    PinChangeResponse, PinChangeTicket,
 };
 use mobank_protocol::{ApiError, Ceremony, ErrorCode, Factor};
 
@@ -28,18 +28,6 @@ async fn failed_pin_login(bank: &Bank, phone: &mut Phone) -> (u16, ApiError) {
         .await;
     phone.enter_right_pin();
     (status.as_u16(), error)
-}
-
-async fn device_is_blocked(bank: &Bank, phone: &Phone) -> bool {
-    let (_, error) = bank
-        .post_err(
-            paths::LOGIN_CHALLENGE,
-            &LoginChallengeRequest {
-                device_id: phone.device_id.clone(),
-            },
-        )
-        .await;
-    error.code == ErrorCode::DeviceBlocked
 }
 
 #[tokio::test]
@@ -62,7 +50,10 @@ async fn five_wrong_pins_block_the_device_counting_down_from_four() {
     }
     let (status, error) = failed_pin_login(&bank, &mut phone).await;
     assert_eq!((status, error.code), (403, ErrorCode::DeviceBlocked));
-    assert!(device_is_blocked(&bank, &phone).await);
+    assert_eq!(
+        bank.login_challenge_refusal(&phone).await,
+        ErrorCode::DeviceBlocked
+    );
 }
 
 #[tokio::test]
@@ -140,7 +131,10 @@ async fn an_old_copy_of_the_pin_state_is_treated_as_a_clone() {
         (status.as_u16(), error.code),
         (403, ErrorCode::DeviceBlocked)
     );
-    assert!(device_is_blocked(&bank, &phone).await);
+    assert_eq!(
+        bank.login_challenge_refusal(&phone).await,
+        ErrorCode::DeviceBlocked
+    );
 }
 
 #[tokio::test]

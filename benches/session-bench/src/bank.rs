@@ -1,15 +1,11 @@
-//! The sandbox bank in this process, and one phone bound to it through the public core API
-//! (software key store, the bank's key pinned), exactly as the end-to-end suite binds one.
+//! The sandbox bank in this process, and one phone bound to it (see `phone`).
 
 use std::path::Path;
-use std::sync::Arc;
 
-use mobank_core::platform::InsecureSoftwareKeyStore;
-use mobank_core::{BankEndpoint, Mobank, MobankConfig, Pin, SecretString};
-use mobank_sandbox::{RunningSandbox, SandboxConfig, DEMO_CUSTOMER_ID, DEMO_PHONE};
+use mobank_core::Mobank;
+use mobank_sandbox::{RunningSandbox, SandboxConfig};
 
-/// The PIN the bench phone chooses at binding. Passes the PIN policy.
-pub const PIN: &str = "482916";
+use crate::phone;
 
 pub struct BoundPhone {
     pub bank: RunningSandbox,
@@ -17,52 +13,16 @@ pub struct BoundPhone {
     pub device_id: String,
 }
 
-pub fn pin() -> Result<Pin, String> {
-    Pin::from_digits(PIN).map_err(|e| e.to_string())
-}
-
 /// Starts the bank with its data under `work/bank` and binds a phone whose data is under
 /// `work/phone`.
 pub async fn start_and_bind(work: &Path) -> Result<BoundPhone, String> {
-    let err = |e: mobank_core::MobankError| e.to_string();
     let bank = mobank_sandbox::start(SandboxConfig::new(work.join("bank")))
         .await
         .map_err(|e| e.to_string())?;
-    let mobank = Mobank::open(
-        MobankConfig {
-            data_dir: work.join("phone"),
-            bank: BankEndpoint {
-                base_url: bank.base_url(),
-                spki_pins: vec![bank.spki_pin()],
-            },
-            device_name: "Bench phone".to_owned(),
-            platform: "other".to_owned(),
-        },
-        Arc::new(InsecureSoftwareKeyStore::new()),
-    )
-    .map_err(err)?;
-
-    let code = bank
-        .issue_activation_code(DEMO_CUSTOMER_ID)
-        .map_err(|e| e.to_string())?
-        .activation_code;
-    mobank
-        .start_activation(SecretString::from(code))
-        .await
-        .map_err(err)?;
-    let outbox = bank.sms_outbox(DEMO_PHONE).map_err(|e| e.to_string())?;
-    let body = &outbox.messages.last().ok_or("the bank sent no SMS")?.body;
-    let otp = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 6)
-        .ok_or("no 6-digit code in the SMS")?;
-    let device = mobank
-        .complete_activation(SecretString::from(otp.to_owned()), pin()?)
-        .await
-        .map_err(err)?;
+    let (mobank, device_id) = phone::bind(&bank, &work.join("phone")).await?;
     Ok(BoundPhone {
         bank,
         mobank,
-        device_id: device.device_id,
+        device_id,
     })
 }

@@ -17,6 +17,7 @@
 //! ```
 
 mod bank;
+mod phone;
 mod probes;
 mod report;
 mod stats;
@@ -201,7 +202,7 @@ async fn run_probe(probe: Probe, subjects: &Subjects, into: &mut Measured) -> Re
             session.map_err(|e| format!("biometric login failed: {e}"))?;
         }
         Probe::LoginPin => {
-            let pin = bank::pin()?;
+            let pin = phone::pin()?;
             let started = Instant::now();
             let session = mobank.login_pin(pin).await;
             into.login_pin.push(started.elapsed());

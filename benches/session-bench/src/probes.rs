@@ -169,7 +169,7 @@ impl Crypto {
             pbkdf2::PBKDF2_HMAC_SHA256,
             iterations,
             black_box(&self.challenge[..16]),
-            crate::bank::PIN.as_bytes(),
+            crate::phone::PIN.as_bytes(),
             &mut out,
         );
         let elapsed = started.elapsed();

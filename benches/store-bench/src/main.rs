@@ -21,6 +21,10 @@ mod workload;
 #[path = "../../workload/sql_store.rs"]
 mod sql_store;
 
+/// The same phone binding as the session benchmark's.
+#[path = "../../session-bench/src/phone.rs"]
+mod phone;
+
 mod mobank;
 mod sync;
 

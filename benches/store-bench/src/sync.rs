@@ -6,18 +6,14 @@
 //! times `Mobank::sync_history` alone.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
-use mobank_core::platform::InsecureSoftwareKeyStore;
-use mobank_core::{BankEndpoint, Mobank, MobankConfig, Pin, SecretString};
-use mobank_sandbox::{SandboxConfig, DEMO_CUSTOMER_ID, DEMO_PHONE};
+use mobank_sandbox::SandboxConfig;
 
-use crate::workload;
+use crate::{phone, workload};
 
 /// The history the bank is seeded with.
 pub const SEEDED: u32 = 100_000;
-const PIN: &str = "482916";
 
 /// One measurement: prints `{"store":"sync","sync_100k_ms":..,"transactions":..}`.
 pub fn run(phone_dir: &Path, bank_dir: &Path) -> Result<String, String> {
@@ -39,39 +35,8 @@ async fn measure(phone_dir: &Path, bank_dir: &Path) -> Result<(f64, u64, f64), S
         .await
         .map_err(|e| e.to_string())?;
 
-    let mobank = Mobank::open(
-        MobankConfig {
-            data_dir: phone_dir.to_path_buf(),
-            bank: BankEndpoint {
-                base_url: bank.base_url(),
-                spki_pins: vec![bank.spki_pin()],
-            },
-            device_name: "Bench phone".to_owned(),
-            platform: "other".to_owned(),
-        },
-        Arc::new(InsecureSoftwareKeyStore::new()),
-    )
-    .map_err(err)?;
-    let code = bank
-        .issue_activation_code(DEMO_CUSTOMER_ID)
-        .map_err(|e| e.to_string())?
-        .activation_code;
-    mobank
-        .start_activation(SecretString::from(code))
-        .await
-        .map_err(err)?;
-    let sms = bank.sms_outbox(DEMO_PHONE).map_err(|e| e.to_string())?;
-    let body = &sms.messages.last().ok_or("no SMS")?.body;
-    let otp = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 6)
-        .ok_or("no OTP in the SMS")?;
-    let pin = || Pin::from_digits(PIN).map_err(err);
-    mobank
-        .complete_activation(SecretString::from(otp.to_owned()), pin()?)
-        .await
-        .map_err(err)?;
-    mobank.login_pin(pin()?).await.map_err(err)?;
+    let (mobank, _device_id) = phone::bind(&bank, phone_dir).await?;
+    mobank.login_pin(phone::pin()?).await.map_err(err)?;
     // Creates the empty store, so the clock measures the sync alone.
     let account = "acct_current_01";
     if !mobank

@@ -1,6 +1,7 @@
 //! Server challenges: random, single-use, short-lived, and tied to one device and one purpose,
 //! so an answer can neither be replayed nor carried over to another device or step.
 
+use mobank_protocol::messages::ChallengeResponse;
 use mobank_protocol::ErrorCode;
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -39,6 +40,19 @@ pub(super) struct Issued {
     pub(super) challenge_id: String,
     pub(super) challenge: Vec<u8>,
     pub(super) expires_at_ms: i64,
+}
+
+impl Issued {
+    /// The answer to a login or in-session challenge request.
+    pub(super) fn into_response(self, bank: &Bank, now: i64) -> ChallengeResponse {
+        ChallengeResponse {
+            challenge_id: self.challenge_id,
+            challenge: self.challenge,
+            expires_at_ms: self.expires_at_ms,
+            rp_id: bank.policy.rp_id.clone(),
+            server_time_ms: now,
+        }
+    }
 }
 
 pub(super) fn challenge_invalid() -> ApiFailure {

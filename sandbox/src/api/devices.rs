@@ -11,11 +11,11 @@ use mobank_protocol::messages::{
     DeviceInfo, DeviceStatus, DevicesResponse, NoticeKind, RevokeDeviceRequest,
     RevokeDeviceResponse, UnbindDeviceRequest,
 };
-use mobank_protocol::{Assertion, Ceremony, ErrorCode, Factor};
+use mobank_protocol::{Assertion, ErrorCode, Factor};
 use rusqlite::{params, Transaction};
 
 use super::challenges::{self, Purpose};
-use super::factors::{authenticate, device_unknown, Attempt, Device, KnowledgeCheck, OnSuccess};
+use super::factors::{authenticate, Attempt, Device};
 use super::{notices, session};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
@@ -168,19 +168,11 @@ fn remove(
             ),
         };
         policy::require_fresh_strong_auth(rule, owner.strong_auth_at_ms, now)?;
-        let actor = Device::load(tx, &owner.device_id)?.ok_or_else(device_unknown)?;
         authenticate(
             tx,
             bank,
-            &actor,
-            Attempt {
-                assertions: &[assertion],
-                ceremony: Ceremony::Operation,
-                challenge: &challenge,
-                operation: Some(&operation),
-                knowledge: KnowledgeCheck::OnFile,
-                on_success: OnSuccess::KeepFailures,
-            },
+            &owner.device_id,
+            Attempt::possession_signed(&[assertion], &challenge, &operation),
             now,
         )?;
         // Another customer's device is answered as if it did not exist.

@@ -9,11 +9,11 @@ use axum::extract::State;
 use axum::Json;
 use mobank_protocol::assertion::{operations, verify, Expectation, PUBLIC_KEY_LEN};
 use mobank_protocol::messages::{ReenrolBiometricRequest, ReenrolBiometricResponse};
-use mobank_protocol::{Assertion, Ceremony, Factor};
+use mobank_protocol::Ceremony;
 use rusqlite::{params, OptionalExtension};
 
 use super::challenges::{self, Purpose};
-use super::factors::{authenticate, device_unknown, Attempt, Device, KnowledgeCheck, OnSuccess};
+use super::factors::{authenticate, Attempt, SecondFactor, TwoFactors};
 use super::session;
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
@@ -35,7 +35,10 @@ pub(super) async fn reenrol(
             "user_verified_public_key must be an uncompressed P-256 point",
         ));
     }
-    let (possession, proof) = possession_and_user_verified(assertions)?;
+    let TwoFactors {
+        possession,
+        second: proof,
+    } = TwoFactors::from_assertions(assertions, SecondFactor::UserVerified)?;
     run_blocking(&bank, move |bank| {
         let now = bank.clock.now_ms();
         bank.transact(|tx| {
@@ -47,20 +50,12 @@ pub(super) async fn reenrol(
                 owner.strong_auth_at_ms,
                 now,
             )?;
-            let device = Device::load(tx, &owner.device_id)?.ok_or_else(device_unknown)?;
-            let operation = Some(operations::REENROL_BIOMETRIC);
+            let operation = operations::REENROL_BIOMETRIC;
             authenticate(
                 tx,
                 bank,
-                &device,
-                Attempt {
-                    assertions: &[&possession],
-                    ceremony: Ceremony::Operation,
-                    challenge: &challenge,
-                    operation,
-                    knowledge: KnowledgeCheck::OnFile,
-                    on_success: OnSuccess::KeepFailures,
-                },
+                &owner.device_id,
+                Attempt::possession_signed(&[&possession], &challenge, operation),
                 now,
             )?;
             // The device's own key vouched for the request; the new key only proves it exists
@@ -75,7 +70,7 @@ pub(super) async fn reenrol(
                     challenge: &challenge,
                     require_user_verified: true,
                     previous_sign_count: 0,
-                    operation,
+                    operation: Some(operation),
                 },
             )
             .map_err(|_| ApiFailure::bad_request("the new key's proof does not verify"))?;
@@ -102,19 +97,4 @@ pub(super) async fn reenrol(
     })
     .await
     .map(Json)
-}
-
-/// (possession, user_verified), in either order; a bad request for any other shape.
-fn possession_and_user_verified(
-    assertions: Vec<Assertion>,
-) -> Result<(Assertion, Assertion), ApiFailure> {
-    let shape = || {
-        ApiFailure::bad_request("exactly one possession and one user_verified assertion required")
-    };
-    let [first, second]: [Assertion; 2] = assertions.try_into().map_err(|_| shape())?;
-    match (first.factor, second.factor) {
-        (Factor::Possession, Factor::UserVerified) => Ok((first, second)),
-        (Factor::UserVerified, Factor::Possession) => Ok((second, first)),
-        _ => Err(shape()),
-    }
 }

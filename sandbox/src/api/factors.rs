@@ -22,7 +22,7 @@ pub(super) fn device_blocked() -> ApiFailure {
     ApiFailure::new(ErrorCode::DeviceBlocked, "the device binding is blocked")
 }
 
-pub(super) fn no_pin() -> ApiFailure {
+fn no_pin() -> ApiFailure {
     ApiFailure::bad_request("no PIN is set for this device")
 }
 
@@ -97,33 +97,66 @@ impl Device {
         Ok(Some(device))
     }
 
-    pub(super) fn is_active(&self) -> bool {
+    fn is_active(&self) -> bool {
         self.status == "active"
-    }
-
-    pub(super) fn has_pin(&self) -> bool {
-        self.knowledge_key.is_some()
     }
 }
 
-/// A possession assertion and one of user-verified or knowledge: what login, step-up and the
-/// PIN change take.
+/// Which second factor a ceremony takes beside possession.
+#[derive(Clone, Copy)]
+pub(super) enum SecondFactor {
+    /// Login, step-up: the biometric or the PIN.
+    Either,
+    /// The PIN change proves the PIN itself.
+    Knowledge,
+    /// A biometric re-enrolment brings the new key's own user-verified signature.
+    UserVerified,
+}
+
+impl SecondFactor {
+    fn admits(self, factor: Factor) -> bool {
+        match self {
+            Self::Either => matches!(factor, Factor::UserVerified | Factor::Knowledge),
+            Self::Knowledge => factor == Factor::Knowledge,
+            Self::UserVerified => factor == Factor::UserVerified,
+        }
+    }
+
+    fn wrong_shape(self) -> ApiFailure {
+        ApiFailure::bad_request(match self {
+            Self::Either => {
+                "exactly one possession and one user_verified or knowledge assertion required"
+            }
+            Self::Knowledge => "exactly one possession and one knowledge assertion required",
+            Self::UserVerified => "exactly one possession and one user_verified assertion required",
+        })
+    }
+}
+
+/// A possession assertion and one second-factor assertion, received in either order.
 pub(super) struct TwoFactors {
     pub(super) possession: Assertion,
     pub(super) second: Assertion,
 }
 
 impl TwoFactors {
-    /// `None` for any other shape: another count, a factor twice, two second factors.
-    pub(super) fn from_assertions(assertions: Vec<Assertion>) -> Option<Self> {
-        let [first, second]: [Assertion; 2] = assertions.try_into().ok()?;
+    /// A bad request for any other shape: another count, a factor twice, a second factor the
+    /// ceremony does not take.
+    pub(super) fn from_assertions(
+        assertions: Vec<Assertion>,
+        expected: SecondFactor,
+    ) -> Result<Self, ApiFailure> {
+        let [first, second]: [Assertion; 2] =
+            assertions.try_into().map_err(|_| expected.wrong_shape())?;
         let (possession, second) = match (first.factor, second.factor) {
             (Factor::Possession, _) => (first, second),
             (_, Factor::Possession) => (second, first),
-            _ => return None,
+            _ => return Err(expected.wrong_shape()),
         };
-        matches!(second.factor, Factor::UserVerified | Factor::Knowledge)
-            .then_some(Self { possession, second })
+        if !expected.admits(second.factor) {
+            return Err(expected.wrong_shape());
+        }
+        Ok(Self { possession, second })
     }
 
     pub(super) fn both(&self) -> [&Assertion; 2] {
@@ -156,10 +189,65 @@ pub(super) struct Attempt<'a> {
     pub(super) on_success: OnSuccess,
 }
 
+impl<'a> Attempt<'a> {
+    /// Possession and a second factor with the PIN on file: a full strong authentication,
+    /// which clears the failure count.
+    pub(super) fn strong(
+        ceremony: Ceremony,
+        assertions: &'a [&'a Assertion],
+        challenge: &'a [u8],
+        operation: Option<&'a str>,
+    ) -> Self {
+        Self {
+            assertions,
+            ceremony,
+            challenge,
+            operation,
+            knowledge: KnowledgeCheck::OnFile,
+            on_success: OnSuccess::ResetFailures,
+        }
+    }
+
+    /// An operation signed by the possession key alone, which leaves the failure count as it
+    /// is.
+    pub(super) fn possession_signed(
+        possession: &'a [&'a Assertion],
+        challenge: &'a [u8],
+        operation: &'a str,
+    ) -> Self {
+        Self {
+            assertions: possession,
+            ceremony: Ceremony::Operation,
+            challenge,
+            operation: Some(operation),
+            knowledge: KnowledgeCheck::OnFile,
+            on_success: OnSuccess::KeepFailures,
+        }
+    }
+}
+
+/// Loads the device a spent challenge was issued to and authenticates the attempt against it;
+/// the device, once it has passed. An unknown device, a device that is not active and a
+/// knowledge assertion from a device with no PIN are refused before anything is counted.
+pub(super) fn authenticate(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    device_id: &str,
+    attempt: Attempt<'_>,
+    now: i64,
+) -> Result<Device, ApiFailure> {
+    let device = Device::load(tx, device_id)?.ok_or_else(device_unknown)?;
+    if !device.is_active() {
+        return Err(device_blocked());
+    }
+    check_and_settle(tx, bank, &device, attempt, now)?;
+    Ok(device)
+}
+
 /// Checks each assertion with the key of its factor, then records the outcome: on success the
 /// new counters; on a counter that did not move forward a block (a clone signs); on any other
 /// failure one more failed attempt, and a block at the fifth.
-pub(super) fn authenticate(
+fn check_and_settle(
     tx: &Transaction<'_>,
     bank: &Bank,
     device: &Device,
@@ -187,6 +275,7 @@ pub(super) fn authenticate(
             Factor::Knowledge => {
                 let key = match &attempt.knowledge {
                     KnowledgeCheck::NewKey(key) => *key,
+                    // Not a guess at the PIN: nothing is counted.
                     KnowledgeCheck::OnFile => device.knowledge_key.as_ref().ok_or_else(no_pin)?,
                 };
                 verify_knowledge(assertion, key, &expect)

@@ -9,13 +9,12 @@ use axum::Json;
 use mobank_protocol::messages::{
     ChallengeResponse, IntegritySignals, LoginChallengeRequest, LoginRequest, LoginResponse,
 };
-use mobank_protocol::{Ceremony, Factor};
+use mobank_protocol::Ceremony;
 use rusqlite::{OptionalExtension, Transaction};
 
 use super::challenges::{self, Purpose};
 use super::factors::{
-    authenticate, device_blocked, device_unknown, no_pin, Attempt, Device, KnowledgeCheck,
-    OnSuccess, TwoFactors,
+    authenticate, device_blocked, device_unknown, Attempt, SecondFactor, TwoFactors,
 };
 use super::{notices, session};
 use crate::bank::{run_blocking, Bank};
@@ -42,11 +41,7 @@ pub(super) async fn login(
         assertions,
         integrity,
     } = request;
-    let factors = TwoFactors::from_assertions(assertions).ok_or_else(|| {
-        ApiFailure::bad_request(
-            "exactly one possession and one user_verified or knowledge assertion required",
-        )
-    })?;
+    let factors = TwoFactors::from_assertions(assertions, SecondFactor::Either)?;
     run_blocking(&bank, move |bank| {
         log_in(bank, &device_id, &challenge_id, &factors, integrity)
     })
@@ -70,13 +65,7 @@ fn issue_challenge(bank: &Bank, device_id: &str) -> Result<ChallengeResponse, Ap
             now,
         )
     })?;
-    Ok(ChallengeResponse {
-        challenge_id: issued.challenge_id,
-        challenge: issued.challenge,
-        expires_at_ms: issued.expires_at_ms,
-        rp_id: bank.policy.rp_id.clone(),
-        server_time_ms: now,
-    })
+    Ok(issued.into_response(bank, now))
 }
 
 fn device_status(tx: &Transaction<'_>, device_id: &str) -> rusqlite::Result<Option<String>> {
@@ -99,25 +88,11 @@ fn log_in(
     let integrity = IntegrityFlags::from_signals(integrity);
     bank.transact(|tx| {
         let challenge = challenges::consume(tx, challenge_id, Purpose::Login, device_id, now)?;
-        let device = Device::load(tx, device_id)?.ok_or_else(device_unknown)?;
-        if !device.is_active() {
-            return Err(device_blocked());
-        }
-        if factors.second.factor == Factor::Knowledge && !device.has_pin() {
-            return Err(no_pin());
-        }
-        authenticate(
+        let device = authenticate(
             tx,
             bank,
-            &device,
-            Attempt {
-                assertions: &factors.both(),
-                ceremony: Ceremony::Login,
-                challenge: &challenge,
-                operation: None,
-                knowledge: KnowledgeCheck::OnFile,
-                on_success: OnSuccess::ResetFailures,
-            },
+            device_id,
+            Attempt::strong(Ceremony::Login, &factors.both(), &challenge, None),
             now,
         )?;
         let issued = session::issue(tx, bank, device_id, integrity, now)?;

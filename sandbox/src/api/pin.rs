@@ -10,31 +10,19 @@ use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
     NoticeKind, PinChangeBeginRequest, PinChangeCommitRequest, PinChangeResponse, PinChangeTicket,
 };
-use mobank_protocol::{Assertion, Ceremony, Factor};
+use mobank_protocol::Ceremony;
 use rusqlite::params;
 use zeroize::Zeroizing;
 
 use super::challenges::{self, Purpose};
 use super::factors::{
-    authenticate, device_unknown, knowledge_key, no_pin, Attempt, Device, KnowledgeCheck, OnSuccess,
+    authenticate, knowledge_key, Attempt, KnowledgeCheck, OnSuccess, SecondFactor, TwoFactors,
 };
 use super::{notices, session};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
 use crate::policy::{self, SensitiveOperation, PIN_CHANGE_TICKET_TTL_MS};
-
-/// (possession, knowledge), in either order; `None` for any other shape.
-fn possession_and_knowledge(assertions: Vec<Assertion>) -> Result<[Assertion; 2], ApiFailure> {
-    let shape =
-        || ApiFailure::bad_request("exactly one possession and one knowledge assertion required");
-    let [first, second]: [Assertion; 2] = assertions.try_into().map_err(|_| shape())?;
-    match (first.factor, second.factor) {
-        (Factor::Possession, Factor::Knowledge) => Ok([first, second]),
-        (Factor::Knowledge, Factor::Possession) => Ok([second, first]),
-        _ => Err(shape()),
-    }
-}
 
 pub(super) async fn begin(
     State(bank): State<Arc<Bank>>,
@@ -45,7 +33,7 @@ pub(super) async fn begin(
         challenge_id,
         assertions,
     } = request;
-    let assertions = possession_and_knowledge(assertions)?;
+    let factors = TwoFactors::from_assertions(assertions, SecondFactor::Knowledge)?;
     run_blocking(&bank, move |bank| {
         let now = bank.clock.now_ms();
         bank.transact(|tx| {
@@ -57,22 +45,16 @@ pub(super) async fn begin(
                 owner.strong_auth_at_ms,
                 now,
             )?;
-            let device = Device::load(tx, &owner.device_id)?.ok_or_else(device_unknown)?;
-            if !device.has_pin() {
-                return Err(no_pin());
-            }
             authenticate(
                 tx,
                 bank,
-                &device,
-                Attempt {
-                    assertions: &[&assertions[0], &assertions[1]],
-                    ceremony: Ceremony::Operation,
-                    challenge: &challenge,
-                    operation: Some(operations::PIN_CHANGE_BEGIN),
-                    knowledge: KnowledgeCheck::OnFile,
-                    on_success: OnSuccess::ResetFailures,
-                },
+                &owner.device_id,
+                Attempt::strong(
+                    Ceremony::Operation,
+                    &factors.both(),
+                    &challenge,
+                    Some(operations::PIN_CHANGE_BEGIN),
+                ),
                 now,
             )?;
             // Possession and the PIN just now: that is a strong authentication too.
@@ -110,21 +92,20 @@ pub(super) async fn commit(
     } = request;
     let new_key = knowledge_key(&Zeroizing::new(new_knowledge_key))
         .ok_or_else(|| ApiFailure::bad_request("new_knowledge_key must be 32 bytes"))?;
-    let assertions = possession_and_knowledge(assertions)?;
+    let factors = TwoFactors::from_assertions(assertions, SecondFactor::Knowledge)?;
     run_blocking(&bank, move |bank| {
         let now = bank.clock.now_ms();
         bank.transact(|tx| {
             let owner = session::authorize(tx, bank, &token_hash, now)?;
             let challenge =
                 challenges::consume(tx, &ticket_id, Purpose::PinChange, &owner.device_id, now)?;
-            let device = Device::load(tx, &owner.device_id)?.ok_or_else(device_unknown)?;
             let operation = operations::pin_change_commit(&ticket_id);
-            authenticate(
+            let device = authenticate(
                 tx,
                 bank,
-                &device,
+                &owner.device_id,
                 Attempt {
-                    assertions: &[&assertions[0], &assertions[1]],
+                    assertions: &factors.both(),
                     ceremony: Ceremony::Operation,
                     challenge: &challenge,
                     operation: Some(&operation),

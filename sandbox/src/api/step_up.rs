@@ -8,12 +8,10 @@ use axum::Json;
 use mobank_protocol::messages::{
     ChallengePurpose, ChallengeRequest, ChallengeResponse, StepUpRequest, StepUpResponse,
 };
-use mobank_protocol::{Ceremony, Factor};
+use mobank_protocol::Ceremony;
 
 use super::challenges::{self, Purpose};
-use super::factors::{
-    authenticate, device_unknown, no_pin, Attempt, Device, KnowledgeCheck, OnSuccess, TwoFactors,
-};
+use super::factors::{authenticate, Attempt, SecondFactor, TwoFactors};
 use super::session;
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
@@ -41,13 +39,7 @@ pub(super) async fn challenge(
                 now,
             )
         })?;
-        Ok(ChallengeResponse {
-            challenge_id: issued.challenge_id,
-            challenge: issued.challenge,
-            expires_at_ms: issued.expires_at_ms,
-            rp_id: bank.policy.rp_id.clone(),
-            server_time_ms: now,
-        })
+        Ok(issued.into_response(bank, now))
     })
     .await
     .map(Json)
@@ -62,33 +54,18 @@ pub(super) async fn step_up(
         challenge_id,
         assertions,
     } = request;
-    let factors = TwoFactors::from_assertions(assertions).ok_or_else(|| {
-        ApiFailure::bad_request(
-            "exactly one possession and one user_verified or knowledge assertion required",
-        )
-    })?;
+    let factors = TwoFactors::from_assertions(assertions, SecondFactor::Either)?;
     run_blocking(&bank, move |bank| {
         let now = bank.clock.now_ms();
         bank.transact(|tx| {
             let owner = session::authorize(tx, bank, &token_hash, now)?;
             let challenge =
                 challenges::consume(tx, &challenge_id, Purpose::StepUp, &owner.device_id, now)?;
-            let device = Device::load(tx, &owner.device_id)?.ok_or_else(device_unknown)?;
-            if factors.second.factor == Factor::Knowledge && !device.has_pin() {
-                return Err(no_pin());
-            }
             authenticate(
                 tx,
                 bank,
-                &device,
-                Attempt {
-                    assertions: &factors.both(),
-                    ceremony: Ceremony::StepUp,
-                    challenge: &challenge,
-                    operation: None,
-                    knowledge: KnowledgeCheck::OnFile,
-                    on_success: OnSuccess::ResetFailures,
-                },
+                &owner.device_id,
+                Attempt::strong(Ceremony::StepUp, &factors.both(), &challenge, None),
                 now,
             )?;
             session::record_strong_auth(tx, &token_hash, now)?;

@@ -10,8 +10,8 @@ use mobank_protocol::messages::{
     LoginResponse, StartActivationRequest, StartActivationResponse, StepUpRequest, StepUpResponse,
 };
 use mobank_protocol::{
-    signed_bytes, ApiError, Assertion, AuthenticatorData, Ceremony, ClientData, ErrorBody, Factor,
-    FLAG_USER_PRESENT, FLAG_USER_VERIFIED,
+    signed_bytes, ApiError, Assertion, AuthenticatorData, Ceremony, ClientData, ErrorBody,
+    ErrorCode, Factor, FLAG_USER_PRESENT, FLAG_USER_VERIFIED,
 };
 use mobank_sandbox::{RunningSandbox, SandboxConfig, DEMO_CUSTOMER_ID, DEMO_PHONE};
 use reqwest::StatusCode;
@@ -62,11 +62,7 @@ impl Bank {
     }
 
     pub async fn post_ok<B: Serialize, R: DeserializeOwned>(&self, path: &str, body: &B) -> R {
-        let response = self.post(path, body).await;
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        assert!(status.is_success(), "{path}: {status} {text}");
-        serde_json::from_str(&text).unwrap()
+        expect_ok(path, self.post(path, body).await).await
     }
 
     pub async fn post_err<B: Serialize>(&self, path: &str, body: &B) -> (StatusCode, ApiError) {
@@ -117,6 +113,16 @@ impl Bank {
         .await
     }
 
+    /// The code a login challenge for this phone is refused with (a blocked or revoked
+    /// binding gets none).
+    pub async fn login_challenge_refusal(&self, phone: &Phone) -> ErrorCode {
+        let request = LoginChallengeRequest {
+            device_id: phone.device_id.clone(),
+        };
+        let (_, error) = self.post_err(paths::LOGIN_CHALLENGE, &request).await;
+        error.code
+    }
+
     pub async fn login(&self, phone: &mut Phone) -> LoginResponse {
         let challenge = self.challenge(phone).await;
         let request = phone.login_request(&challenge);
@@ -144,11 +150,7 @@ impl Bank {
     }
 
     pub async fn get_ok<R: DeserializeOwned>(&self, path_and_query: &str, token: &str) -> R {
-        let response = self.get(path_and_query, token).await;
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        assert!(status.is_success(), "{path_and_query}: {status} {text}");
-        serde_json::from_str(&text).unwrap()
+        expect_ok(path_and_query, self.get(path_and_query, token).await).await
     }
 
     pub async fn post_authorized<B: Serialize>(
@@ -172,11 +174,7 @@ impl Bank {
         token: &str,
         body: &B,
     ) -> R {
-        let response = self.post_authorized(path, token, body).await;
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        assert!(status.is_success(), "{path}: {status} {text}");
-        serde_json::from_str(&text).unwrap()
+        expect_ok(path, self.post_authorized(path, token, body).await).await
     }
 
     pub async fn post_authorized_err<B: Serialize>(
@@ -224,6 +222,14 @@ pub fn client_trusting(certificate_der: &[u8]) -> reqwest::Client {
         .tls_info(true)
         .build()
         .unwrap()
+}
+
+/// A success body, parsed; `what` names the request if it was refused.
+pub async fn expect_ok<R: DeserializeOwned>(what: &str, response: reqwest::Response) -> R {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert!(status.is_success(), "{what}: {status} {text}");
+    serde_json::from_str(&text).unwrap()
 }
 
 pub async fn expect_error(response: reqwest::Response) -> (StatusCode, ApiError) {
@@ -503,24 +509,24 @@ impl Phone {
         }
     }
 
+    /// Possession + biometric.
     pub fn login_request(&mut self, challenge: &ChallengeResponse) -> LoginRequest {
-        let assertions = vec![
-            self.assert(Factor::Possession, Ceremony::Login, &challenge.challenge),
-            self.assert(Factor::UserVerified, Ceremony::Login, &challenge.challenge),
-        ];
-        LoginRequest {
-            device_id: self.device_id.clone(),
-            challenge_id: challenge.challenge_id.clone(),
-            assertions,
-            integrity: None,
-        }
+        self.login_request_with(Factor::UserVerified, challenge)
     }
 
     /// Possession + PIN (with whatever key the current PIN entry yields).
     pub fn pin_login_request(&mut self, challenge: &ChallengeResponse) -> LoginRequest {
+        self.login_request_with(Factor::Knowledge, challenge)
+    }
+
+    fn login_request_with(
+        &mut self,
+        second: Factor,
+        challenge: &ChallengeResponse,
+    ) -> LoginRequest {
         let assertions = vec![
             self.assert(Factor::Possession, Ceremony::Login, &challenge.challenge),
-            self.assert(Factor::Knowledge, Ceremony::Login, &challenge.challenge),
+            self.assert(second, Ceremony::Login, &challenge.challenge),
         ];
         LoginRequest {
             device_id: self.device_id.clone(),
