@@ -10,7 +10,7 @@ use mobank_protocol::Ceremony;
 pub use mobank_protocol::messages::DeviceStatus;
 
 use crate::auth::{Second, Signing};
-use crate::device::state::BindingStatus;
+use crate::device::state::{BindingStatus, StateError};
 use crate::error::MobankError;
 use crate::input;
 use crate::mobank::{blocking, Mobank, UnbindOutcome};
@@ -109,13 +109,25 @@ impl Mobank {
     /// binding. The outcome says whether the bank confirmed. If the bank refuses (a stale
     /// session, a failed signature), nothing is wiped. A binding the bank has already blocked
     /// or revoked is wiped without asking it; the bank answering `device_blocked` (also its
-    /// answer to a repeated unbind) confirms the binding is over.
+    /// answer to a repeated unbind) confirms the binding is over. A binding whose encrypted
+    /// store lost its key cannot be read, so the bank cannot be told: the phone is wiped and
+    /// the outcome is not confirmed.
     pub async fn unbind(&self) -> Result<UnbindOutcome, MobankError> {
         let inner = &self.inner;
         let loader = std::sync::Arc::clone(inner);
-        let state = blocking(move || loader.states.load())
-            .await??
-            .ok_or(MobankError::NotBound)?;
+        let state = match blocking(move || loader.states.load()).await? {
+            Ok(state) => state.ok_or(MobankError::NotBound)?,
+            // The store holding the binding can never be opened again: nothing can be signed,
+            // but the phone can still be cleared for a new activation.
+            Err(StateError::Unreadable(_)) => {
+                inner.wipe().await?;
+                tracing::info!("unreadable binding wiped from this phone");
+                return Ok(UnbindOutcome {
+                    bank_confirmed: false,
+                });
+            }
+            Err(error) => return Err(error.into()),
+        };
         if state.status != BindingStatus::Active {
             inner.wipe().await?;
             tracing::info!("ended binding wiped from this phone");

@@ -207,8 +207,19 @@ impl From<StoreError> for MobankError {
 
 impl From<StateError> for MobankError {
     fn from(error: StateError) -> Self {
-        MobankError::Storage {
-            message: error.to_string(),
+        match error {
+            // Locked, paused, busy: what the store says, so the app knows to try again.
+            StateError::Store(error) => error.into(),
+            // The binding can never be read again: the phone is not bound, and a new
+            // activation replaces the store.
+            StateError::Unreadable(
+                StoreError::KeyLost { .. } | StoreError::KeyInvalidated { .. },
+            )
+            | StateError::Wiped => MobankError::NotBound,
+            StateError::Unreadable(_) => MobankError::StorageCorrupt,
+            other => MobankError::Storage {
+                message: other.to_string(),
+            },
         }
     }
 }

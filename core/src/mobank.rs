@@ -20,7 +20,8 @@ use crate::device::binding::{
     PendingActivation,
 };
 use crate::device::knowledge::KnowledgeKey;
-use crate::device::state::{BindingStatus, DeviceState, DeviceStates, JsonFileRepo, StateError};
+use crate::device::state::{BindingStatus, DeviceState, DeviceStates, StateError};
+use crate::device::store_repo::StoreRepo;
 use crate::device::{BindingState, DeviceSummary};
 use crate::error::MobankError;
 use crate::input;
@@ -60,18 +61,22 @@ pub(crate) struct Inner {
     pub session: Mutex<SessionSlot>,
     /// The limits of the last session, to tell the app when they change.
     pub last_limits: Mutex<Option<Limits>>,
-    /// The encrypted store, opened on first use (`storage/`).
-    pub storage: StorageSlot,
+    /// The encrypted store, opened on first use (`storage/`). The device state lives in it.
+    pub storage: Arc<StorageSlot>,
 }
 
 /// What is on the phone, judged against the key store.
 pub(crate) enum Binding {
     None,
-    /// A state file whose keys are gone (restored backup, reinstall), or a binding the bank no
+    /// A saved state whose keys are gone (restored backup, reinstall), or a binding the bank no
     /// longer knows (revoked): not bound.
     Stale(DeviceState),
-    /// The state file cannot be read; a new activation replaces it.
+    /// The saved state cannot be read; a new activation replaces it.
     Corrupt,
+    /// The store holding the state can never be opened again (its key is lost or invalidated,
+    /// or its vault and the backup copy are damaged): the binding is gone. A new activation
+    /// wipes the store and starts a new one.
+    Unreadable(StateError),
     /// Bound, possibly blocked by the bank (see [`DeviceState::status`]).
     Bound(DeviceState),
 }
@@ -105,13 +110,14 @@ impl Mobank {
             op: "created",
             kind: error.kind(),
         })?;
-        let states = DeviceStates::new(Box::new(JsonFileRepo::new(&config.data_dir)));
         let Platform {
             key_store,
             clock,
             events,
             integrity,
         } = platform;
+        let storage = Arc::new(StorageSlot::new(&config.data_dir, Arc::clone(&key_store)));
+        let states = DeviceStates::new(Box::new(StoreRepo::new(Arc::clone(&storage))));
         Ok(Self {
             inner: Arc::new(Inner {
                 device_name,
@@ -126,20 +132,27 @@ impl Mobank {
                 pending: Mutex::new(None),
                 session: Mutex::new(SessionSlot::default()),
                 last_limits: Mutex::new(None),
-                storage: StorageSlot::default(),
+                storage,
             }),
         })
     }
 
     /// Whether this phone is bound. A saved binding whose keys the key store no longer has
     /// (a backup restored to a new phone, a reinstall), or that the bank revoked, counts as not
-    /// bound, so the app offers a fresh activation. A blocked binding is still `Bound`, with
-    /// `blocked` set. A locked key store is an error, not "not bound".
+    /// bound, so the app offers a fresh activation; so does a binding whose encrypted store
+    /// lost its key. A blocked binding is still `Bound`, with `blocked` set. A locked key store
+    /// is an error (`KeyStoreLocked`, `StorageLocked`), never "not bound".
+    ///
+    /// Blocking: it may open the encrypted store, which asks the key store for its key.
     pub fn binding_state(&self) -> Result<BindingState, MobankError> {
         match self.inner.binding()? {
             Binding::Bound(state) => Ok(BindingState::Bound(DeviceSummary::from(&state))),
             Binding::None | Binding::Stale(_) => Ok(BindingState::NotBound),
             Binding::Corrupt => Err(StateError::Corrupt.into()),
+            Binding::Unreadable(error) => match MobankError::from(error) {
+                MobankError::NotBound => Ok(BindingState::NotBound),
+                error => Err(error),
+            },
         }
     }
 
@@ -257,6 +270,10 @@ impl Inner {
                 tracing::warn!("device state is corrupt; a new activation will replace it");
                 return Ok(Binding::Corrupt);
             }
+            Err(error @ StateError::Unreadable(_)) => {
+                tracing::warn!(%error, "the store holding the binding cannot be opened");
+                return Ok(Binding::Unreadable(error));
+            }
             Err(error) => return Err(error.into()),
         };
         if state.status == BindingStatus::Revoked {
@@ -293,11 +310,16 @@ impl Inner {
         let pending = lock(&self.pending)
             .clone()
             .ok_or(MobankError::NoActivationInProgress)?;
+        let mut store_unreadable = false;
         let earlier = match self.binding_off_runtime().await? {
             Binding::Bound(state) if state.status == BindingStatus::Blocked => Some(state),
             Binding::Bound(_) => return Err(MobankError::AlreadyBound),
             Binding::Stale(state) => Some(state),
             Binding::None | Binding::Corrupt => None,
+            Binding::Unreadable(_) => {
+                store_unreadable = true;
+                None
+            }
         };
 
         let key_store = Arc::clone(&self.key_store);
@@ -372,7 +394,17 @@ impl Inner {
             biometric_failures: 0,
             status: BindingStatus::Active,
         };
-        if let Err(error) = self.states.save(&state) {
+        if store_unreadable {
+            // Nothing in it can be read again: a new store (and key) for the new binding.
+            let inner = Arc::clone(&self);
+            if let Err(error) = blocking(move || inner.wipe_storage()).await? {
+                return Err(self.abandon(keys, &pending, error).await);
+            }
+        }
+        let saver = Arc::clone(&self);
+        let saving = state.clone();
+        let saved = blocking(move || saver.states.save(&saving)).await?;
+        if let Err(error) = saved {
             return Err(self.abandon(keys, &pending, error.into()).await);
         }
         self.forget_pending(&pending);
@@ -453,9 +485,10 @@ impl Inner {
         }
     }
 
-    /// Removes everything Mobank keeps on this phone: the session, every key of the binding
-    /// and every file in the data directory (the directory itself stays). Key deletion is best
-    /// effort: a key no state refers to can no longer be used by Mobank.
+    /// Removes everything Mobank keeps on this phone: the session, every key of the binding,
+    /// the encrypted store with its key, and every file in the data directory (the directory
+    /// itself stays). Key deletion is best effort: a key no state refers to can no longer be
+    /// used by Mobank. Works on a store that cannot be opened any more, too.
     pub(crate) async fn wipe(self: &Arc<Self>) -> Result<(), MobankError> {
         drop(lock(&self.session).live.take());
         *lock(&self.pending) = None;
@@ -464,11 +497,15 @@ impl Inner {
             if let Ok(Some(state)) = inner.states.load() {
                 delete_keys(inner.key_store.as_ref(), &as_strs(&state_aliases(&state)));
             }
+            // Deleted first in case the store's files outlive what follows; an unreadable store
+            // has nothing to delete.
+            if inner.states.remove().is_err() {
+                tracing::warn!("could not delete the device state record");
+            }
             // Closes the store and deletes its wrapping key; the files go with the directory.
             if inner.wipe_storage().is_err() {
                 tracing::warn!("could not delete the store's wrapping key");
             }
-            inner.states.remove()?;
             clear_dir(&inner.data_dir).map_err(|error| StateError::Io {
                 op: "deleted",
                 kind: error.kind(),

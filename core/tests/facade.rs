@@ -67,7 +67,7 @@ fn a_fresh_phone_is_not_bound() {
 }
 
 #[test]
-fn a_corrupt_state_file_is_a_storage_error_and_is_kept() {
+fn a_corrupt_state_file_of_an_earlier_version_is_a_storage_error_and_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let mobank = open(dir.path());
     let path = dir.path().join("mobank").join("device.json");

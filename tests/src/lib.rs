@@ -12,13 +12,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use mobank_core::platform::{
-    DeviceIntegrity, EventListener, InsecureSoftwareKeyStore, IntegritySignals, ManualClock,
-    MobankEvent, Platform,
+    DeviceIntegrity, EventListener, InsecureSoftwareKeyStore, IntegritySignals, KeyStore,
+    KeyStoreError, ManualClock, MobankEvent, Platform,
 };
 use mobank_core::{
     ActivationStarted, BankEndpoint, DeviceSummary, Mobank, MobankConfig, Pin, SecretString,
 };
 use mobank_sandbox::{RunningSandbox, SandboxConfig, DEMO_CUSTOMER_ID, DEMO_PHONE};
+use mobank_store::{KeyWrapper, Store, Table, WrapError, Zeroizing};
 use tempfile::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -219,8 +220,65 @@ impl Phone {
             .await?)
     }
 
-    pub fn state_file(&self) -> PathBuf {
-        self.data_dir.join("device.json")
+    /// The encrypted store's directory. The device state (ids, counters, the wrapped knowledge
+    /// key) is a record in its vault.
+    pub fn store_dir(&self) -> PathBuf {
+        self.data_dir.join(STORE_DIR)
+    }
+
+    /// A copy of every file of the store, the device state with it, as a backup would take it:
+    /// with the store paused, so the files are complete and consistent.
+    pub fn copy_store(&self) -> TestResult<StoreCopy> {
+        self.mobank.pause_storage()?;
+        let copied = read_store_files(&self.store_dir());
+        self.mobank.resume_storage()?;
+        Ok(StoreCopy(copied?))
+    }
+
+    /// Puts a [`Phone::copy_store`] copy back in place of the current files, as restoring a
+    /// backup would.
+    pub fn put_back_store(&self, copy: &StoreCopy) -> TestResult<()> {
+        self.mobank.pause_storage()?;
+        let written = write_store_files(&self.store_dir(), copy);
+        self.mobank.resume_storage()?;
+        written
+    }
+
+    /// The device state as the phone keeps it, read with the phone's key store from a copy of
+    /// the vault.
+    pub fn device_state(&self) -> TestResult<serde_json::Value> {
+        let copy = self.copy_store()?;
+        let dir = tempfile::tempdir()?;
+        write_store_files(dir.path(), &copy)?;
+        let store = Store::open_existing(dir.path(), self.store_key())?;
+        let bytes = store
+            .get(Table::DeviceState, DEVICE_STATE_KEY)?
+            .ok_or("no device state")?;
+        Ok(serde_json::from_slice(&bytes)?)
+    }
+
+    /// Replaces the device state record in the vault (the store paused meanwhile).
+    pub fn set_device_state(&self, state: &serde_json::Value) -> TestResult<()> {
+        let bytes = serde_json::to_vec(state)?;
+        self.mobank.pause_storage()?;
+        let written = Store::open_existing(self.store_dir(), self.store_key()).and_then(|store| {
+            store.put(Table::DeviceState, DEVICE_STATE_KEY, &bytes)?;
+            store.pause()
+        });
+        self.mobank.resume_storage()?;
+        Ok(written?)
+    }
+
+    fn store_key(&self) -> Arc<dyn KeyWrapper> {
+        Arc::new(StoreKey(self.key_store.clone()))
+    }
+
+    /// The aliases of the binding's keys: every key but the store's, which belongs to the
+    /// phone and outlives a re-binding.
+    pub fn binding_aliases(&self) -> Vec<String> {
+        let mut aliases = self.key_store.aliases();
+        aliases.retain(|alias| alias != STORE_KEY_ALIAS);
+        aliases
     }
 
     /// The alias of the key whose alias ends in `suffix` (".possession", ".uv", ".knowledge").
@@ -239,6 +297,72 @@ impl Phone {
         let mut files = Vec::new();
         collect_files(&self.data_dir, &mut files)?;
         Ok(files)
+    }
+}
+
+/// Under the data directory: the encrypted store.
+pub const STORE_DIR: &str = "store";
+/// The key of the device state record in the vault.
+const DEVICE_STATE_KEY: &str = "binding";
+/// The platform key that wraps the store's data key.
+pub const STORE_KEY_ALIAS: &str = "mobank.store";
+
+/// The files of a store, by name.
+pub struct StoreCopy(Vec<(std::ffi::OsString, Vec<u8>)>);
+
+fn read_store_files(dir: &Path) -> TestResult<Vec<(std::ffi::OsString, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for path in Store::file_paths(dir) {
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push((path.file_name().ok_or("no name")?.to_owned(), bytes)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    if files.is_empty() {
+        return Err("no store".into());
+    }
+    Ok(files)
+}
+
+fn write_store_files(dir: &Path, copy: &StoreCopy) -> TestResult<()> {
+    std::fs::create_dir_all(dir)?;
+    for path in Store::file_paths(dir) {
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    for (name, bytes) in &copy.0 {
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    Ok(())
+}
+
+/// The phone's key store as the store's key wrapper, the way the core adapts it.
+struct StoreKey(Arc<InsecureSoftwareKeyStore>);
+
+impl KeyWrapper for StoreKey {
+    fn wrap(&self, plaintext: &[u8]) -> Result<Vec<u8>, WrapError> {
+        self.0.wrap(STORE_KEY_ALIAS, plaintext).map_err(wrap_error)
+    }
+
+    fn unwrap(&self, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, WrapError> {
+        self.0.unwrap(STORE_KEY_ALIAS, wrapped).map_err(wrap_error)
+    }
+
+    fn delete(&self) -> Result<(), WrapError> {
+        self.0.delete(STORE_KEY_ALIAS).map_err(wrap_error)
+    }
+}
+
+fn wrap_error(error: KeyStoreError) -> WrapError {
+    match error {
+        KeyStoreError::NotFound => WrapError::NotFound,
+        KeyStoreError::Invalidated => WrapError::Invalidated,
+        KeyStoreError::Locked => WrapError::Locked,
+        other => WrapError::Other(other.to_string()),
     }
 }
 

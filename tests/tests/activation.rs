@@ -78,7 +78,8 @@ async fn wrong_otp_deletes_the_new_keys_and_can_be_retried() {
         "{:?}",
         phone.key_store.aliases()
     );
-    assert!(!phone.state_file().exists());
+    // Nothing was saved: not even a store (or its key) was made.
+    assert!(!phone.store_dir().exists());
     assert_eq!(
         phone.mobank.binding_state().unwrap(),
         BindingState::NotBound
@@ -94,8 +95,13 @@ async fn wrong_otp_deletes_the_new_keys_and_can_be_retried() {
         phone.mobank.binding_state().unwrap(),
         BindingState::Bound(device)
     );
-    // Possession, biometric, and the platform key that wraps the knowledge key.
-    assert_eq!(phone.key_store.aliases().len(), 3);
+    // Possession, biometric, the platform key that wraps the knowledge key, and the one that
+    // wraps the store's data key (the binding is in the store).
+    assert_eq!(phone.key_store.aliases().len(), 4);
+    assert!(phone
+        .key_store
+        .aliases()
+        .contains(&mobank_e2e::STORE_KEY_ALIAS.to_owned()));
     bank.stop().await;
 }
 

@@ -135,8 +135,7 @@ fn json_strings(transcript: &[u8], name: &str) -> Vec<String> {
 /// The knowledge key as the phone recovers it: the stored record unwrapped by the key store,
 /// unmasked with the pad of the PIN.
 fn knowledge_key_on_the_phone(phone: &Phone, digits: &str) -> Vec<u8> {
-    let state: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(phone.state_file()).unwrap()).unwrap();
+    let state = phone.device_state().unwrap();
     let record = &state["knowledge"];
     let salt = b64::decode(record["salt"].as_str().unwrap()).unwrap();
     let sealed = b64::decode(record["sealed"].as_str().unwrap()).unwrap();

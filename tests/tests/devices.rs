@@ -224,6 +224,6 @@ async fn unbinding_with_a_stale_authentication_wipes_nothing() {
         phone.mobank.binding_state().unwrap(),
         BindingState::Bound(_)
     ));
-    assert_eq!(phone.key_store.aliases().len(), 3);
+    assert_eq!(phone.binding_aliases().len(), 3);
     bank.stop().await;
 }

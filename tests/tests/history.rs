@@ -531,17 +531,27 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
     use mobank_core::platform::KeyStore;
     phone.key_store.delete(STORE_KEY).unwrap();
     let phone = phone.restart(bank.endpoint()).unwrap();
-    logged_in(&phone).await;
-    let lost = MobankError::StorageKeyLost { outbox_entries: 0 };
+    // The binding lives in the store: it is gone with the key. No session, so no history.
+    assert_eq!(
+        phone.mobank.binding_state().unwrap(),
+        BindingState::NotBound
+    );
+    assert_eq!(
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        MobankError::NotBound
+    );
     assert_eq!(
         phone
             .mobank
             .recent_transactions(CURRENT, 10)
             .await
             .unwrap_err(),
-        lost
+        MobankError::NotLoggedIn
     );
-    assert_eq!(phone.mobank.sync_history(None).await.unwrap_err(), lost);
+    assert_eq!(
+        phone.mobank.sync_history(None).await.unwrap_err(),
+        MobankError::NotLoggedIn
+    );
     assert!(
         !phone.key_store.aliases().contains(&STORE_KEY.to_owned()),
         "no new key was made over the old store"
@@ -552,8 +562,9 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
         .iter()
         .any(|(path, _)| path.ends_with("store/vault.db")));
 
-    // Re-binding: unbind wipes the store with everything else; the new binding syncs afresh.
-    phone.mobank.unbind().await.unwrap();
+    // Re-binding: unbind wipes the store with everything else (the bank cannot be told: nothing
+    // can be signed without the binding); the new binding syncs afresh.
+    assert!(!phone.mobank.unbind().await.unwrap().bank_confirmed);
     assert!(phone.files().unwrap().is_empty());
     assert_eq!(
         phone.mobank.binding_state().unwrap(),
@@ -572,18 +583,20 @@ async fn a_locked_key_store_is_storage_locked_not_an_empty_history() {
     let phone = bound_phone(&bank).await;
     phone.mobank.sync_history(None).await.unwrap();
     let phone = phone.restart(bank.endpoint()).unwrap();
-    logged_in(&phone).await;
 
+    // The store (with the binding in it) cannot be opened before the phone is unlocked: the
+    // login says so, rather than "not bound"; nothing is lost.
     phone.key_store.set_locked(true);
     assert_eq!(
-        phone
-            .mobank
-            .recent_transactions(CURRENT, 10)
-            .await
-            .unwrap_err(),
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        MobankError::StorageLocked
+    );
+    assert_eq!(
+        phone.mobank.binding_state().unwrap_err(),
         MobankError::StorageLocked
     );
     phone.key_store.set_locked(false);
+    logged_in(&phone).await;
     assert_eq!(
         phone
             .mobank

@@ -82,13 +82,19 @@ async fn bind_log_in_and_list_accounts() {
 
     let accounts = phone.mobank.accounts().await.unwrap();
     assert!(accounts.len() >= 2, "{accounts:?}");
-    // With a live session, the data directory still holds only the device state, which has
-    // no field that could carry a token (checked field by field in the core's unit tests).
+    // With a live session, the data directory still holds only the encrypted store, whose
+    // device state has no field that could carry a token (checked field by field in the core's
+    // unit tests).
     let files: Vec<_> = std::fs::read_dir(&phone.data_dir)
         .unwrap()
         .map(|entry| entry.unwrap().file_name())
         .collect();
-    assert_eq!(files, ["device.json"]);
+    assert_eq!(files, [mobank_e2e::STORE_DIR]);
+    let known = mobank_store::Store::file_paths(phone.store_dir());
+    for entry in std::fs::read_dir(phone.store_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        assert!(known.contains(&path), "{}", path.display());
+    }
     let current = accounts
         .iter()
         .find(|a| a.product == ProductKind::Current)

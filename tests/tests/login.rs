@@ -176,12 +176,12 @@ async fn a_restored_older_device_state_gets_the_device_blocked() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::new(bank.endpoint()).unwrap();
     phone.bind(&bank).await.unwrap();
-    let before = std::fs::read(phone.state_file()).unwrap();
+    let before = phone.copy_store().unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     phone.mobank.logout();
 
     // A backup from before that login comes back: the counters go back with it.
-    std::fs::write(phone.state_file(), &before).unwrap();
+    phone.put_back_store(&before).unwrap();
     let result = phone.mobank.login_biometric("Log in").await;
     assert_eq!(result.unwrap_err(), MobankError::DeviceBlocked);
     // Blocked for good, even though the phone's counters are ahead again now.
@@ -255,7 +255,7 @@ async fn vanished_keys_mean_not_bound_and_a_clean_rebind() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::new(bank.endpoint()).unwrap();
     let first = phone.bind(&bank).await.unwrap();
-    let old_aliases = phone.key_store.aliases();
+    let old_aliases = phone.binding_aliases();
 
     // A backup restored onto a new phone: the state file came along, the keys did not.
     phone
@@ -278,7 +278,7 @@ async fn vanished_keys_mean_not_bound_and_a_clean_rebind() {
         BindingState::Bound(second)
     );
     // The orphaned key of the old binding was cleaned up.
-    let aliases = phone.key_store.aliases();
+    let aliases = phone.binding_aliases();
     assert_eq!(aliases.len(), 3, "{aliases:?}");
     assert!(aliases.iter().all(|alias| !old_aliases.contains(alias)));
     phone.mobank.login_biometric("Log in").await.unwrap();

@@ -94,7 +94,7 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
     let first = phone.bind(&bank).await.unwrap();
-    let old_aliases = phone.key_store.aliases();
+    let old_aliases = phone.binding_aliases();
 
     for remaining in [4, 3, 2, 1] {
         assert_eq!(
@@ -306,18 +306,16 @@ async fn a_restored_pin_counter_gets_the_device_blocked() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::new(bank.endpoint()).unwrap();
     phone.bind(&bank).await.unwrap();
-    let backup = std::fs::read(phone.state_file()).unwrap();
+    let mut restored = phone.device_state().unwrap();
     phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
-    let current: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(phone.state_file()).unwrap()).unwrap();
+    let current = phone.device_state().unwrap();
 
     // An old copy comes back, but with the possession counter of today: only the PIN's own
     // counter goes backwards, and that alone is a clone signal.
-    let mut restored: serde_json::Value = serde_json::from_slice(&backup).unwrap();
     assert_eq!(restored["knowledge_sign_count"], 0);
     assert_eq!(current["knowledge_sign_count"], 1);
     restored["possession_sign_count"] = current["possession_sign_count"].clone();
-    std::fs::write(phone.state_file(), serde_json::to_vec(&restored).unwrap()).unwrap();
+    phone.set_device_state(&restored).unwrap();
 
     assert_eq!(
         phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),

@@ -4,6 +4,7 @@ pub(crate) mod binding;
 pub(crate) mod knowledge;
 pub(crate) mod signer;
 pub(crate) mod state;
+pub(crate) mod store_repo;
 
 use mobank_protocol::assertion::key_fingerprint;
 

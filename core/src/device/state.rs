@@ -3,25 +3,23 @@
 //! the private keys stay in the platform key store, the knowledge key is wrapped by it (and
 //! masked by the PIN), and the session token never touches disk.
 //!
-//! It lives behind [`DeviceStateRepo`] so the encrypted store can take over from the JSON file.
+//! It lives behind [`DeviceStateRepo`]; Mobank keeps it in the encrypted store's vault
+//! (`store_repo.rs`).
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
 use std::sync::{Mutex, PoisonError};
 
 use mobank_protocol::assertion::PUBLIC_KEY_LEN;
 use mobank_protocol::b64;
+use mobank_store::StoreError;
 use serde::{Deserialize, Serialize};
 
 use super::knowledge::KnowledgeRecord;
 
-/// 2 added the knowledge factor, the biometric failure count and the binding status; a file
+/// 2 added the knowledge factor, the biometric failure count and the binding status; a state
 /// of format 1 reads as a binding without a PIN and is written back as 2.
 const FORMAT_VERSION: u32 = 2;
 const OLDEST_READABLE_VERSION: u32 = 1;
-pub(crate) const STATE_FILE: &str = "device.json";
-const TEMP_FILE: &str = "device.json.tmp";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -74,7 +72,7 @@ impl DeviceState {
         FORMAT_VERSION
     }
 
-    fn check(&self) -> Result<(), StateError> {
+    pub(super) fn check(&self) -> Result<(), StateError> {
         let key_ok = |key: &[u8]| key.len() == PUBLIC_KEY_LEN && key[0] == 0x04;
         if self.version > FORMAT_VERSION {
             return Err(StateError::UnsupportedVersion(self.version));
@@ -94,7 +92,7 @@ impl DeviceState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum StateError {
     /// Paths are left out on purpose: they can contain the phone user's name.
     #[error("device state could not be {op} ({kind})")]
@@ -108,9 +106,20 @@ pub(crate) enum StateError {
     UnsupportedVersion(u32),
     #[error("a signature counter is exhausted; bind this phone again")]
     CounterExhausted,
+    /// The store cannot be used now (key store locked, storage paused, a file busy). Nothing
+    /// is lost.
+    #[error("device state unavailable: {0}")]
+    Store(StoreError),
+    /// The store's key is gone or invalidated, or its vault and the backup copy are damaged:
+    /// the binding it held can never be read again. A new activation replaces the store.
+    #[error("device state can no longer be read: {0}")]
+    Unreadable(StoreError),
+    /// The phone was wiped while the state was being written.
+    #[error("device state was removed while it was written")]
+    Wiped,
 }
 
-fn io_error(op: &'static str) -> impl Fn(io::Error) -> StateError {
+pub(super) fn io_error(op: &'static str) -> impl Fn(io::Error) -> StateError {
     move |error| StateError::Io {
         op,
         kind: error.kind(),
@@ -119,83 +128,16 @@ fn io_error(op: &'static str) -> impl Fn(io::Error) -> StateError {
 
 /// Where device state is kept.
 pub(crate) trait DeviceStateRepo: Send + Sync {
+    /// Everything that may call the platform key store (opening an encrypted store) happens
+    /// here, before [`DeviceStates`] takes its lock; the other methods never call it. `create`:
+    /// make the storage if there is none (only a save needs it).
+    fn open(&self, create: bool) -> Result<(), StateError>;
     fn load(&self) -> Result<Option<DeviceState>, StateError>;
-    /// Replaces the stored state as one atomic step: after a crash either the old or the new
-    /// state is there, never a mix.
+    /// Replaces the stored state as one durable, atomic step: after a crash or a power cut
+    /// either the old or the new state is there, never a mix.
     fn save(&self, state: &DeviceState) -> Result<(), StateError>;
     /// Deletes the stored state; nothing stored is not an error.
     fn remove(&self) -> Result<(), StateError>;
-}
-
-/// A small JSON file in the data directory, replaced by write-to-temp, fsync, rename.
-pub(crate) struct JsonFileRepo {
-    dir: PathBuf,
-}
-
-impl JsonFileRepo {
-    pub(crate) fn new(dir: &Path) -> Self {
-        Self {
-            dir: dir.to_path_buf(),
-        }
-    }
-
-    fn path(&self) -> PathBuf {
-        self.dir.join(STATE_FILE)
-    }
-}
-
-impl DeviceStateRepo for JsonFileRepo {
-    fn load(&self) -> Result<Option<DeviceState>, StateError> {
-        let bytes = match fs::read(self.path()) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(io_error("read")(error)),
-        };
-        let state: DeviceState = serde_json::from_slice(&bytes).map_err(|_| StateError::Corrupt)?;
-        state.check()?;
-        Ok(Some(state))
-    }
-
-    fn save(&self, state: &DeviceState) -> Result<(), StateError> {
-        let json = serde_json::to_vec_pretty(state).map_err(|_| StateError::Corrupt)?;
-        let temp = self.dir.join(TEMP_FILE);
-        let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&temp).map_err(io_error("created"))?;
-        file.write_all(&json).map_err(io_error("written"))?;
-        file.sync_all().map_err(io_error("synced"))?;
-        drop(file);
-        fs::rename(&temp, self.path()).map_err(io_error("replaced"))?;
-        sync_dir(&self.dir)
-    }
-
-    fn remove(&self) -> Result<(), StateError> {
-        for path in [self.dir.join(TEMP_FILE), self.path()] {
-            match fs::remove_file(path) {
-                Ok(()) => {}
-                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
-                Err(error) => return Err(io_error("deleted")(error)),
-            }
-        }
-        sync_dir(&self.dir)
-    }
-}
-
-/// Makes the rename itself durable (the directory entry), where the platform allows it.
-fn sync_dir(dir: &Path) -> Result<(), StateError> {
-    // Windows cannot open a directory as a file; NTFS makes the rename durable on its own.
-    #[cfg(unix)]
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_error("synced"))?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 /// The device state plus the rule that keeps counters unique: a counter is reserved and
@@ -203,7 +145,8 @@ fn sync_dir(dir: &Path) -> Result<(), StateError> {
 /// never make the phone sign the same value twice.
 pub(crate) struct DeviceStates {
     repo: Box<dyn DeviceStateRepo>,
-    /// Serialises read-modify-write cycles. Never held while calling the key store.
+    /// Serialises read-modify-write cycles. Never held while calling the key store: the repo
+    /// is opened before it is taken.
     write: Mutex<()>,
 }
 
@@ -231,10 +174,12 @@ impl DeviceStates {
     }
 
     pub(crate) fn load(&self) -> Result<Option<DeviceState>, StateError> {
+        self.repo.open(false)?;
         self.repo.load()
     }
 
     pub(crate) fn save(&self, state: &DeviceState) -> Result<(), StateError> {
+        self.repo.open(true)?;
         let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
         let mut state = state.clone();
         state.version = FORMAT_VERSION;
@@ -248,6 +193,7 @@ impl DeviceStates {
         device_id: &str,
         change: impl FnOnce(&mut DeviceState) -> Result<T, StateError>,
     ) -> Result<Option<(DeviceState, T)>, StateError> {
+        self.repo.open(false)?;
         let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(mut state) = self.repo.load()? else {
             return Ok(None);
@@ -292,8 +238,9 @@ impl DeviceStates {
         )
     }
 
-    /// Removes the state file. Missing already is fine.
+    /// Removes the stored state. Missing already is fine.
     pub(crate) fn remove(&self) -> Result<(), StateError> {
+        self.repo.open(false)?;
         let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
         self.repo.remove()
     }
@@ -305,7 +252,19 @@ fn next(counter: u32) -> Result<u32, StateError> {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+    use std::path::Path;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, OnceLock};
+
+    use mobank_store::Table;
+    use zeroize::Zeroizing;
+
     use super::*;
+    use crate::device::store_repo::{StoreRepo, LEGACY_FILE};
+    use crate::error::MobankError;
+    use crate::platform::{InsecureSoftwareKeyStore, KeyPurpose, KeyStore, KeyStoreError};
+    use crate::storage::StorageSlot;
 
     fn sample() -> DeviceState {
         let mut key = vec![0x04];
@@ -334,83 +293,40 @@ mod tests {
         }
     }
 
-    #[test]
-    fn round_trips_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = JsonFileRepo::new(dir.path());
-        assert_eq!(repo.load().unwrap(), None);
-        repo.save(&sample()).unwrap();
-        assert_eq!(repo.load().unwrap(), Some(sample()));
-        let mut names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        names.sort();
-        assert_eq!(names, [STATE_FILE]);
+    /// Device states over the store in `dir`, as one run of the app sees them.
+    fn open_states(dir: &Path, key_store: Arc<dyn KeyStore>) -> (DeviceStates, Arc<StorageSlot>) {
+        let slot = Arc::new(StorageSlot::new(dir, key_store));
+        let states = DeviceStates::new(Box::new(StoreRepo::new(Arc::clone(&slot))));
+        (states, slot)
     }
 
-    #[cfg(unix)]
-    #[test]
-    fn file_is_private_to_the_app() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        JsonFileRepo::new(dir.path()).save(&sample()).unwrap();
-        let mode = fs::metadata(dir.path().join(STATE_FILE))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
+    fn software() -> Arc<InsecureSoftwareKeyStore> {
+        Arc::new(InsecureSoftwareKeyStore::new())
     }
 
-    #[test]
-    fn a_leftover_temp_file_from_a_crash_does_not_replace_the_state() {
-        // A crash between writing the temp file and the rename leaves the old state in force.
-        let dir = tempfile::tempdir().unwrap();
-        let repo = JsonFileRepo::new(dir.path());
-        repo.save(&sample()).unwrap();
-        fs::write(
-            dir.path().join(TEMP_FILE),
-            b"{\"version\": 1, \"device_id\": \"half",
-        )
-        .unwrap();
-        assert_eq!(repo.load().unwrap(), Some(sample()));
-        // The next save overwrites the leftover.
-        let mut next = sample();
-        next.possession_sign_count = 9;
-        repo.save(&next).unwrap();
-        assert_eq!(repo.load().unwrap(), Some(next));
-        assert!(!dir.path().join(TEMP_FILE).exists());
-    }
-
-    #[test]
-    fn corrupt_or_newer_files_are_typed_errors_and_left_in_place() {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = JsonFileRepo::new(dir.path());
-        let path = dir.path().join(STATE_FILE);
-        for garbage in [&b"{not json"[..], b"", b"{}", b"\x00\x01"] {
-            fs::write(&path, garbage).unwrap();
-            assert_eq!(repo.load(), Err(StateError::Corrupt));
-            assert_eq!(fs::read(&path).unwrap(), garbage);
+    fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.extend(all_files(&path));
+            } else {
+                out.push((path.clone(), fs::read(&path).unwrap()));
+            }
         }
-        let mut short_key = sample();
-        short_key.possession_public_key.truncate(10);
-        fs::write(&path, serde_json::to_vec(&short_key).unwrap()).unwrap();
-        assert_eq!(repo.load(), Err(StateError::Corrupt));
-
-        let mut newer = sample();
-        newer.version = FORMAT_VERSION + 1;
-        fs::write(&path, serde_json::to_vec(&newer).unwrap()).unwrap();
-        assert_eq!(
-            repo.load(),
-            Err(StateError::UnsupportedVersion(FORMAT_VERSION + 1))
-        );
+        out
     }
 
-    #[test]
-    fn a_format_1_file_reads_as_a_binding_without_pin_and_is_upgraded_on_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(STATE_FILE);
-        let mut v1 = serde_json::to_value(sample()).unwrap();
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    fn write_legacy(dir: &Path, json: &serde_json::Value) {
+        fs::write(dir.join(LEGACY_FILE), serde_json::to_vec(json).unwrap()).unwrap();
+    }
+
+    fn format_1(state: &DeviceState) -> serde_json::Value {
+        let mut v1 = serde_json::to_value(state).unwrap();
         let fields = v1.as_object_mut().unwrap();
         for added in [
             "knowledge",
@@ -421,20 +337,206 @@ mod tests {
             fields.remove(added);
         }
         fields.insert("version".to_owned(), 1.into());
-        fs::write(&path, serde_json::to_vec(&v1).unwrap()).unwrap();
-
-        let states = DeviceStates::new(Box::new(JsonFileRepo::new(dir.path())));
-        let loaded = states.load().unwrap().unwrap();
-        assert_eq!(loaded.version, 1);
-        assert_eq!(loaded.knowledge, None);
-        assert_eq!(loaded.status, BindingStatus::Active);
-        let reserved = states.reserve("dev_1", None).unwrap().unwrap();
-        assert_eq!(reserved.state.version, FORMAT_VERSION);
-        assert_eq!(states.load().unwrap().unwrap().version, FORMAT_VERSION);
+        v1
     }
 
     #[test]
-    fn the_file_holds_no_secret_fields() {
+    fn round_trips_through_the_vault_with_nothing_in_clear() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_store = software();
+        let (states, _slot) = open_states(dir.path(), key_store.clone());
+        assert_eq!(states.load().unwrap(), None);
+        // Reading an unbound phone creates nothing, not even a key.
+        assert!(key_store.aliases().is_empty());
+        assert!(!dir.path().join("store").exists());
+
+        states.save(&sample()).unwrap();
+        assert_eq!(states.load().unwrap(), Some(sample()));
+        drop(states);
+        // The next run of the app reads it back.
+        let (again, _slot) = open_states(dir.path(), key_store);
+        assert_eq!(again.load().unwrap(), Some(sample()));
+
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["store"]);
+        let files = all_files(dir.path());
+        assert!(!files.is_empty());
+        let state = sample();
+        for (path, bytes) in &files {
+            for clear in [
+                state.customer_name.as_bytes(),
+                state.device_id.as_bytes(),
+                state.possession_key_alias.as_bytes(),
+                state.rp_id.as_bytes(),
+                b"possession_sign_count",
+            ] {
+                assert!(!contains(bytes, clear), "{}", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn a_device_json_of_format_2_is_imported_and_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_store = software();
+        write_legacy(dir.path(), &serde_json::to_value(sample()).unwrap());
+        let (states, _slot) = open_states(dir.path(), key_store.clone());
+        assert_eq!(states.load().unwrap(), Some(sample()));
+        assert!(!dir.path().join(LEGACY_FILE).exists());
+        drop(states);
+        let (again, _slot) = open_states(dir.path(), key_store);
+        assert_eq!(again.load().unwrap(), Some(sample()));
+        // The counters carry on from the imported values.
+        let reserved = again.reserve("dev_1", None).unwrap().unwrap();
+        assert_eq!(reserved.possession_count, 2);
+    }
+
+    #[test]
+    fn a_device_json_of_format_1_is_imported_as_a_binding_without_pin() {
+        let dir = tempfile::tempdir().unwrap();
+        write_legacy(dir.path(), &format_1(&sample()));
+        let (states, _slot) = open_states(dir.path(), software());
+        let loaded = states.load().unwrap().unwrap();
+        assert_eq!(loaded.version, FORMAT_VERSION);
+        assert_eq!(loaded.knowledge, None);
+        assert_eq!(loaded.knowledge_sign_count, 0);
+        assert_eq!(loaded.status, BindingStatus::Active);
+        assert_eq!(loaded.device_id, "dev_1");
+        assert!(!dir.path().join(LEGACY_FILE).exists());
+    }
+
+    #[test]
+    fn the_import_also_happens_when_the_history_opened_the_store_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (states, slot) = open_states(dir.path(), software());
+        states.save(&sample()).unwrap();
+        states.remove().unwrap();
+        // The store is open already; a file turns up (an app update while it ran).
+        write_legacy(dir.path(), &serde_json::to_value(sample()).unwrap());
+        assert!(slot.open(false).unwrap().is_some());
+        assert!(!dir.path().join(LEGACY_FILE).exists());
+        assert_eq!(states.load().unwrap(), Some(sample()));
+    }
+
+    #[test]
+    fn a_file_left_by_an_interrupted_import_does_not_replace_the_vault_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_store = software();
+        let (states, _slot) = open_states(dir.path(), key_store.clone());
+        states.save(&sample()).unwrap();
+        states.reserve("dev_1", None).unwrap().unwrap();
+        drop(states);
+        // The import wrote the vault, then the app died before the file was deleted.
+        write_legacy(dir.path(), &serde_json::to_value(sample()).unwrap());
+        let (again, _slot) = open_states(dir.path(), key_store);
+        assert_eq!(again.load().unwrap().unwrap().possession_sign_count, 2);
+        assert!(!dir.path().join(LEGACY_FILE).exists());
+    }
+
+    #[test]
+    fn an_unreadable_device_json_is_reported_kept_and_replaced_by_a_new_binding() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(LEGACY_FILE);
+        let mut newer = sample();
+        newer.version = FORMAT_VERSION + 1;
+        let cases: [(Vec<u8>, StateError); 3] = [
+            (b"{not json".to_vec(), StateError::Corrupt),
+            (b"{}".to_vec(), StateError::Corrupt),
+            (
+                serde_json::to_vec(&newer).unwrap(),
+                StateError::UnsupportedVersion(FORMAT_VERSION + 1),
+            ),
+        ];
+        for (garbage, expected) in cases {
+            fs::write(&path, &garbage).unwrap();
+            let (states, _slot) = open_states(dir.path(), software());
+            assert_eq!(states.load(), Err(expected));
+            assert_eq!(fs::read(&path).unwrap(), garbage);
+            drop(states);
+            fs::remove_dir_all(dir.path().join("store")).unwrap();
+        }
+        // A new activation saves its state; the old file goes.
+        let (states, _slot) = open_states(dir.path(), software());
+        assert!(states.load().is_err());
+        states.save(&sample()).unwrap();
+        assert!(!path.exists());
+        assert_eq!(states.load().unwrap(), Some(sample()));
+    }
+
+    #[test]
+    fn a_corrupt_or_newer_record_is_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (states, slot) = open_states(dir.path(), software());
+        states.save(&sample()).unwrap();
+        let store = slot.open(false).unwrap().unwrap();
+        for garbage in [&b"{not json"[..], b"", b"{}"] {
+            store.put(Table::DeviceState, "binding", garbage).unwrap();
+            assert_eq!(states.load(), Err(StateError::Corrupt));
+        }
+        let mut short_key = sample();
+        short_key.possession_public_key.truncate(10);
+        let bytes = serde_json::to_vec(&short_key).unwrap();
+        store.put(Table::DeviceState, "binding", &bytes).unwrap();
+        assert_eq!(states.load(), Err(StateError::Corrupt));
+        let mut newer = sample();
+        newer.version = FORMAT_VERSION + 1;
+        let bytes = serde_json::to_vec(&newer).unwrap();
+        store.put(Table::DeviceState, "binding", &bytes).unwrap();
+        assert_eq!(
+            states.load(),
+            Err(StateError::UnsupportedVersion(FORMAT_VERSION + 1))
+        );
+        // Saving replaces it.
+        states.save(&sample()).unwrap();
+        assert_eq!(states.load().unwrap(), Some(sample()));
+    }
+
+    #[test]
+    fn a_locked_key_store_is_storage_locked_never_not_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_store = software();
+        let (states, _slot) = open_states(dir.path(), key_store.clone());
+        states.save(&sample()).unwrap();
+        drop(states);
+        key_store.set_locked(true);
+        let (locked, _slot) = open_states(dir.path(), key_store.clone());
+        let error = locked.load().unwrap_err();
+        assert_eq!(error, StateError::Store(StoreError::StorageLocked));
+        assert_eq!(MobankError::from(error), MobankError::StorageLocked);
+        assert!(matches!(
+            locked.reserve("dev_1", None),
+            Err(StateError::Store(StoreError::StorageLocked))
+        ));
+        // Nothing was lost.
+        key_store.set_locked(false);
+        assert_eq!(locked.load().unwrap(), Some(sample()));
+    }
+
+    #[test]
+    fn a_lost_or_invalidated_store_key_means_not_bound() {
+        for invalidate in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let key_store = software();
+            let (states, _slot) = open_states(dir.path(), key_store.clone());
+            states.save(&sample()).unwrap();
+            drop(states);
+            if invalidate {
+                key_store.invalidate(crate::storage::STORE_KEY_ALIAS);
+            } else {
+                key_store.delete(crate::storage::STORE_KEY_ALIAS).unwrap();
+            }
+            let (lost, _slot) = open_states(dir.path(), key_store.clone());
+            let error = lost.load().unwrap_err();
+            assert!(matches!(error, StateError::Unreadable(_)), "{error:?}");
+            assert_eq!(MobankError::from(error), MobankError::NotBound);
+        }
+    }
+
+    #[test]
+    fn the_record_holds_no_secret_fields() {
         let json = serde_json::to_value(sample()).unwrap();
         let mut fields: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
         fields.sort();
@@ -473,7 +575,8 @@ mod tests {
     #[test]
     fn reserving_counters_persists_them_before_use() {
         let dir = tempfile::tempdir().unwrap();
-        let states = DeviceStates::new(Box::new(JsonFileRepo::new(dir.path())));
+        let key_store = software();
+        let (states, _slot) = open_states(dir.path(), key_store.clone());
         states.save(&sample()).unwrap();
         let uv = Some(SecondCounter::UserVerified);
         let reserved = states.reserve("dev_1", uv).unwrap().unwrap();
@@ -481,8 +584,10 @@ mod tests {
             (reserved.possession_count, reserved.second_count),
             (2, Some(2))
         );
-        // Already on disk, before any signature exists.
-        let on_disk = JsonFileRepo::new(dir.path()).load().unwrap().unwrap();
+        // Already in the vault, before any signature exists: the next run of the app sees it.
+        drop(states);
+        let (states, _slot) = open_states(dir.path(), key_store);
+        let on_disk = states.load().unwrap().unwrap();
         assert_eq!(
             (
                 on_disk.possession_sign_count,
@@ -513,13 +618,13 @@ mod tests {
     #[test]
     fn concurrent_reservations_never_share_a_value() {
         let dir = tempfile::tempdir().unwrap();
-        let states = DeviceStates::new(Box::new(JsonFileRepo::new(dir.path())));
+        let (states, _slot) = open_states(dir.path(), software());
         states.save(&sample()).unwrap();
         let mut seen: Vec<u32> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..8)
+            let handles: Vec<_> = (0..4)
                 .map(|_| {
                     scope.spawn(|| {
-                        (0..10)
+                        (0..5)
                             .map(|_| {
                                 states
                                     .reserve("dev_1", Some(SecondCounter::UserVerified))
@@ -537,13 +642,91 @@ mod tests {
                 .collect()
         });
         seen.sort();
-        assert_eq!(seen, (2..82).collect::<Vec<_>>());
+        assert_eq!(seen, (2..22).collect::<Vec<_>>());
+    }
+
+    /// A key store that records whether the device state lock was free at every call.
+    #[derive(Default)]
+    struct Watching {
+        inner: InsecureSoftwareKeyStore,
+        states: OnceLock<Arc<DeviceStates>>,
+        calls: AtomicUsize,
+        under_lock: AtomicUsize,
+    }
+
+    impl Watching {
+        fn note(&self) {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let held = self
+                .states
+                .get()
+                .is_some_and(|states| states.write.try_lock().is_err());
+            if held {
+                self.under_lock.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    impl KeyStore for Watching {
+        fn generate(&self, alias: &str, purpose: KeyPurpose) -> Result<Vec<u8>, KeyStoreError> {
+            self.note();
+            self.inner.generate(alias, purpose)
+        }
+        fn public_key(&self, alias: &str) -> Result<Vec<u8>, KeyStoreError> {
+            self.note();
+            self.inner.public_key(alias)
+        }
+        fn sign(
+            &self,
+            alias: &str,
+            message: &[u8],
+            prompt: Option<&str>,
+        ) -> Result<Vec<u8>, KeyStoreError> {
+            self.note();
+            self.inner.sign(alias, message, prompt)
+        }
+        fn delete(&self, alias: &str) -> Result<(), KeyStoreError> {
+            self.note();
+            self.inner.delete(alias)
+        }
+        fn wrap(&self, alias: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeyStoreError> {
+            self.note();
+            self.inner.wrap(alias, plaintext)
+        }
+        fn unwrap(&self, alias: &str, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyStoreError> {
+            self.note();
+            self.inner.unwrap(alias, wrapped)
+        }
+    }
+
+    #[test]
+    fn the_key_store_is_never_called_under_the_state_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        write_legacy(dir.path(), &serde_json::to_value(sample()).unwrap());
+        let key_store = Arc::new(Watching::default());
+        let (states, slot) = open_states(dir.path(), key_store.clone());
+        let states = Arc::new(states);
+        let _ = key_store.states.set(Arc::clone(&states));
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..3 {
+                        states.reserve("dev_1", None).unwrap().unwrap();
+                        states.load().unwrap().unwrap();
+                    }
+                });
+            }
+        });
+        drop(slot);
+        assert!(key_store.calls.load(Ordering::SeqCst) >= 1);
+        assert_eq!(key_store.under_lock.load(Ordering::SeqCst), 0);
+        assert_eq!(states.load().unwrap().unwrap().possession_sign_count, 13);
     }
 
     #[test]
     fn an_exhausted_counter_is_an_error_not_a_wrap() {
         let dir = tempfile::tempdir().unwrap();
-        let states = DeviceStates::new(Box::new(JsonFileRepo::new(dir.path())));
+        let (states, _slot) = open_states(dir.path(), software());
         let mut state = sample();
         state.user_verified_sign_count = u32::MAX;
         states.save(&state).unwrap();
@@ -557,13 +740,14 @@ mod tests {
     }
 
     #[test]
-    fn remove_deletes_the_file_and_tolerates_its_absence() {
+    fn remove_deletes_the_state_and_tolerates_its_absence() {
         let dir = tempfile::tempdir().unwrap();
-        let states = DeviceStates::new(Box::new(JsonFileRepo::new(dir.path())));
+        let (states, _slot) = open_states(dir.path(), software());
+        states.remove().unwrap();
         states.save(&sample()).unwrap();
         states.remove().unwrap();
         assert_eq!(states.load().unwrap(), None);
         states.remove().unwrap();
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert_eq!(states.load().unwrap(), None);
     }
 }

@@ -71,7 +71,9 @@ impl Mobank {
 
     /// Call before the app is suspended: writes everything to the store's files and closes them,
     /// so no file lock is held (iOS terminates suspended apps that hold one). Until
-    /// [`Mobank::resume_storage`], history calls answer `StoragePaused`.
+    /// [`Mobank::resume_storage`], history calls and everything that reads or writes the
+    /// binding (it is kept in the store: `binding_state`, logins, step-ups) answer
+    /// `StoragePaused`.
     pub fn pause_storage(&self) -> Result<(), MobankError> {
         self.inner.pause_storage()
     }

@@ -5,3 +5,5 @@ mod slot;
 mod wrapper;
 
 pub(crate) use slot::{is_cache_damage, reset_cache, StorageSlot};
+#[cfg(test)]
+pub(crate) use wrapper::STORE_KEY_ALIAS;

@@ -1,32 +1,42 @@
 //! When the store is open: lazily, on the first call that needs it; closed and reopened around
 //! app suspension; removed with its key when the phone is wiped.
 //!
-//! The store is the phone's, not a binding's: it is opened under one platform key alias, and
-//! records which binding its cache belongs to. A cache written under another binding (the phone
-//! was re-bound, possibly to another customer) is discarded before anything reads it.
+//! The store is the phone's, not a binding's: it is opened under one platform key alias. Its
+//! vault holds the device state (the binding itself); its cache records which binding it belongs
+//! to, and a cache written under another binding (the phone was re-bound, possibly to another
+//! customer) is discarded before anything reads it.
+//!
+//! Opening is synchronous (it asks the key store to unwrap the data key): the device state is
+//! read from synchronous code, and async callers run it on the blocking pool.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use mobank_store::{Store, StoreError, StorePart, Table};
 
 use super::wrapper::PlatformWrapper;
+use crate::device::store_repo;
 use crate::error::MobankError;
 use crate::mobank::{blocking, lock, Inner};
+use crate::platform::KeyStore;
 
 /// Under the data directory.
 const STORE_DIR: &str = "store";
 /// In the cache's sync table: the device id of the binding whose data the cache holds.
 const OWNER_KEY: &str = "owner.device_id";
 
-/// The store of one [`crate::Mobank`], opened on first use.
-#[derive(Default)]
+/// The store of one [`crate::Mobank`], opened on first use. Shared by the device state and the
+/// history.
 pub(crate) struct StorageSlot {
+    data_dir: PathBuf,
+    key_store: Arc<dyn KeyStore>,
     state: Mutex<SlotState>,
-    /// Held while a store is opened and claimed, so that two callers never both create a store
-    /// in the same directory. The one lock held across a key store call (the unwrap at open), on
-    /// purpose: only another open waits on it, never anything the key store could call.
-    opening: tokio::sync::Mutex<()>,
+    /// Held while a store is opened (and an old device state file imported, and the cache
+    /// claimed), so that two callers never both create a store in the same directory. The one
+    /// lock held across a key store call (the unwrap at open), on purpose: only another open
+    /// waits on it, never anything the key store could call. Never taken while another Mobank
+    /// lock is held.
+    opening: Mutex<()>,
 }
 
 #[derive(Default)]
@@ -40,7 +50,20 @@ struct SlotState {
     wipes: u64,
 }
 
-impl Inner {
+impl StorageSlot {
+    pub(crate) fn new(data_dir: &Path, key_store: Arc<dyn KeyStore>) -> Self {
+        Self {
+            data_dir: data_dir.to_path_buf(),
+            key_store,
+            state: Mutex::new(SlotState::default()),
+            opening: Mutex::new(()),
+        }
+    }
+
+    pub(crate) fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     fn store_dir(&self) -> PathBuf {
         self.data_dir.join(STORE_DIR)
     }
@@ -49,6 +72,137 @@ impl Inner {
         PlatformWrapper::new(Arc::clone(&self.key_store))
     }
 
+    /// The store if it is open; never opens it and never calls the key store, so it may be
+    /// called under a lock. `Paused` between `pause_storage` and `resume_storage`.
+    pub(crate) fn current(&self) -> Result<Option<Arc<Store>>, StoreError> {
+        let state = lock(&self.state);
+        if state.paused {
+            return Err(StoreError::Paused);
+        }
+        Ok(state.store.clone())
+    }
+
+    /// The store, opened (and recovered if damaged) on first use. Without `create`, a phone
+    /// with no store gets `None` and no key is made. Blocking: the key store may take its time.
+    /// Call it with no lock held.
+    pub(crate) fn open(&self, create: bool) -> Result<Option<Arc<Store>>, StoreError> {
+        if let Some(store) = self.current()? {
+            if !store_repo::legacy_file_exists(&self.data_dir) {
+                return Ok(Some(store));
+            }
+        }
+        let _opening = lock(&self.opening);
+        self.open_locked(create)
+    }
+
+    /// The open store, its cache claimed for the binding `device_id`. Blocking, like
+    /// [`StorageSlot::open`]; creates the store if there is none.
+    fn open_for(&self, device_id: &str) -> Result<Option<Arc<Store>>, StoreError> {
+        let _opening = lock(&self.opening);
+        if let Some(store) = self.ready(device_id)? {
+            return Ok(Some(store));
+        }
+        let Some(store) = self.open_locked(true)? else {
+            return Ok(None);
+        };
+        claim(&store, device_id)?;
+        let mut state = lock(&self.state);
+        if state
+            .store
+            .as_ref()
+            .is_some_and(|open| Arc::ptr_eq(open, &store))
+        {
+            state.owner = Some(device_id.to_owned());
+            Ok(Some(store))
+        } else {
+            // Wiped while the cache was claimed.
+            Ok(None)
+        }
+    }
+
+    /// Call with `opening` held.
+    fn open_locked(&self, create: bool) -> Result<Option<Arc<Store>>, StoreError> {
+        let legacy = store_repo::legacy_file_exists(&self.data_dir);
+        let (open, wipes) = {
+            let state = lock(&self.state);
+            if state.paused {
+                return Err(StoreError::Paused);
+            }
+            (state.store.clone(), state.wipes)
+        };
+        let store = match open {
+            Some(store) => store,
+            // A device state file of an earlier version is a binding: it needs a store.
+            None => match self.open_or_recover(create || legacy) {
+                Ok(store) => Arc::new(store),
+                Err(StoreError::NoData) => return Ok(None),
+                Err(error) => return Err(error),
+            },
+        };
+        if legacy {
+            // A file that cannot be imported stays where it is; reading the device state
+            // reports it, and a new activation replaces it.
+            if let Err(error) = store_repo::import_legacy_file(&store, &self.data_dir) {
+                tracing::warn!(%error, "could not import the device state file");
+            }
+        }
+
+        let (published, paused) = {
+            let mut state = lock(&self.state);
+            let published = state.wipes == wipes;
+            if published && state.store.is_none() {
+                state.store = Some(Arc::clone(&store));
+                state.owner = None;
+            }
+            (published, state.paused)
+        };
+        if !published {
+            // The phone was wiped while this store was being opened: it must not survive that.
+            let _ = store.pause();
+            Store::destroy(self.store_dir(), &self.wrapper())?;
+            return Ok(None);
+        }
+        if paused {
+            store.pause()?;
+            return Err(StoreError::Paused);
+        }
+        Ok(Some(store))
+    }
+
+    /// The open store if it is already claimed for `device_id`.
+    fn ready(&self, device_id: &str) -> Result<Option<Arc<Store>>, StoreError> {
+        let state = lock(&self.state);
+        if state.paused {
+            return Err(StoreError::Paused);
+        }
+        Ok(state
+            .store
+            .as_ref()
+            .filter(|_| state.owner.as_deref() == Some(device_id))
+            .map(Arc::clone))
+    }
+
+    /// Opens the store, repairing damaged files the documented way: a damaged cache is
+    /// recreated empty (the bank has it all), a damaged vault is restored from its backup copy.
+    fn open_or_recover(&self, create: bool) -> Result<Store, StoreError> {
+        let dir = self.store_dir();
+        let wrapper = Arc::new(self.wrapper());
+        let opened = if create {
+            Store::open(&dir, wrapper.clone())
+        } else {
+            Store::open_existing(&dir, wrapper.clone())
+        };
+        match opened {
+            Err(StoreError::Corrupt { part }) => {
+                tracing::warn!(%part, "store damaged; recovering");
+                Store::recover(&dir, wrapper)
+            }
+            other => other,
+        }
+    }
+}
+
+impl Inner {
     /// The open store, its cache claimed for the binding `device_id`. Opens (creating or
     /// recovering) it on first use, on the blocking pool: the key store may take its time.
     pub(crate) async fn store_for(
@@ -58,53 +212,17 @@ impl Inner {
         if let Some(store) = self.storage.ready(device_id)? {
             return Ok(store);
         }
-        let _opening = self.storage.opening.lock().await;
-        if let Some(store) = self.storage.ready(device_id)? {
-            return Ok(store);
-        }
-        let (open, wipes) = {
-            let state = lock(&self.storage.state);
-            (state.store.clone(), state.wipes)
-        };
-        let inner = Arc::clone(self);
+        let slot = Arc::clone(&self.storage);
         let device = device_id.to_owned();
-        let store = blocking(move || -> Result<Arc<Store>, StoreError> {
-            let store = match open {
-                Some(store) => store,
-                None => Arc::new(open_or_recover(&inner)?),
-            };
-            claim(&store, &device)?;
-            Ok(store)
-        })
-        .await??;
-
-        let (published, paused) = {
-            let mut state = lock(&self.storage.state);
-            if state.wipes == wipes {
-                state.store = Some(Arc::clone(&store));
-                state.owner = Some(device_id.to_owned());
-            }
-            (state.wipes == wipes, state.paused)
-        };
-        if !published {
-            // The phone was wiped while this store was being opened: it must not survive that.
-            let inner = Arc::clone(self);
-            blocking(move || {
-                let _ = store.pause();
-                Store::destroy(inner.store_dir(), &inner.wrapper())
-            })
-            .await??;
-            return Err(MobankError::NotBound);
-        }
-        if paused {
-            blocking(move || store.pause()).await??;
-            return Err(MobankError::StoragePaused);
-        }
-        Ok(store)
+        blocking(move || slot.open_for(&device))
+            .await??
+            // The phone was wiped meanwhile.
+            .ok_or(MobankError::NotBound)
     }
 
     /// Checkpoints and closes the store's files (iOS suspends apps that hold file locks). Until
-    /// [`Inner::resume_storage`], history calls answer `StoragePaused` and nothing opens the store.
+    /// [`Inner::resume_storage`], history and device state calls answer `StoragePaused` and
+    /// nothing opens the store.
     pub(crate) fn pause_storage(&self) -> Result<(), MobankError> {
         let store = {
             let mut state = lock(&self.storage.state);
@@ -129,12 +247,13 @@ impl Inner {
         }
     }
 
-    /// Closes the store, deletes its files and asks the key store to delete its wrapping key,
-    /// whether or not it could be opened (a lost key leaves files only this removes). Blocking:
-    /// call it from the blocking pool.
+    /// Closes the store, deletes its files (the device state with them) and asks the key store
+    /// to delete its wrapping key, whether or not it could be opened (a lost key leaves files
+    /// only this removes). Blocking: call it from the blocking pool.
     pub(crate) fn wipe_storage(&self) -> Result<(), MobankError> {
+        let slot = &self.storage;
         let store = {
-            let mut state = lock(&self.storage.state);
+            let mut state = lock(&slot.state);
             state.wipes = state.wipes.wrapping_add(1);
             state.owner = None;
             state.store.take()
@@ -146,38 +265,9 @@ impl Inner {
                 tracing::warn!("the store could not be checkpointed before wiping");
             }
         }
-        Store::destroy(self.store_dir(), &self.wrapper()).map_err(MobankError::from)?;
+        Store::destroy(slot.store_dir(), &slot.wrapper()).map_err(MobankError::from)?;
         tracing::info!("encrypted store wiped");
         Ok(())
-    }
-}
-
-impl StorageSlot {
-    /// The open store if it is already claimed for `device_id`.
-    fn ready(&self, device_id: &str) -> Result<Option<Arc<Store>>, MobankError> {
-        let state = lock(&self.state);
-        if state.paused {
-            return Err(MobankError::StoragePaused);
-        }
-        Ok(state
-            .store
-            .as_ref()
-            .filter(|_| state.owner.as_deref() == Some(device_id))
-            .map(Arc::clone))
-    }
-}
-
-/// Opens the store, repairing damaged files the documented way: a damaged cache is recreated
-/// empty (the bank has it all), a damaged vault is restored from its backup copy.
-fn open_or_recover(inner: &Inner) -> Result<Store, StoreError> {
-    let dir = inner.store_dir();
-    let wrapper = Arc::new(inner.wrapper());
-    match Store::open(&dir, wrapper.clone()) {
-        Err(StoreError::Corrupt { part }) => {
-            tracing::warn!(%part, "store damaged; recovering");
-            Store::recover(&dir, wrapper)
-        }
-        other => other,
     }
 }
 
