@@ -14,17 +14,29 @@
 uniffi::setup_scaffolding!("mobank");
 
 mod client;
+mod devices;
 mod error;
+mod history;
 mod key_store;
+mod platform;
 mod records;
+mod session;
 // Test-only export for host builds (the Swift tests on Linux); never in an Android or iOS library.
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 mod software_key_store;
 
-pub use client::MobankClient;
+pub use client::{check_new_pin, MobankClient};
+pub use devices::{DeviceInfo, DeviceStatus, UnbindOutcome};
 pub use error::{MobankError, PinRejection};
+pub use history::{CategorySpending, SyncReport, Transaction};
 pub use key_store::{KeyPurpose, KeyStoreFailure, PlatformKeyStore};
+pub use platform::{
+    DeviceIntegrity, EventListener, HookFailure, IntegritySignals, MobankEvent, MonotonicClock,
+    SyncProgress, SyncProgressListener,
+};
 pub use records::{
     AccountInfo, ActivationStarted, BindingState, ClientConfig, DeviceSummary, ProductKind,
-    SessionSummary,
+};
+pub use session::{
+    DeviceNotice, LimitReason, Limits, NoticeKind, SensitiveOperation, SessionSummary,
 };

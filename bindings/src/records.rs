@@ -65,6 +65,9 @@ pub struct DeviceSummary {
     pub possession_key_fingerprint: String,
     /// Short hex fingerprint of the user-verified (biometric) key.
     pub user_verified_key_fingerprint: String,
+    /// The bank blocked this binding (too many failed attempts, or a suspected clone): logging
+    /// in fails with `DeviceBlocked` until a new activation with a fresh code replaces it.
+    pub blocked: bool,
 }
 
 impl From<core::DeviceSummary> for DeviceSummary {
@@ -76,6 +79,7 @@ impl From<core::DeviceSummary> for DeviceSummary {
             bound_at_ms: device.bound_at_ms,
             possession_key_fingerprint: device.possession_key_fingerprint,
             user_verified_key_fingerprint: device.user_verified_key_fingerprint,
+            blocked: device.blocked,
         }
     }
 }
@@ -94,24 +98,6 @@ impl From<core::BindingState> for BindingState {
             core::BindingState::Bound(device) => BindingState::Bound {
                 device: device.into(),
             },
-        }
-    }
-}
-
-/// A live session with the bank. The token itself stays inside the library.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct SessionSummary {
-    /// Bank time (Unix ms) of the absolute session cap.
-    pub expires_at_ms: i64,
-    /// Inactivity after which the customer must authenticate again.
-    pub idle_timeout_secs: u32,
-}
-
-impl From<core::SessionSummary> for SessionSummary {
-    fn from(session: core::SessionSummary) -> Self {
-        SessionSummary {
-            expires_at_ms: session.expires_at_ms,
-            idle_timeout_secs: session.idle_timeout_secs,
         }
     }
 }

@@ -23,12 +23,20 @@ extension MobankClient {
     ///     _ = try await mobank.completeActivation(otp: otp, pin: pinDigits)  // Data of 6 ASCII digits
     ///     _ = try await mobank.loginBiometric(prompt: "Log in to Mobank")
     ///     let accounts = try await mobank.accounts()
+    ///
+    /// The optional hooks: `clock`, a monotonic clock (default: the library's own); `events`, a
+    /// listener for `MobankEvent`s (session expired or locked, a new device bound, changed
+    /// limits); `integrity`, the app's jailbreak/debugger/hooking/simulator checks, sent to the
+    /// bank with each login.
     public static func open(
         dataDirectory: URL,
         bank: BankEndpoint,
         deviceName: String,
         keyStore: PlatformKeyStore,
-        platform: String = "ios"
+        platform: String = "ios",
+        clock: MonotonicClock? = nil,
+        events: EventListener? = nil,
+        integrity: DeviceIntegrity? = nil
     ) throws -> MobankClient {
         try MobankClient(
             config: ClientConfig(
@@ -38,7 +46,10 @@ extension MobankClient {
                 deviceName: deviceName,
                 platform: platform
             ),
-            keyStore: keyStore
+            keyStore: keyStore,
+            clock: clock,
+            events: events,
+            integrity: integrity
         )
     }
 }
@@ -48,6 +59,13 @@ extension AccountInfo {
     /// the string is not a decimal number.
     public var balanceDecimal: Decimal? {
         Decimal(string: balance, locale: Locale(identifier: "en_US_POSIX"))
+    }
+}
+
+extension Transaction {
+    /// The signed amount as an exact `Decimal` (negative: money out of the account).
+    public var amountDecimal: Decimal? {
+        Decimal(string: amount, locale: Locale(identifier: "en_US_POSIX"))
     }
 }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -68,9 +71,18 @@ final class SandboxProcess: @unchecked Sendable {
         addresses = try JSONDecoder().decode(Addresses.self, from: line)
     }
 
+    /// Stops the sandbox and waits until it has exited. Its graceful shutdown waits for open
+    /// keep-alive connections, which a client still in scope holds, so after two seconds it is
+    /// killed. Polls rather than `waitUntilExit()`, which needs a run loop that an async test's
+    /// thread does not run.
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(2)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            while process.isRunning { usleep(10_000) }
+        }
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
@@ -95,6 +107,13 @@ final class SandboxProcess: @unchecked Sendable {
             throw SandboxError.noOtp
         }
         return String(body[digits])
+    }
+
+    /// How many SMS the sandbox has sent to `phone`.
+    func smsCount(phone: String) async throws -> Int {
+        let encoded = phone.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? phone
+        let request = URLRequest(url: URL(string: "\(addresses.dev_url)/dev/sms/\(encoded)")!)
+        return try JSONDecoder().decode(Outbox.self, from: try await Self.send(request)).messages.count
     }
 
     /// The callback API works on every Foundation; the async one is not on all Linux versions.

@@ -9,7 +9,11 @@ import Foundation
 /// real ones.
 final class TestKeyStore: PlatformKeyStore, @unchecked Sendable {
     private let inner = insecureSoftwareKeyStoreForTests()
+    /// The impostor's keys: see `impostor`.
+    private let other = insecureSoftwareKeyStoreForTests()
     private let lock = NSLock()
+    private var _impostor = false
+    private var userVerifiedAliases: Set<String> = []
     private var _prompts: [String] = []
     private var _locked = false
     private var _refuseVerification = false
@@ -23,6 +27,13 @@ final class TestKeyStore: PlatformKeyStore, @unchecked Sendable {
     var refuseVerification: Bool {
         get { lock.withLock { _refuseVerification } }
         set { lock.withLock { _refuseVerification = newValue } }
+    }
+
+    /// The biometric key signs with a different P-256 key, as if someone else's enrolment
+    /// released a key the bank never registered. The possession key is unchanged.
+    var impostor: Bool {
+        get { lock.withLock { _impostor } }
+        set { lock.withLock { _impostor = newValue } }
     }
 
     /// Throw what a buggy adapter might: an error that is not a `KeyStoreFailure`.
@@ -39,6 +50,7 @@ final class TestKeyStore: PlatformKeyStore, @unchecked Sendable {
 
     func generate(alias: String, purpose: KeyPurpose) throws -> Data {
         try checkUnlocked()
+        if purpose == .userVerified { lock.withLock { _ = userVerifiedAliases.insert(alias) } }
         return try inner.generate(alias: alias, purpose: purpose)
     }
 
@@ -53,6 +65,10 @@ final class TestKeyStore: PlatformKeyStore, @unchecked Sendable {
         if let prompt {
             lock.withLock { _prompts.append(prompt) }
             if refuseVerification { throw KeyStoreFailure.VerificationFailed }
+        }
+        if impostor, lock.withLock({ userVerifiedAliases.contains(alias) }) {
+            if (try? other.publicKey(alias: alias)) == nil { _ = try other.generate(alias: alias, purpose: .userVerified) }
+            return try other.sign(alias: alias, message: message, prompt: prompt)
         }
         return try inner.sign(alias: alias, message: message, prompt: prompt)
     }

@@ -2,11 +2,17 @@ package bank.mobank
 
 import bank.mobank.ffi.AccountInfo
 import bank.mobank.ffi.BindingState
+import bank.mobank.ffi.CategorySpending
 import bank.mobank.ffi.ClientConfig
+import bank.mobank.ffi.DeviceIntegrity
 import bank.mobank.ffi.DeviceSummary
+import bank.mobank.ffi.EventListener
+import bank.mobank.ffi.Limits
 import bank.mobank.ffi.MobankClient
+import bank.mobank.ffi.MonotonicClock
 import bank.mobank.ffi.PlatformKeyStore
 import bank.mobank.ffi.SessionSummary
+import bank.mobank.ffi.Transaction
 import java.io.File
 import java.math.BigDecimal
 
@@ -28,6 +34,11 @@ data class BankEndpoint(val baseUrl: String, val spkiPins: List<String>) {
  * mobank.loginBiometric("Log in to Mobank")
  * val accounts = mobank.accounts()
  * ```
+ *
+ * The optional hooks: [clock] a monotonic clock (on Android `SystemClock.elapsedRealtime()`;
+ * default: the library's own), [events] a listener for `MobankEvent`s (session expired or locked,
+ * a new device bound, changed limits), [integrity] the app's root/debugger/hooking/emulator
+ * checks, sent to the bank with each login.
  */
 object Mobank {
     /** Opens (or creates) this phone's Mobank state. Keep the client for the life of the process. */
@@ -37,6 +48,9 @@ object Mobank {
         deviceName: String,
         keyStore: PlatformKeyStore,
         platform: String = "android",
+        clock: MonotonicClock? = null,
+        events: EventListener? = null,
+        integrity: DeviceIntegrity? = null,
     ): MobankClient = MobankClient(
         ClientConfig(
             dataDir = dataDir.absolutePath,
@@ -46,12 +60,31 @@ object Mobank {
             platform = platform,
         ),
         keyStore,
+        clock,
+        events,
+        integrity,
     )
 }
 
 /** The balance as an exact decimal (the FFI carries it as the bank's decimal string). */
 val AccountInfo.balanceAmount: BigDecimal
     get() = BigDecimal(balance)
+
+/** A signed amount as an exact decimal (negative: money out of the account). */
+val Transaction.amountValue: BigDecimal
+    get() = BigDecimal(amount)
+
+/** Money out in the category, as an exact decimal. */
+val CategorySpending.spentAmount: BigDecimal
+    get() = BigDecimal(spent)
+
+/** The per-transaction limit as an exact decimal. */
+val Limits.perTransactionAmount: BigDecimal
+    get() = BigDecimal(perTransaction)
+
+/** The daily limit as an exact decimal. */
+val Limits.dailyAmount: BigDecimal
+    get() = BigDecimal(daily)
 
 /** The bound device, or null when this phone is not bound. */
 val BindingState.boundDevice: DeviceSummary?
@@ -66,6 +99,15 @@ suspend fun MobankClient.completeActivation(otp: String, pin: CharArray): Device
 
 /** PIN login with the PIN as a `CharArray`; see [completeActivation]. */
 suspend fun MobankClient.loginPin(pin: CharArray): SessionSummary = withPinBytes(pin) { loginPin(it) }
+
+/** Step-up with the PIN as a `CharArray`; see [completeActivation]. */
+suspend fun MobankClient.stepUpPin(pin: CharArray): Unit = withPinBytes(pin) { stepUpPin(it) }
+
+/** PIN change, step one, with the current PIN as a `CharArray`; see [completeActivation]. */
+suspend fun MobankClient.beginPinChange(oldPin: CharArray): Unit = withPinBytes(oldPin) { beginPinChange(it) }
+
+/** PIN change, step two, with the new PIN as a `CharArray`; see [completeActivation]. */
+suspend fun MobankClient.commitPinChange(newPin: CharArray): Unit = withPinBytes(newPin) { commitPinChange(it) }
 
 private inline fun <T> withPinBytes(pin: CharArray, block: (ByteArray) -> T): T {
     // Characters that are not ASCII digits become 0, which the core refuses as NotSixDigits.

@@ -47,6 +47,26 @@ class SandboxProcess private constructor(
         return OTP.find(bodies.last())?.groupValues?.get(1) ?: error("no OTP in the latest SMS")
     }
 
+    /** How many SMS the sandbox has sent to [phone]. */
+    fun smsCount(phone: String): Int {
+        val encoded = URLEncoder.encode(phone, StandardCharsets.UTF_8)
+        val outbox = devCall(HttpRequest.newBuilder(URI.create("$devUrl/dev/sms/$encoded")).GET())
+        return SMS_BODY.findAll(outbox).count()
+    }
+
+    /** Developer API: books a transaction on the demo customer's current account now. */
+    fun appendTransaction(amount: String, counterparty: String, memo: String, category: String) {
+        val json = """{"amount":"$amount","counterparty":"${jsonEscape(counterparty)}",""" +
+            """"memo":"${jsonEscape(memo)}","category":"$category"}"""
+        devCall(
+            HttpRequest.newBuilder(URI.create("$devUrl/dev/transactions"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)),
+        )
+    }
+
+    private fun jsonEscape(text: String): String = text.replace("\\", "\\\\").replace("\"", "\\\"")
+
     private fun devCall(request: HttpRequest.Builder): String {
         val response = http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
         check(response.statusCode() == 200) { "dev API answered ${response.statusCode()}: ${response.body()}" }

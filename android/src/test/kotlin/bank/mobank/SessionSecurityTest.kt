@@ -1,0 +1,290 @@
+package bank.mobank
+
+import bank.mobank.ffi.LimitReason
+import bank.mobank.ffi.MobankClient
+import bank.mobank.ffi.MobankEvent
+import bank.mobank.ffi.MobankException
+import bank.mobank.ffi.PlatformKeyStore
+import bank.mobank.ffi.SensitiveOperation
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+import java.io.File
+import java.util.UUID
+import kotlin.time.Duration.Companion.minutes
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * The session and the binding under attack, through the Kotlin API against the sandbox binary:
+ * idle timeout on the app's monotonic clock, the PIN's attempt counter and its silence about
+ * which factor failed, a restored older device state, a man-in-the-middle server, and what the
+ * data directory may contain. (A replayed login challenge cannot be sent through the public
+ * API; the Rust end-to-end suite covers it.)
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SessionSecurityTest {
+    private lateinit var sandbox: SandboxProcess
+
+    @BeforeAll
+    fun startSandbox() {
+        sandbox = SandboxProcess.start()
+    }
+
+    @AfterAll
+    fun stopSandbox() {
+        sandbox.close()
+    }
+
+    private fun open(
+        dataDir: File,
+        keyStore: PlatformKeyStore = JvmKeyStore(),
+        bank: SandboxProcess = sandbox,
+        clock: ManualClock? = null,
+        events: RecordingListener? = null,
+    ): MobankClient = Mobank.open(dataDir, bank.bank, "JVM test phone", keyStore, clock = clock, events = events)
+
+    private suspend fun bind(client: MobankClient, bank: SandboxProcess = sandbox) {
+        val issued = bank.issueActivationCode("demo")
+        client.startActivation(issued.code)
+        client.completeActivation(bank.latestOtp(issued.phone), PIN.toCharArray())
+    }
+
+    @Test
+    fun `idle 4 59 passes, 5 01 is SessionExpired without a network call, and the listener hears it`(
+        @TempDir dataDir: File,
+    ) = runBlocking<Unit> {
+        // Its own bank: this test stops it.
+        val bank = SandboxProcess.start()
+        val clock = ManualClock()
+        lateinit var client: MobankClient
+        // Calls back into the client from inside the callback: a library lock held during
+        // delivery would deadlock here.
+        val listener = RecordingListener { client.needsStepUp(SensitiveOperation.REVOKE_DEVICE) }
+        client = open(dataDir, bank = bank, clock = clock, events = listener)
+        try {
+            bind(client, bank)
+            val session = client.loginBiometric("Log in to Mobank")
+            assertEquals(300u, session.idleTimeoutSecs)
+            // A newly bound device starts with the cooling-off limits, told once as an event.
+            assertEquals(LimitReason.COOLING_OFF, session.limits?.reason)
+            assertEquals(listOf<MobankEvent>(MobankEvent.LimitsChanged(session.limits!!)), listener.events.toList())
+            listener.events.clear()
+
+            clock.advance(4.minutes + 59.seconds)
+            assertTrue(client.accounts().size >= 2, "4:59 idle: the session is alive")
+
+            clock.advance(5.minutes + 1.seconds)
+            // The bank is gone: only a check made before any network call can answer now.
+            bank.close()
+            assertThrows<MobankException.SessionExpired> { runBlocking { client.accounts() } }
+            assertEquals(listOf<MobankEvent>(MobankEvent.SessionExpired), listener.events.toList())
+
+            // The session is gone for good, not just refused once.
+            assertThrows<MobankException.NotLoggedIn> { runBlocking { client.accounts() } }
+        } finally {
+            client.close()
+            bank.close()
+        }
+    }
+
+    @Test
+    fun `the idle window spent in the background locks the session and the listener hears SessionLocked`(
+        @TempDir dataDir: File,
+    ) = runBlocking<Unit> {
+        val clock = ManualClock()
+        val listener = RecordingListener()
+        open(dataDir, clock = clock, events = listener).use { client ->
+            bind(client)
+            client.loginBiometric("Log in to Mobank")
+            listener.events.clear()
+
+            client.appEnteredBackground()
+            clock.advance(4.minutes + 59.seconds)
+            client.appEnteredForeground()
+            assertTrue(client.accounts().isNotEmpty(), "a short trip to the background keeps the session")
+            assertTrue(listener.events.isEmpty(), "no event: ${listener.events}")
+
+            client.appEnteredBackground()
+            clock.advance(5.minutes)
+            client.appEnteredForeground()
+            assertEquals(listOf<MobankEvent>(MobankEvent.SessionLocked), listener.events.toList())
+            assertThrows<MobankException.NotLoggedIn> { runBlocking { client.accounts() } }
+        }
+    }
+
+    @Test
+    fun `five wrong PINs leave 4, 3, 2, 1 attempts and then the device is blocked`(@TempDir dataDir: File) = runBlocking<Unit> {
+        open(dataDir).use { client ->
+            bind(client)
+            val remaining = (1..4).map {
+                assertThrows<MobankException.AuthenticationFailed> {
+                    runBlocking { client.loginPin(WRONG_PIN.toCharArray()) }
+                }.attemptsRemaining
+            }
+            assertEquals(listOf(4u, 3u, 2u, 1u), remaining)
+
+            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginPin(WRONG_PIN.toCharArray()) } }
+            // Blocked for good: the right PIN and the biometric key no longer help.
+            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginPin(PIN.toCharArray()) } }
+            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginBiometric("Log in to Mobank") } }
+            assertTrue(client.bindingState().boundDevice?.blocked == true, "the phone knows it is blocked")
+        }
+    }
+
+    @Test
+    fun `a wrong PIN and a wrong biometric key fail with the same error`(
+        @TempDir pinPhoneDir: File,
+        @TempDir biometricPhoneDir: File,
+    ) = runBlocking<Unit> {
+        val impostor = ImpostorKeyStore()
+        open(pinPhoneDir).use { pinPhone ->
+            open(biometricPhoneDir, impostor).use { biometricPhone ->
+                bind(pinPhone)
+                bind(biometricPhone)
+
+                val wrongPin = assertThrows<MobankException.AuthenticationFailed> {
+                    runBlocking { pinPhone.loginPin(WRONG_PIN.toCharArray()) }
+                }
+                impostor.impostor = true
+                val wrongBiometric = assertThrows<MobankException.AuthenticationFailed> {
+                    runBlocking { biometricPhone.loginBiometric("Log in to Mobank") }
+                }
+                assertEquals(wrongPin.javaClass, wrongBiometric.javaClass)
+                assertEquals(4u, wrongPin.attemptsRemaining)
+                assertEquals(wrongPin.attemptsRemaining, wrongBiometric.attemptsRemaining)
+                assertEquals(wrongPin.message, wrongBiometric.message)
+
+                // Both factors draw on the one counter of the binding.
+                val afterPin = assertThrows<MobankException.AuthenticationFailed> {
+                    runBlocking { biometricPhone.loginPin(WRONG_PIN.toCharArray()) }
+                }
+                assertEquals(3u, afterPin.attemptsRemaining)
+                impostor.impostor = false
+                biometricPhone.loginBiometric("Log in to Mobank")
+                assertTrue(biometricPhone.accounts().isNotEmpty())
+            }
+        }
+    }
+
+    @Test
+    fun `logging in with a restored older copy of the app's data blocks the device`(@TempDir dataDir: File) = runBlocking<Unit> {
+        open(dataDir).use { client ->
+            bind(client)
+            val backup = client.copyOfData(dataDir)
+            client.loginBiometric("Log in to Mobank")
+            client.logout()
+
+            // A backup from before that login comes back, and the signature counters with it.
+            client.putBack(dataDir, backup)
+            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginBiometric("Log in to Mobank") } }
+            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginPin(PIN.toCharArray()) } }
+            assertTrue(client.bindingState().boundDevice?.blocked == true)
+        }
+    }
+
+    /** Every file of the data directory, as a device backup takes it (the store paused meanwhile). */
+    private fun MobankClient.copyOfData(dataDir: File): Map<String, ByteArray> {
+        pauseStorage()
+        try {
+            return dataDir.walkTopDown().filter { it.isFile }.associate { it.relativeTo(dataDir).path to it.readBytes() }
+        } finally {
+            resumeStorage()
+        }
+    }
+
+    /** Replaces the data directory's files with [copy], as restoring a backup does. */
+    private fun MobankClient.putBack(dataDir: File, copy: Map<String, ByteArray>) {
+        pauseStorage()
+        try {
+            dataDir.walkTopDown().filter { it.isFile }.forEach { it.delete() }
+            for ((path, bytes) in copy) File(dataDir, path).apply { parentFile.mkdirs() }.writeBytes(bytes)
+        } finally {
+            resumeStorage()
+        }
+    }
+
+    @Test
+    fun `a server with another certificate is refused before the request reaches it`(
+        @TempDir dataDir: File,
+        @TempDir controlDir: File,
+    ) = runBlocking<Unit> {
+        // The man in the middle: a real TLS server at the bank's address, with its own key.
+        val impostor = SandboxProcess.start()
+        try {
+            val issued = impostor.issueActivationCode("demo")
+            val mitm = BankEndpoint(impostor.baseUrl, listOf(sandbox.spkiPin))
+            Mobank.open(dataDir, mitm, "JVM test phone", JvmKeyStore()).use { client ->
+                assertThrows<MobankException.PinningFailed> { runBlocking { client.startActivation(issued.code) } }
+            }
+            assertEquals(0, impostor.smsCount(issued.phone), "the activation request never reached the server")
+
+            // The same request with that server's own pin goes through: the refusal was the pin.
+            Mobank.open(controlDir, impostor.bank, "JVM test phone", JvmKeyStore()).use { client ->
+                client.startActivation(issued.code)
+            }
+            assertEquals(1, impostor.smsCount(issued.phone))
+        } finally {
+            impostor.close()
+        }
+    }
+
+    @Test
+    fun `no token, memo or counterparty is in the data directory, and synced history is searchable`(
+        @TempDir dataDir: File,
+    ) = runBlocking<Unit> {
+        val canary = UUID.randomUUID().toString().take(8)
+        val memo = "canary memo $canary 金丝雀"
+        val counterparty = "Canary Shop $canary"
+        open(dataDir).use { client ->
+            bind(client)
+            client.loginBiometric("Log in to Mobank")
+            sandbox.appendTransaction("-42.17", counterparty, memo, "shopping")
+
+            val report = client.syncHistory()
+            assertTrue(report.stored >= 1uL && report.fetched >= 1uL, "$report")
+            val found = client.searchTransactions("金丝雀", 10u).filter { canary in it.memo }
+            assertEquals(1, found.size, "the canary memo is found by its Chinese word")
+            assertEquals(memo, found[0].memo)
+            assertEquals(counterparty, found[0].counterparty)
+            assertEquals("-42.17".toBigDecimal(), found[0].amountValue)
+            assertEquals(found, client.searchTransactions("CANARY SHOP $canary", 10u), "case-insensitive")
+
+            assertNothingReadable(dataDir, memo, counterparty, canary)
+            client.pauseStorage()
+            assertNothingReadable(dataDir, memo, counterparty, canary)
+            client.resumeStorage()
+            assertEquals(found, client.searchTransactions(canary, 10u))
+        }
+    }
+
+    private fun assertNothingReadable(dataDir: File, vararg canaries: String) {
+        val files = dataDir.walkTopDown().filter { it.isFile }.toList()
+        assertTrue(files.any { it.name == "vault.db" }, "the encrypted store exists: $files")
+        for (file in files) {
+            val name = file.relativeTo(dataDir).path
+            assertTrue(EXPECTED_FILE.matches(name), "unexpected file in the data directory: $name")
+            val bytes = file.readBytes()
+            for (canary in canaries.toList() + "Bearer") {
+                assertFalse(contains(bytes, canary.toByteArray()), "\"$canary\" is readable in $name")
+            }
+        }
+    }
+
+    private fun contains(haystack: ByteArray, needle: ByteArray): Boolean =
+        (0..haystack.size - needle.size).any { start -> needle.indices.all { haystack[start + it] == needle[it] } }
+
+    private companion object {
+        const val PIN = "749163"
+        const val WRONG_PIN = "749164"
+
+        /** The encrypted store (binding state and history), with SQLite's WAL and shared-memory files. */
+        val EXPECTED_FILE = Regex("""store/(vault|cache)\.db(\.bak)?(-wal|-shm|-journal)?""")
+    }
+}
