@@ -102,8 +102,21 @@ pub(crate) async fn serve_plain(
     router: Router,
     shutdown: watch::Receiver<bool>,
 ) {
+    // A client's idle keep-alive connection would hold a graceful shutdown open forever.
+    let deadline = {
+        let shutdown = shutdown.clone();
+        async move {
+            stopped(shutdown).await;
+            tokio::time::sleep(DRAIN_TIMEOUT).await;
+        }
+    };
     let server = axum::serve(listener, router).with_graceful_shutdown(stopped(shutdown));
-    if let Err(error) = server.into_future().await {
-        tracing::error!(%error, "developer API server failed");
+    tokio::select! {
+        result = server.into_future() => {
+            if let Err(error) = result {
+                tracing::error!(%error, "developer API server failed");
+            }
+        }
+        () = deadline => tracing::warn!("developer API connections still open after the drain timeout were cut"),
     }
 }

@@ -215,6 +215,18 @@ async fn the_binary_prints_one_json_line_and_stops_on_sigterm() {
     assert_eq!(pin_of(&served), announced.spki_pin);
     assert_eq!(response.status(), 401);
 
+    // An idle keep-alive client of the developer API must not hold the shutdown open.
+    let dev_addr = announced.dev_url.trim_start_matches("http://").to_owned();
+    let mut idle_dev_client = std::net::TcpStream::connect(&dev_addr).unwrap();
+    std::io::Write::write_all(
+        &mut idle_dev_client,
+        b"GET /dev/sms/%2B8613800138000 HTTP/1.1\r\nHost: sandbox\r\n\r\n",
+    )
+    .unwrap();
+    let mut first_bytes = [0u8; 12];
+    std::io::Read::read_exact(&mut idle_dev_client, &mut first_bytes).unwrap();
+    assert_eq!(&first_bytes, b"HTTP/1.1 200");
+
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -222,10 +234,20 @@ async fn the_binary_prints_one_json_line_and_stops_on_sigterm() {
     assert!(killed.success());
     // Waited for off the runtime, so the client's HTTP/2 connection can answer the server's
     // shutdown handshake while the sandbox drains.
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-        .await
-        .unwrap();
-    drop((response, client));
+    let status = tokio::task::spawn_blocking(move || {
+        // Bounded, so a shutdown that hangs fails the test instead of hanging the suite.
+        for _ in 0..300 {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        child.kill().unwrap();
+        panic!("the sandbox did not stop within 30 s of SIGTERM");
+    })
+    .await
+    .unwrap();
+    drop((response, client, idle_dev_client));
     assert!(status.success(), "{status}");
     let mut rest = String::new();
     stdout.read_line(&mut rest).unwrap();
