@@ -455,7 +455,7 @@ impl Inner {
     }
 
     /// The bank accepted a strong authentication: failed biometric checks are forgiven.
-    async fn strong_authentication_succeeded(self: &Arc<Self>, device_id: &str) {
+    pub(crate) async fn strong_authentication_succeeded(self: &Arc<Self>, device_id: &str) {
         let inner = Arc::clone(self);
         let device_id = device_id.to_owned();
         let reset = blocking(move || {

@@ -21,6 +21,7 @@ use crate::net::NetError;
 use crate::pin::Pin;
 use crate::pin_policy;
 use crate::policy::Operation;
+use crate::policy::StrongFactor;
 use crate::session::{local_deadline, PendingPinChange};
 
 impl Mobank {
@@ -67,9 +68,14 @@ impl Mobank {
             challenge: ticket.challenge,
             deadline_ms: local_deadline(sent_at_ms, ticket.server_time_ms, ticket.expires_at_ms),
         };
+        // The bank counts a proven old PIN as a strong authentication; so does the phone.
         inner
-            .with_session(&auth, |session| session.set_pin_change(pending))
+            .with_session(&auth, |session| {
+                session.strong_authentication(StrongFactor::Knowledge, sent_at_ms);
+                session.set_pin_change(pending)
+            })
             .ok_or(MobankError::NotLoggedIn)?;
+        inner.strong_authentication_succeeded(&auth.device_id).await;
         tracing::info!("PIN change begun");
         Ok(())
     }

@@ -49,7 +49,7 @@ pub struct IssueActivationRequest {
     pub customer_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssueActivationResponse {
     pub activation_code: String,
@@ -112,7 +112,7 @@ pub struct AppendTransactionRequest {
 }
 // ---- device binding ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartActivationRequest {
     pub activation_code: String,
@@ -222,7 +222,7 @@ pub struct IntegritySignals {
     pub emulator: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginResponse {
     /// Opaque bearer token for `Authorization: Bearer …`. Kept only in memory by the phone.
@@ -454,6 +454,40 @@ impl std::fmt::Debug for CompleteActivationRequest {
             .field("user_verified_public_key", &self.user_verified_public_key)
             .field("proofs", &self.proofs)
             .field("knowledge_key", &self.knowledge_key.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// The activation code stays out of logs.
+impl std::fmt::Debug for IssueActivationResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssueActivationResponse")
+            .field("activation_code", &"***")
+            .field("phone", &self.phone)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish()
+    }
+}
+
+/// The activation code stays out of logs.
+impl std::fmt::Debug for StartActivationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartActivationRequest")
+            .field("activation_code", &"***")
+            .finish()
+    }
+}
+
+/// The session token stays out of logs.
+impl std::fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResponse")
+            .field("session_token", &"***")
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .field("server_time_ms", &self.server_time_ms)
+            .field("notices", &self.notices)
+            .field("limits", &self.limits)
             .finish()
     }
 }

@@ -108,6 +108,43 @@ fn login<'a>(challenge: &'a [u8], previous_sign_count: u32) -> Expectation<'a> {
     }
 }
 
+/// A copy of `assertion` with `edit` applied after signing.
+fn edited(assertion: &Assertion, edit: impl FnOnce(&mut Assertion)) -> Assertion {
+    let mut copy = assertion.clone();
+    edit(&mut copy);
+    copy
+}
+
+/// A fresh device's login signed with `sign_count`, verified against a stored `stored`.
+fn login_signed_at(sign_count: u32, stored: u32) -> Result<VerifiedAssertion, VerifyError> {
+    let device = DeviceKey::new();
+    let challenge = challenge();
+    let assertion = device.assert_with_counter(RP_ID, Ceremony::Login, &challenge, UP, sign_count);
+    verify(&assertion, &device.public_key(), &login(&challenge, stored))
+}
+
+/// A properly signed login whose authenticator data hashes `hashed_rp_id` and whose client
+/// data names `client_rp_id`, verified against `RP_ID`.
+fn login_naming_parties(
+    hashed_rp_id: &str,
+    client_rp_id: &str,
+) -> Result<VerifiedAssertion, VerifyError> {
+    let device = DeviceKey::new();
+    let challenge = challenge();
+    let auth = AuthenticatorData::new(hashed_rp_id, UP, 1)
+        .to_bytes()
+        .to_vec();
+    let client = ClientData {
+        ceremony: Ceremony::Login,
+        challenge: challenge.clone(),
+        rp_id: client_rp_id.to_owned(),
+        operation: None,
+    }
+    .to_json();
+    let assertion = device.sign_raw(auth, client);
+    verify(&assertion, &device.public_key(), &login(&challenge, 0))
+}
+
 // ---- authenticator data ----
 
 #[test]
@@ -375,10 +412,7 @@ fn successive_logins_verify_with_the_stored_counter_advancing() {
 #[test]
 fn counter_may_jump_forward() {
     // A device may have signed assertions the bank never received (timeouts): gaps are fine.
-    let device = DeviceKey::new();
-    let challenge = challenge();
-    let assertion = device.assert_with_counter(RP_ID, Ceremony::Login, &challenge, UP, 1_000);
-    let verified = verify(&assertion, &device.public_key(), &login(&challenge, 3)).unwrap();
+    let verified = login_signed_at(1_000, 3).unwrap();
     assert_eq!(verified.sign_count, 1_000);
 }
 
@@ -397,40 +431,14 @@ fn wrong_rp_id_in_client_data_and_hash_is_rp_id_mismatch() {
 
 #[test]
 fn rp_id_hash_of_another_party_is_rp_id_mismatch_even_with_the_right_client_data() {
-    let device = DeviceKey::new();
-    let challenge = challenge();
-    let auth = AuthenticatorData::new("sandbox.mobank.example", UP, 1)
-        .to_bytes()
-        .to_vec();
-    let client = ClientData {
-        ceremony: Ceremony::Login,
-        challenge: challenge.clone(),
-        rp_id: RP_ID.to_owned(),
-        operation: None,
-    }
-    .to_json();
-    let assertion = device.sign_raw(auth, client);
-
-    let outcome = verify(&assertion, &device.public_key(), &login(&challenge, 0));
+    let outcome = login_naming_parties("sandbox.mobank.example", RP_ID);
 
     assert_eq!(outcome, Err(VerifyError::RpIdMismatch));
 }
 
 #[test]
 fn right_rp_id_hash_with_another_party_in_client_data_is_rp_id_mismatch() {
-    let device = DeviceKey::new();
-    let challenge = challenge();
-    let auth = AuthenticatorData::new(RP_ID, UP, 1).to_bytes().to_vec();
-    let client = ClientData {
-        ceremony: Ceremony::Login,
-        challenge: challenge.clone(),
-        rp_id: "sandbox.mobank.example".to_owned(),
-        operation: None,
-    }
-    .to_json();
-    let assertion = device.sign_raw(auth, client);
-
-    let outcome = verify(&assertion, &device.public_key(), &login(&challenge, 0));
+    let outcome = login_naming_parties(RP_ID, "sandbox.mobank.example");
 
     assert_eq!(outcome, Err(VerifyError::RpIdMismatch));
 }
@@ -538,35 +546,43 @@ fn any_byte_changed_after_signing_is_bad_signature() {
         ..login(&challenge, 0)
     };
 
-    let mut forged_uv = assertion.clone();
-    forged_uv.authenticator_data[32] |= FLAG_USER_VERIFIED;
-    assert_eq!(
-        verify(&forged_uv, &device.public_key(), &expect),
-        Err(VerifyError::BadSignature)
-    );
-
-    let mut raised_counter = assertion.clone();
-    raised_counter.authenticator_data[36] = 0x42;
-    assert_eq!(
-        verify(&raised_counter, &device.public_key(), &login(&challenge, 0)),
-        Err(VerifyError::BadSignature)
-    );
-
-    let mut reformatted = assertion.clone();
-    let text = String::from_utf8(reformatted.client_data_json).unwrap();
-    reformatted.client_data_json = text.replace("\":", "\": ").into_bytes();
-    assert_eq!(
-        verify(&reformatted, &device.public_key(), &login(&challenge, 0)),
-        Err(VerifyError::BadSignature)
-    );
-
-    let mut flipped = assertion;
-    let last = flipped.signature.len() - 1;
-    flipped.signature[last] ^= 0x01;
-    assert_eq!(
-        verify(&flipped, &device.public_key(), &login(&challenge, 0)),
-        Err(VerifyError::BadSignature)
-    );
+    let cases = [
+        (
+            "forged UV flag",
+            edited(&assertion, |a| {
+                a.authenticator_data[32] |= FLAG_USER_VERIFIED
+            }),
+            expect,
+        ),
+        (
+            "raised counter",
+            edited(&assertion, |a| a.authenticator_data[36] = 0x42),
+            login(&challenge, 0),
+        ),
+        (
+            "reformatted client data",
+            edited(&assertion, |a| {
+                let text = String::from_utf8(a.client_data_json.clone()).unwrap();
+                a.client_data_json = text.replace("\":", "\": ").into_bytes();
+            }),
+            login(&challenge, 0),
+        ),
+        (
+            "flipped signature bit",
+            edited(&assertion, |a| {
+                let last = a.signature.len() - 1;
+                a.signature[last] ^= 0x01;
+            }),
+            login(&challenge, 0),
+        ),
+    ];
+    for (what, forged, expect) in cases {
+        assert_eq!(
+            verify(&forged, &device.public_key(), &expect),
+            Err(VerifyError::BadSignature),
+            "{what}"
+        );
+    }
 }
 
 #[test]
@@ -636,8 +652,9 @@ fn malformed_parts_are_reported_by_verify() {
     let challenge = challenge();
     let assertion = device.assert(RP_ID, Ceremony::Login, &challenge, UP);
 
-    let mut short = assertion.clone();
-    short.authenticator_data.pop();
+    let short = edited(&assertion, |a| {
+        a.authenticator_data.pop();
+    });
     let short = device.sign_raw(short.authenticator_data, short.client_data_json);
     assert_eq!(
         verify(&short, &device.public_key(), &login(&challenge, 0)),
@@ -653,14 +670,8 @@ fn malformed_parts_are_reported_by_verify() {
 
 #[test]
 fn equal_counter_on_a_valid_signature_is_counter_not_increasing() {
-    let device = DeviceKey::new();
-    let challenge = challenge();
-    let assertion = device.assert_with_counter(RP_ID, Ceremony::Login, &challenge, UP, 5);
-
-    let outcome = verify(&assertion, &device.public_key(), &login(&challenge, 5));
-
     assert_eq!(
-        outcome,
+        login_signed_at(5, 5),
         Err(VerifyError::CounterNotIncreasing {
             stored: 5,
             received: 5
@@ -670,14 +681,8 @@ fn equal_counter_on_a_valid_signature_is_counter_not_increasing() {
 
 #[test]
 fn lower_counter_on_a_valid_signature_is_counter_not_increasing() {
-    let device = DeviceKey::new();
-    let challenge = challenge();
-    let assertion = device.assert_with_counter(RP_ID, Ceremony::Login, &challenge, UP, 3);
-
-    let outcome = verify(&assertion, &device.public_key(), &login(&challenge, 9));
-
     assert_eq!(
-        outcome,
+        login_signed_at(3, 9),
         Err(VerifyError::CounterNotIncreasing {
             stored: 9,
             received: 3
@@ -688,14 +693,8 @@ fn lower_counter_on_a_valid_signature_is_counter_not_increasing() {
 #[test]
 fn counter_zero_never_verifies() {
     // The device increments before signing: the first signature carries 1.
-    let device = DeviceKey::new();
-    let challenge = challenge();
-    let assertion = device.assert_with_counter(RP_ID, Ceremony::Login, &challenge, UP, 0);
-
-    let outcome = verify(&assertion, &device.public_key(), &login(&challenge, 0));
-
     assert_eq!(
-        outcome,
+        login_signed_at(0, 0),
         Err(VerifyError::CounterNotIncreasing {
             stored: 0,
             received: 0
@@ -705,15 +704,7 @@ fn counter_zero_never_verifies() {
 
 #[test]
 fn counter_at_u32_max_cannot_be_followed() {
-    let device = DeviceKey::new();
-    let challenge = challenge();
-    let assertion = device.assert_with_counter(RP_ID, Ceremony::Login, &challenge, UP, u32::MAX);
-
-    let outcome = verify(
-        &assertion,
-        &device.public_key(),
-        &login(&challenge, u32::MAX),
-    );
+    let outcome = login_signed_at(u32::MAX, u32::MAX);
 
     assert!(matches!(
         outcome,
@@ -1038,19 +1029,28 @@ fn knowledge_tags_of_other_lengths_or_edited_bytes_are_bad_signature() {
     let expect = knowledge_login(&challenge, 0);
     let good = knowledge_assertion(&key, &challenge, UP_UV, 1);
 
-    let mut short = good.clone();
-    short.signature.pop();
-    let mut long = good.clone();
-    long.signature.push(0);
-    let mut edited_counter = good.clone();
-    edited_counter.authenticator_data[36] = 9;
-    let mut ecdsa_shaped = good.clone();
-    ecdsa_shaped.signature = vec![0x30; 70];
-
-    for bad in [short, long, edited_counter, ecdsa_shaped] {
+    let cases = [
+        (
+            "short",
+            edited(&good, |a| {
+                a.signature.pop();
+            }),
+        ),
+        ("long", edited(&good, |a| a.signature.push(0))),
+        (
+            "edited counter",
+            edited(&good, |a| a.authenticator_data[36] = 9),
+        ),
+        (
+            "ecdsa shaped",
+            edited(&good, |a| a.signature = vec![0x30; 70]),
+        ),
+    ];
+    for (what, bad) in cases {
         assert_eq!(
             verify_knowledge(&bad, &key, &expect),
-            Err(VerifyError::BadSignature)
+            Err(VerifyError::BadSignature),
+            "{what}"
         );
     }
     assert!(verify_knowledge(&good, &key, &expect).is_ok());

@@ -4,8 +4,8 @@
 
 use mobank_protocol::messages::{
     paths, Account, ChallengePurpose, CompleteActivationRequest, DeviceDescription, DeviceStatus,
-    LimitReason, LoginResponse, NoticeKind, PinChangeCommitRequest, ProductKind,
-    TRANSACTION_CATEGORIES,
+    IssueActivationResponse, LimitReason, LoginResponse, NoticeKind, PinChangeCommitRequest,
+    ProductKind, StartActivationRequest, TRANSACTION_CATEGORIES,
 };
 use mobank_protocol::{ApiError, Ceremony, ErrorBody, ErrorCode, Factor};
 use rust_decimal::Decimal;
@@ -252,4 +252,35 @@ fn debug_output_hides_the_otp_and_knowledge_keys() {
     };
     let text = format!("{commit:?}");
     assert!(text.contains("pct_1") && !text.contains("205"), "{text}");
+}
+
+#[test]
+fn debug_output_hides_activation_codes_and_session_tokens() {
+    let issued = IssueActivationResponse {
+        activation_code: "KC89H5PYK44V".to_owned(),
+        phone: "+8613800138000".to_owned(),
+        expires_at_ms: 1,
+    };
+    let started = StartActivationRequest {
+        activation_code: "KC89H5PYK44V".to_owned(),
+    };
+    let login = LoginResponse {
+        session_token: "tok_secret_value".to_owned(),
+        idle_timeout_secs: 300,
+        expires_at_ms: 2,
+        server_time_ms: 1,
+        notices: Vec::new(),
+        limits: None,
+    };
+    for text in [
+        format!("{issued:?}"),
+        format!("{started:?}"),
+        format!("{login:?}"),
+    ] {
+        assert!(
+            !text.contains("KC89H5PYK44V") && !text.contains("tok_secret_value"),
+            "{text}"
+        );
+        assert!(text.contains("***"), "{text}");
+    }
 }

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use mobank_protocol::assertion::{rp_id_hash, verify, verify_knowledge, KNOWLEDGE_KEY_LEN};
 use mobank_protocol::messages::{ChallengeResponse, LoginRequest};
 use mobank_protocol::{
-    b64, signed_bytes, Assertion, AuthenticatorData, Ceremony, ClientData, Factor, VerifyError,
+    b64, signed_bytes, Assertion, AuthenticatorData, Ceremony, ClientData, Factor,
+    VerifiedAssertion, VerifyError,
 };
 use ring::digest::{digest, SHA256};
 use ring::hmac;
@@ -106,14 +107,30 @@ const ALL_ERRORS: [VerifyError; 11] = [
     },
 ];
 
+/// An invalid vector's outcome must be the error it names.
+fn assert_fails_as_named(
+    name: &str,
+    expected_error: &str,
+    outcome: Result<VerifiedAssertion, VerifyError>,
+) {
+    match outcome {
+        Err(error) => assert_eq!(error_name(&error), expected_error, "{name}"),
+        Ok(verified) => panic!("{name} verified ({verified:?}), expected {expected_error}"),
+    }
+}
+
+/// Catches hand edits: a committed file must be the generator's output, byte for byte.
+fn assert_is_generator_output(generated: &impl serde::Serialize, committed: &str, file: &str) {
+    let text = serde_json::to_string_pretty(generated).unwrap() + "\n";
+    assert!(
+        text == committed,
+        "vectors/{file} differs from its canonical form"
+    );
+}
+
 #[test]
 fn assertion_file_is_exactly_what_the_generator_writes() {
-    // Catches hand edits: the file must be the generator's output, byte for byte.
-    let text = serde_json::to_string_pretty(&assertion_vectors()).unwrap() + "\n";
-    assert!(
-        text == ASSERTIONS,
-        "vectors/assertions.json differs from its canonical form"
-    );
+    assert_is_generator_output(&assertion_vectors(), ASSERTIONS, "assertions.json");
 }
 
 #[test]
@@ -287,13 +304,7 @@ fn invalid_vectors_fail_with_the_named_error() {
 
         let outcome = verify(&v.assertion, &public_key, &v.expectation.borrow(&challenge));
 
-        match outcome {
-            Err(error) => assert_eq!(error_name(&error), v.expected_error, "{}", v.name),
-            Ok(verified) => panic!(
-                "{} verified ({verified:?}), expected {}",
-                v.name, v.expected_error
-            ),
-        }
+        assert_fails_as_named(&v.name, &v.expected_error, outcome);
     }
 }
 
@@ -522,11 +533,7 @@ fn operation_vectors_carry_the_operation_after_rp_id() {
 
 #[test]
 fn knowledge_file_is_exactly_what_the_generator_writes() {
-    let text = serde_json::to_string_pretty(&knowledge_vectors()).unwrap() + "\n";
-    assert!(
-        text == KNOWLEDGE,
-        "vectors/knowledge.json differs from its canonical form"
-    );
+    assert_is_generator_output(&knowledge_vectors(), KNOWLEDGE, "knowledge.json");
 }
 
 #[test]
@@ -616,13 +623,7 @@ fn invalid_knowledge_vectors_fail_with_the_named_error() {
             &knowledge_key(&vectors, &v.key),
             &v.expectation.borrow(&challenge),
         );
-        match outcome {
-            Err(error) => assert_eq!(error_name(&error), v.expected_error, "{}", v.name),
-            Ok(verified) => panic!(
-                "{} verified ({verified:?}), expected {}",
-                v.name, v.expected_error
-            ),
-        }
+        assert_fails_as_named(&v.name, &v.expected_error, outcome);
     }
     let named: BTreeSet<&str> = vectors
         .invalid

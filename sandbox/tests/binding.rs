@@ -7,22 +7,14 @@ mod common;
 use std::time::Duration;
 
 use common::{Bank, Phone, UP};
-use mobank_protocol::messages::{paths, StartActivationRequest};
+use mobank_protocol::messages::paths;
 use mobank_protocol::{Ceremony, ErrorCode, Factor};
-use mobank_sandbox::DEMO_CUSTOMER_ID;
 
 #[tokio::test]
 async fn unknown_activation_code_is_rejected_with_a_typed_error() {
     let bank = Bank::start().await;
     for code in ["ABCDEFGHJKLM", "short", "", "ABCD-EFGH-JKLM-NPQR-STUV"] {
-        let (status, error) = bank
-            .post_err(
-                paths::ACTIVATION_START,
-                &StartActivationRequest {
-                    activation_code: code.into(),
-                },
-            )
-            .await;
+        let (status, error) = bank.start_with_code_err(code).await;
         assert_eq!(
             (status.as_u16(), error.code),
             (400, ErrorCode::ActivationInvalid),
@@ -40,58 +32,27 @@ async fn unknown_activation_code_is_rejected_with_a_typed_error() {
 #[tokio::test]
 async fn codes_are_accepted_as_people_type_them() {
     let bank = Bank::start().await;
-    let issued = bank
-        .sandbox
-        .issue_activation_code(DEMO_CUSTOMER_ID)
-        .unwrap();
-    let code = &issued.activation_code;
+    let code = bank.issue_code();
     let typed = format!("{}-{} {}", &code[..4], &code[4..8], &code[8..]).to_lowercase();
-    let _: mobank_protocol::messages::StartActivationResponse = bank
-        .post_ok(
-            paths::ACTIVATION_START,
-            &StartActivationRequest {
-                activation_code: typed,
-            },
-        )
-        .await;
+    bank.start_with_code(&typed).await;
 }
 
 #[tokio::test]
 async fn a_used_code_cannot_bind_a_second_device() {
     let bank = Bank::start().await;
-    let issued = bank
-        .sandbox
-        .issue_activation_code(DEMO_CUSTOMER_ID)
-        .unwrap();
-    let started: mobank_protocol::messages::StartActivationResponse = bank
-        .post_ok(
-            paths::ACTIVATION_START,
-            &StartActivationRequest {
-                activation_code: issued.activation_code.clone(),
-            },
-        )
-        .await;
+    let code = bank.issue_code();
+    let started = bank.start_with_code(&code).await;
     let mut phone = Phone::new(&bank.sandbox.rp_id());
     let request = phone.completion(&started, &bank.latest_otp());
     let _: mobank_protocol::messages::CompleteActivationResponse =
         bank.post_ok(paths::ACTIVATION_COMPLETE, &request).await;
 
-    let (_, error) = bank
-        .post_err(
-            paths::ACTIVATION_START,
-            &StartActivationRequest {
-                activation_code: issued.activation_code,
-            },
-        )
-        .await;
+    let (_, error) = bank.start_with_code_err(&code).await;
     assert_eq!(error.code, ErrorCode::ActivationInvalid);
     // The completed activation cannot be completed again either.
     let mut other = Phone::new(&bank.sandbox.rp_id());
     let (_, error) = bank
-        .post_err(
-            paths::ACTIVATION_COMPLETE,
-            &other.completion(&started, &bank.latest_otp()),
-        )
+        .complete_err(&other.completion(&started, &bank.latest_otp()))
         .await;
     assert_eq!(error.code, ErrorCode::ActivationInvalid);
 }
@@ -99,20 +60,10 @@ async fn a_used_code_cannot_bind_a_second_device() {
 #[tokio::test]
 async fn an_expired_code_is_rejected() {
     let bank = Bank::start().await;
-    let issued = bank
-        .sandbox
-        .issue_activation_code(DEMO_CUSTOMER_ID)
-        .unwrap();
+    let code = bank.issue_code();
     bank.sandbox
         .advance_clock(Duration::from_secs(24 * 60 * 60));
-    let (_, error) = bank
-        .post_err(
-            paths::ACTIVATION_START,
-            &StartActivationRequest {
-                activation_code: issued.activation_code,
-            },
-        )
-        .await;
+    let (_, error) = bank.start_with_code_err(&code).await;
     assert_eq!(error.code, ErrorCode::ActivationInvalid);
 }
 
@@ -123,29 +74,14 @@ async fn wrong_otps_count_down_then_kill_the_activation() {
     let wrong = if otp == "000000" { "000001" } else { "000000" };
     let mut phone = Phone::new(&bank.sandbox.rp_id());
     for remaining in [4, 3, 2, 1] {
-        let (status, error) = bank
-            .post_err(
-                paths::ACTIVATION_COMPLETE,
-                &phone.completion(&started, wrong),
-            )
-            .await;
+        let (status, error) = bank.complete_err(&phone.completion(&started, wrong)).await;
         assert_eq!((status.as_u16(), error.code), (400, ErrorCode::OtpInvalid));
         assert_eq!(error.attempts_remaining, Some(remaining));
     }
-    let (_, error) = bank
-        .post_err(
-            paths::ACTIVATION_COMPLETE,
-            &phone.completion(&started, wrong),
-        )
-        .await;
+    let (_, error) = bank.complete_err(&phone.completion(&started, wrong)).await;
     assert_eq!(error.code, ErrorCode::ActivationInvalid);
     // Dead: even the right OTP no longer binds.
-    let (_, error) = bank
-        .post_err(
-            paths::ACTIVATION_COMPLETE,
-            &phone.completion(&started, &otp),
-        )
-        .await;
+    let (_, error) = bank.complete_err(&phone.completion(&started, &otp)).await;
     assert_eq!(error.code, ErrorCode::ActivationInvalid);
 }
 
@@ -163,12 +99,7 @@ async fn an_expired_otp_is_told_apart_from_a_wrong_one() {
         .contains("valid 2 min"));
     bank.sandbox.advance_clock(Duration::from_secs(121));
     let mut phone = Phone::new(&bank.sandbox.rp_id());
-    let (_, error) = bank
-        .post_err(
-            paths::ACTIVATION_COMPLETE,
-            &phone.completion(&started, &otp),
-        )
-        .await;
+    let (_, error) = bank.complete_err(&phone.completion(&started, &otp)).await;
     assert_eq!(error.code, ErrorCode::OtpExpired);
 
     // Starting again with the same (still unused) code sends a fresh OTP that works.
@@ -180,24 +111,13 @@ async fn an_expired_otp_is_told_apart_from_a_wrong_one() {
 #[tokio::test]
 async fn a_new_start_supersedes_the_previous_otp() {
     let bank = Bank::start().await;
-    let issued = bank
-        .sandbox
-        .issue_activation_code(DEMO_CUSTOMER_ID)
-        .unwrap();
-    let start = || StartActivationRequest {
-        activation_code: issued.activation_code.clone(),
-    };
-    let first: mobank_protocol::messages::StartActivationResponse =
-        bank.post_ok(paths::ACTIVATION_START, &start()).await;
+    let code = bank.issue_code();
+    let first = bank.start_with_code(&code).await;
     let first_otp = bank.latest_otp();
-    let _: mobank_protocol::messages::StartActivationResponse =
-        bank.post_ok(paths::ACTIVATION_START, &start()).await;
+    bank.start_with_code(&code).await;
     let mut phone = Phone::new(&bank.sandbox.rp_id());
     let (_, error) = bank
-        .post_err(
-            paths::ACTIVATION_COMPLETE,
-            &phone.completion(&first, &first_otp),
-        )
+        .complete_err(&phone.completion(&first, &first_otp))
         .await;
     assert_eq!(error.code, ErrorCode::ActivationInvalid);
 }
@@ -205,18 +125,11 @@ async fn a_new_start_supersedes_the_previous_otp() {
 #[tokio::test]
 async fn a_code_cannot_be_started_endlessly() {
     let bank = Bank::start().await;
-    let issued = bank
-        .sandbox
-        .issue_activation_code(DEMO_CUSTOMER_ID)
-        .unwrap();
-    let start = || StartActivationRequest {
-        activation_code: issued.activation_code.clone(),
-    };
+    let code = bank.issue_code();
     for _ in 0..5 {
-        let _: mobank_protocol::messages::StartActivationResponse =
-            bank.post_ok(paths::ACTIVATION_START, &start()).await;
+        bank.start_with_code(&code).await;
     }
-    let (_, error) = bank.post_err(paths::ACTIVATION_START, &start()).await;
+    let (_, error) = bank.start_with_code_err(&code).await;
     assert_eq!(error.code, ErrorCode::ActivationInvalid);
     assert_eq!(
         bank.sandbox
@@ -243,7 +156,7 @@ async fn a_proof_signed_by_another_key_does_not_bind() {
         UP,
         1,
     );
-    let (status, error) = bank.post_err(paths::ACTIVATION_COMPLETE, &request).await;
+    let (status, error) = bank.complete_err(&request).await;
     assert_eq!(
         (status.as_u16(), error.code),
         (401, ErrorCode::AuthenticationFailed)
@@ -269,9 +182,7 @@ async fn bind_proofs_must_be_bind_ceremony_and_the_biometric_one_user_verified()
         UP,
         1,
     );
-    let (_, error) = bank
-        .post_err(paths::ACTIVATION_COMPLETE, &login_ceremony)
-        .await;
+    let (_, error) = bank.complete_err(&login_ceremony).await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
 
     let mut no_uv = phone.completion(&started, &otp);
@@ -283,7 +194,7 @@ async fn bind_proofs_must_be_bind_ceremony_and_the_biometric_one_user_verified()
         UP,
         1,
     );
-    let (_, error) = bank.post_err(paths::ACTIVATION_COMPLETE, &no_uv).await;
+    let (_, error) = bank.complete_err(&no_uv).await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
 
     let mut other_challenge = phone.completion(&started, &otp);
@@ -295,9 +206,7 @@ async fn bind_proofs_must_be_bind_ceremony_and_the_biometric_one_user_verified()
         UP,
         1,
     );
-    let (_, error) = bank
-        .post_err(paths::ACTIVATION_COMPLETE, &other_challenge)
-        .await;
+    let (_, error) = bank.complete_err(&other_challenge).await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
 }
 
@@ -331,7 +240,7 @@ async fn badly_shaped_completions_are_bad_requests_and_cost_no_otp_attempt() {
         name,
         blank,
     ] {
-        let (status, error) = bank.post_err(paths::ACTIVATION_COMPLETE, &request).await;
+        let (status, error) = bank.complete_err(&request).await;
         assert_eq!(
             (status.as_u16(), error.code),
             (400, ErrorCode::BadRequest),
@@ -341,10 +250,7 @@ async fn badly_shaped_completions_are_bad_requests_and_cost_no_otp_attempt() {
     }
     // None of that counted as an OTP failure: a first wrong OTP still has 4 left.
     let (_, error) = bank
-        .post_err(
-            paths::ACTIVATION_COMPLETE,
-            &phone.completion(&started, "999999x"),
-        )
+        .complete_err(&phone.completion(&started, "999999x"))
         .await;
     assert_eq!(error.attempts_remaining, Some(4));
 }
@@ -362,12 +268,7 @@ async fn a_key_that_is_already_registered_cannot_be_bound_again() {
         first.possession_pkcs8(),
         common::new_pkcs8(),
     );
-    let (status, error) = bank
-        .post_err(
-            paths::ACTIVATION_COMPLETE,
-            &copycat.completion(&started, &otp),
-        )
-        .await;
+    let (status, error) = bank.complete_err(&copycat.completion(&started, &otp)).await;
     assert_eq!((status.as_u16(), error.code), (400, ErrorCode::BadRequest));
     assert_eq!(error.message, "a device key is already registered");
 }

@@ -6,16 +6,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Bank, Phone, UP, UP_UV};
+use common::{bound, Bank, Phone, UP, UP_UV};
 use mobank_protocol::messages::{paths, LoginChallengeRequest, LoginResponse};
 use mobank_protocol::{Ceremony, ErrorCode, Factor};
-
-async fn bound() -> (Bank, Phone) {
-    let bank = Bank::start().await;
-    let mut phone = Phone::new(&bank.sandbox.rp_id());
-    bank.bind(&mut phone).await;
-    (bank, phone)
-}
 
 #[tokio::test]
 async fn a_challenge_answers_one_login_only() {
@@ -25,14 +18,12 @@ async fn a_challenge_answers_one_login_only() {
     let _: LoginResponse = bank.post_ok(paths::LOGIN, &request).await;
 
     // The same request again, and a fresh signature over the same challenge.
-    let (status, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (status, error) = bank.login_err(&request).await;
     assert_eq!(
         (status.as_u16(), error.code),
         (400, ErrorCode::ChallengeInvalid)
     );
-    let (_, error) = bank
-        .post_err(paths::LOGIN, &phone.login_request(&challenge))
-        .await;
+    let (_, error) = bank.login_err(&phone.login_request(&challenge)).await;
     assert_eq!(error.code, ErrorCode::ChallengeInvalid);
 }
 
@@ -42,11 +33,9 @@ async fn a_failed_attempt_also_spends_the_challenge() {
     let challenge = bank.challenge(&phone).await;
     let mut bad = phone.login_request(&challenge);
     bad.assertions[0].signature[10] ^= 0x01;
-    let (_, error) = bank.post_err(paths::LOGIN, &bad).await;
+    let (_, error) = bank.login_err(&bad).await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
-    let (_, error) = bank
-        .post_err(paths::LOGIN, &phone.login_request(&challenge))
-        .await;
+    let (_, error) = bank.login_err(&phone.login_request(&challenge)).await;
     assert_eq!(error.code, ErrorCode::ChallengeInvalid);
 }
 
@@ -55,9 +44,7 @@ async fn a_challenge_expires_after_sixty_seconds() {
     let (bank, mut phone) = bound().await;
     let challenge = bank.challenge(&phone).await;
     bank.sandbox.advance_clock(Duration::from_secs(60));
-    let (_, error) = bank
-        .post_err(paths::LOGIN, &phone.login_request(&challenge))
-        .await;
+    let (_, error) = bank.login_err(&phone.login_request(&challenge)).await;
     assert_eq!(error.code, ErrorCode::ChallengeInvalid);
     // A fresh one works, and the failed expiry did not count against the device.
     let login = bank.login(&mut phone).await;
@@ -71,11 +58,11 @@ async fn a_challenge_of_another_device_is_refused() {
     bank.bind(&mut other).await;
     let others_challenge = bank.challenge(&other).await;
     let (_, error) = bank
-        .post_err(paths::LOGIN, &phone.login_request(&others_challenge))
+        .login_err(&phone.login_request(&others_challenge))
         .await;
     assert_eq!(error.code, ErrorCode::ChallengeInvalid);
     let (_, error) = bank
-        .post_err(paths::LOGIN, &other.login_request(&others_challenge))
+        .login_err(&other.login_request(&others_challenge))
         .await;
     assert_eq!(
         error.code,
@@ -89,17 +76,18 @@ async fn an_assertion_signed_by_another_key_fails_and_counts_down() {
     let (bank, mut phone) = bound().await;
     let stranger = common::new_key();
     for remaining in [4, 3, 2, 1] {
-        let challenge = bank.challenge(&phone).await;
-        let mut request = phone.login_request(&challenge);
-        request.assertions[1] = phone.sign_with(
-            &stranger,
-            Factor::UserVerified,
-            Ceremony::Login,
-            &challenge.challenge,
-            UP_UV,
-            1000,
-        );
-        let (status, error) = bank.post_err(paths::LOGIN, &request).await;
+        let (status, error) = bank
+            .login_forged(&mut phone, Factor::UserVerified, 1, |phone, challenge| {
+                phone.sign_with(
+                    &stranger,
+                    Factor::UserVerified,
+                    Ceremony::Login,
+                    challenge,
+                    UP_UV,
+                    1000,
+                )
+            })
+            .await;
         assert_eq!(
             (status.as_u16(), error.code),
             (401, ErrorCode::AuthenticationFailed)
@@ -112,17 +100,18 @@ async fn an_assertion_signed_by_another_key_fails_and_counts_down() {
     }
     // A success in between resets the count.
     bank.login(&mut phone).await;
-    let challenge = bank.challenge(&phone).await;
-    let mut request = phone.login_request(&challenge);
-    request.assertions[0] = phone.sign_with(
-        &stranger,
-        Factor::Possession,
-        Ceremony::Login,
-        &challenge.challenge,
-        UP,
-        1000,
-    );
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank
+        .login_forged(&mut phone, Factor::UserVerified, 0, |phone, challenge| {
+            phone.sign_with(
+                &stranger,
+                Factor::Possession,
+                Ceremony::Login,
+                challenge,
+                UP,
+                1000,
+            )
+        })
+        .await;
     assert_eq!(error.attempts_remaining, Some(4));
 }
 
@@ -133,7 +122,7 @@ async fn five_consecutive_failures_block_the_device() {
         let challenge = bank.challenge(&phone).await;
         let mut request = phone.login_request(&challenge);
         request.assertions[0].signature[20] ^= 0x40;
-        let (status, error) = bank.post_err(paths::LOGIN, &request).await;
+        let (status, error) = bank.login_err(&request).await;
         if attempt < 5 {
             assert_eq!(error.code, ErrorCode::AuthenticationFailed);
         } else {
@@ -157,9 +146,7 @@ async fn a_counter_that_does_not_increase_blocks_the_device_as_a_clone() {
     // ...falls behind once the real phone logs in.
     bank.login(&mut phone).await;
     let challenge = bank.challenge(&restored).await;
-    let (status, error) = bank
-        .post_err(paths::LOGIN, &restored.login_request(&challenge))
-        .await;
+    let (status, error) = bank.login_err(&restored.login_request(&challenge)).await;
     assert_eq!(
         (status.as_u16(), error.code),
         (403, ErrorCode::DeviceBlocked)
@@ -176,18 +163,19 @@ async fn a_counter_that_does_not_increase_blocks_the_device_as_a_clone() {
 async fn a_repeated_counter_on_one_key_is_enough_to_block() {
     let (bank, mut phone) = bound().await;
     bank.login(&mut phone).await;
-    let challenge = bank.challenge(&phone).await;
-    let mut request = phone.login_request(&challenge);
     // The possession key signs with the counter it used last time.
-    request.assertions[0] = phone.sign_with(
-        &phone.possession,
-        Factor::Possession,
-        Ceremony::Login,
-        &challenge.challenge,
-        UP,
-        phone.possession_count - 1,
-    );
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank
+        .login_forged(&mut phone, Factor::UserVerified, 0, |phone, challenge| {
+            phone.sign_with(
+                &phone.possession,
+                Factor::Possession,
+                Ceremony::Login,
+                challenge,
+                UP,
+                phone.possession_count - 1,
+            )
+        })
+        .await;
     assert_eq!(error.code, ErrorCode::DeviceBlocked);
 }
 
@@ -195,17 +183,18 @@ async fn a_repeated_counter_on_one_key_is_enough_to_block() {
 async fn a_forged_low_counter_is_an_authentication_failure_not_a_clone() {
     // Blocking on an unsigned counter would let anyone block any device.
     let (bank, mut phone) = bound().await;
-    let challenge = bank.challenge(&phone).await;
-    let mut request = phone.login_request(&challenge);
-    request.assertions[0] = phone.sign_with(
-        &common::new_key(),
-        Factor::Possession,
-        Ceremony::Login,
-        &challenge.challenge,
-        UP,
-        0,
-    );
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank
+        .login_forged(&mut phone, Factor::UserVerified, 0, |phone, challenge| {
+            phone.sign_with(
+                &common::new_key(),
+                Factor::Possession,
+                Ceremony::Login,
+                challenge,
+                UP,
+                0,
+            )
+        })
+        .await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
     bank.login(&mut phone).await;
 }
@@ -213,17 +202,18 @@ async fn a_forged_low_counter_is_an_authentication_failure_not_a_clone() {
 #[tokio::test]
 async fn the_biometric_assertion_must_carry_user_verified() {
     let (bank, mut phone) = bound().await;
-    let challenge = bank.challenge(&phone).await;
-    let mut request = phone.login_request(&challenge);
-    request.assertions[1] = phone.sign_with(
-        &phone.user_verified,
-        Factor::UserVerified,
-        Ceremony::Login,
-        &challenge.challenge,
-        UP,
-        phone.user_verified_count + 1,
-    );
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank
+        .login_forged(&mut phone, Factor::UserVerified, 1, |phone, challenge| {
+            phone.sign_with(
+                &phone.user_verified,
+                Factor::UserVerified,
+                Ceremony::Login,
+                challenge,
+                UP,
+                phone.user_verified_count + 1,
+            )
+        })
+        .await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
     assert_eq!(error.attempts_remaining, Some(4));
 }
@@ -231,17 +221,18 @@ async fn the_biometric_assertion_must_carry_user_verified() {
 #[tokio::test]
 async fn a_bind_assertion_cannot_be_used_to_log_in() {
     let (bank, mut phone) = bound().await;
-    let challenge = bank.challenge(&phone).await;
-    let mut request = phone.login_request(&challenge);
-    request.assertions[0] = phone.sign_with(
-        &phone.possession,
-        Factor::Possession,
-        Ceremony::Bind,
-        &challenge.challenge,
-        UP,
-        phone.possession_count + 1,
-    );
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank
+        .login_forged(&mut phone, Factor::UserVerified, 0, |phone, challenge| {
+            phone.sign_with(
+                &phone.possession,
+                Factor::Possession,
+                Ceremony::Bind,
+                challenge,
+                UP,
+                phone.possession_count + 1,
+            )
+        })
+        .await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
 }
 
@@ -251,11 +242,11 @@ async fn both_factors_are_required() {
     let challenge = bank.challenge(&phone).await;
     let mut request = phone.login_request(&challenge);
     request.assertions.truncate(1);
-    let (status, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (status, error) = bank.login_err(&request).await;
     assert_eq!((status.as_u16(), error.code), (400, ErrorCode::BadRequest));
     let mut request = phone.login_request(&challenge);
     request.assertions[1] = request.assertions[0].clone();
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank.login_err(&request).await;
     assert_eq!(error.code, ErrorCode::BadRequest);
 }
 
@@ -283,8 +274,6 @@ async fn an_unknown_device_gets_no_challenge() {
         rp_id: bank.sandbox.rp_id(),
         server_time_ms: 0,
     };
-    let (_, error) = bank
-        .post_err(paths::LOGIN, &phone.login_request(&challenge))
-        .await;
+    let (_, error) = bank.login_err(&phone.login_request(&challenge)).await;
     assert_eq!(error.code, ErrorCode::ChallengeInvalid);
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{new_knowledge_key, Bank, Phone, UP_UV};
+use common::{bound, new_knowledge_key, Bank, Phone, UP_UV};
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
     paths, ChallengePurpose, LoginResponse, PinChangeBeginRequest, PinChangeCommitRequest,
@@ -13,19 +13,10 @@ use mobank_protocol::messages::{
 };
 use mobank_protocol::{ApiError, Ceremony, ErrorCode, Factor};
 
-async fn bound() -> (Bank, Phone) {
-    let bank = Bank::start().await;
-    let mut phone = Phone::new(&bank.sandbox.rp_id());
-    bank.bind(&mut phone).await;
-    (bank, phone)
-}
-
 async fn failed_pin_login(bank: &Bank, phone: &mut Phone) -> (u16, ApiError) {
     phone.enter_wrong_pin();
     let challenge = bank.challenge(phone).await;
-    let (status, error) = bank
-        .post_err(paths::LOGIN, &phone.pin_login_request(&challenge))
-        .await;
+    let (status, error) = bank.login_err(&phone.pin_login_request(&challenge)).await;
     phone.enter_right_pin();
     (status.as_u16(), error)
 }
@@ -103,7 +94,7 @@ async fn failures_of_any_factor_add_up_and_a_success_resets_them() {
     let challenge = bank.challenge(&phone).await;
     let mut request = phone.login_request(&challenge);
     request.assertions[0].signature[12] ^= 0x01;
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank.login_err(&request).await;
     assert_eq!(error.attempts_remaining, Some(2));
 
     bank.login_with_pin(&mut phone).await;
@@ -115,18 +106,19 @@ async fn failures_of_any_factor_add_up_and_a_success_resets_them() {
 async fn an_old_copy_of_the_pin_state_is_treated_as_a_clone() {
     let (bank, mut phone) = bound().await;
     bank.login_with_pin(&mut phone).await;
-    let challenge = bank.challenge(&phone).await;
-    let mut request = phone.pin_login_request(&challenge);
     // The right PIN, but the knowledge counter the bank has already seen.
-    request.assertions[1] = phone.tag_with(
-        &phone.knowledge_key,
-        Ceremony::Login,
-        &challenge.challenge,
-        None,
-        UP_UV,
-        phone.knowledge_count - 1,
-    );
-    let (status, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (status, error) = bank
+        .login_forged(&mut phone, Factor::Knowledge, 1, |phone, challenge| {
+            phone.tag_with(
+                &phone.knowledge_key,
+                Ceremony::Login,
+                challenge,
+                None,
+                UP_UV,
+                phone.knowledge_count - 1,
+            )
+        })
+        .await;
     assert_eq!(
         (status.as_u16(), error.code),
         (403, ErrorCode::DeviceBlocked)
@@ -142,17 +134,18 @@ async fn a_wrong_pin_with_an_old_counter_is_a_failure_not_a_clone() {
     // Only the right key's tag makes a counter a clone signal; anyone can send a low one.
     let (bank, mut phone) = bound().await;
     bank.login_with_pin(&mut phone).await;
-    let challenge = bank.challenge(&phone).await;
-    let mut request = phone.pin_login_request(&challenge);
-    request.assertions[1] = phone.tag_with(
-        &new_knowledge_key(),
-        Ceremony::Login,
-        &challenge.challenge,
-        None,
-        UP_UV,
-        0,
-    );
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank
+        .login_forged(&mut phone, Factor::Knowledge, 1, |phone, challenge| {
+            phone.tag_with(
+                &new_knowledge_key(),
+                Ceremony::Login,
+                challenge,
+                None,
+                UP_UV,
+                0,
+            )
+        })
+        .await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
     bank.login_with_pin(&mut phone).await;
 }
@@ -160,17 +153,18 @@ async fn a_wrong_pin_with_an_old_counter_is_a_failure_not_a_clone() {
 #[tokio::test]
 async fn a_pin_assertion_must_carry_user_verified() {
     let (bank, mut phone) = bound().await;
-    let challenge = bank.challenge(&phone).await;
-    let mut request = phone.pin_login_request(&challenge);
-    request.assertions[1] = phone.tag_with(
-        &phone.knowledge_key,
-        Ceremony::Login,
-        &challenge.challenge,
-        None,
-        common::UP,
-        phone.knowledge_count + 1,
-    );
-    let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+    let (_, error) = bank
+        .login_forged(&mut phone, Factor::Knowledge, 1, |phone, challenge| {
+            phone.tag_with(
+                &phone.knowledge_key,
+                Ceremony::Login,
+                challenge,
+                None,
+                common::UP,
+                phone.knowledge_count + 1,
+            )
+        })
+        .await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
 }
 
@@ -181,9 +175,7 @@ async fn a_device_bound_without_a_pin_cannot_log_in_with_one() {
     phone.with_pin = false;
     bank.bind(&mut phone).await;
     let challenge = bank.challenge(&phone).await;
-    let (status, error) = bank
-        .post_err(paths::LOGIN, &phone.pin_login_request(&challenge))
-        .await;
+    let (status, error) = bank.login_err(&phone.pin_login_request(&challenge)).await;
     assert_eq!((status.as_u16(), error.code), (400, ErrorCode::BadRequest));
     // Not a failed attempt: biometric login still has all five.
     bank.login(&mut phone).await;
@@ -196,7 +188,7 @@ async fn a_knowledge_key_that_is_not_32_bytes_is_refused_at_binding() {
     let (started, otp) = bank.start_activation().await;
     let mut request = phone.completion(&started, &otp);
     request.knowledge_key = Some(vec![7; 31]);
-    let (status, error) = bank.post_err(paths::ACTIVATION_COMPLETE, &request).await;
+    let (status, error) = bank.complete_err(&request).await;
     assert_eq!((status.as_u16(), error.code), (400, ErrorCode::BadRequest));
 }
 
@@ -210,7 +202,7 @@ async fn three_factors_or_two_second_factors_are_not_a_login() {
     for assertions in [vec![p.clone(), uv.clone(), k.clone()], vec![uv, k]] {
         let mut request = phone.pin_login_request(&challenge);
         request.assertions = assertions;
-        let (_, error) = bank.post_err(paths::LOGIN, &request).await;
+        let (_, error) = bank.login_err(&request).await;
         assert_eq!(error.code, ErrorCode::BadRequest);
     }
 }
@@ -292,9 +284,7 @@ async fn a_committed_pin_change_switches_the_key() {
     phone.knowledge_key = new_key;
     phone.entered_key = old_key;
     let challenge = bank.challenge(&phone).await;
-    let (_, error) = bank
-        .post_err(paths::LOGIN, &phone.pin_login_request(&challenge))
-        .await;
+    let (_, error) = bank.login_err(&phone.pin_login_request(&challenge)).await;
     assert_eq!(error.code, ErrorCode::AuthenticationFailed);
     // ...and the new one works.
     phone.enter_right_pin();

@@ -161,13 +161,12 @@ fn prepare(
         return Err(malformed());
     }
     let stalled = cursor == Some(page.next_cursor.as_str());
+    // A bank that says more follows but does not move on would keep the sync looping forever.
+    if stalled && page.has_more {
+        return Err(malformed());
+    }
     if page.transactions.is_empty() && stalled {
-        // Nothing new; a bank that says more follows but does not move on would loop forever.
-        return if page.has_more {
-            Err(malformed())
-        } else {
-            Ok(None)
-        };
+        return Ok(None);
     }
     page.transactions.sort_by_key(|tx| tx.booked_at_ms);
     let rows = page
@@ -238,6 +237,16 @@ mod tests {
         // Claiming more without moving on is the bank's fault, not a reason to loop.
         assert!(prepare(page(&[], "c", true), Some("c")).is_err());
         assert!(prepare(page(&[], "", false), None).is_err());
+    }
+
+    #[test]
+    fn rows_at_the_same_cursor_with_more_to_come_are_refused() {
+        // The same rows again and again would keep the sync running forever.
+        assert!(prepare(page(&[("a", 10)], "c", true), Some("c")).is_err());
+        // The last page repeated once is harmless: the rows are keyed by id.
+        assert!(prepare(page(&[("a", 10)], "c", false), Some("c"))
+            .unwrap()
+            .is_some());
     }
 
     #[test]

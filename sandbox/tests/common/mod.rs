@@ -87,6 +87,56 @@ impl Bank {
         (started, self.latest_otp())
     }
 
+    /// A fresh activation code for the demo customer.
+    pub fn issue_code(&self) -> String {
+        self.sandbox
+            .issue_activation_code(DEMO_CUSTOMER_ID)
+            .unwrap()
+            .activation_code
+    }
+
+    /// Starts an activation with `code` as typed, expecting success.
+    pub async fn start_with_code(&self, code: &str) -> StartActivationResponse {
+        self.post_ok(paths::ACTIVATION_START, &start_request(code))
+            .await
+    }
+
+    /// Starts an activation with `code` as typed, expecting a refusal.
+    pub async fn start_with_code_err(&self, code: &str) -> (StatusCode, ApiError) {
+        self.post_err(paths::ACTIVATION_START, &start_request(code))
+            .await
+    }
+
+    /// Completes an activation, expecting a refusal.
+    pub async fn complete_err(
+        &self,
+        request: &CompleteActivationRequest,
+    ) -> (StatusCode, ApiError) {
+        self.post_err(paths::ACTIVATION_COMPLETE, request).await
+    }
+
+    /// Posts a login request, expecting a refusal.
+    pub async fn login_err(&self, request: &LoginRequest) -> (StatusCode, ApiError) {
+        self.post_err(paths::LOGIN, request).await
+    }
+
+    /// A fresh login for `phone` (biometric, or PIN when `second` is `Factor::Knowledge`) in
+    /// which the assertion at `index` is replaced by what `forge` makes from the phone and
+    /// the challenge bytes, expecting a refusal. `forge` runs after the phone has made the
+    /// honest request, so it sees the counters that request advanced.
+    pub async fn login_forged(
+        &self,
+        phone: &mut Phone,
+        second: Factor,
+        index: usize,
+        forge: impl FnOnce(&Phone, &[u8]) -> Assertion,
+    ) -> (StatusCode, ApiError) {
+        let challenge = self.challenge(phone).await;
+        let mut request = phone.login_request_with(second, &challenge);
+        request.assertions[index] = forge(phone, &challenge.challenge);
+        self.login_err(&request).await
+    }
+
     pub fn latest_otp(&self) -> String {
         let outbox = self.sandbox.sms_outbox(DEMO_PHONE).unwrap();
         let body = &outbox.messages.last().expect("an SMS was sent").body;
@@ -210,6 +260,20 @@ impl Bank {
         };
         self.post_authorized_ok(paths::STEP_UP, token, &request)
             .await
+    }
+}
+
+/// A bank with the demo customer and one phone bound to it.
+pub async fn bound() -> (Bank, Phone) {
+    let bank = Bank::start().await;
+    let mut phone = Phone::new(&bank.sandbox.rp_id());
+    bank.bind(&mut phone).await;
+    (bank, phone)
+}
+
+pub fn start_request(code: &str) -> StartActivationRequest {
+    StartActivationRequest {
+        activation_code: code.to_owned(),
     }
 }
 
@@ -519,7 +583,7 @@ impl Phone {
         self.login_request_with(Factor::Knowledge, challenge)
     }
 
-    fn login_request_with(
+    pub fn login_request_with(
         &mut self,
         second: Factor,
         challenge: &ChallengeResponse,
