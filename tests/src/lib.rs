@@ -7,9 +7,11 @@
 //! for the bank side, `mobank_core::Mobank` for the phone.
 
 use std::error::Error;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use mobank_core::platform::{
     DeviceIntegrity, EventListener, InsecureSoftwareKeyStore, IntegritySignals, KeyStore,
@@ -86,6 +88,16 @@ impl Bank {
         Ok(SecretString::from(
             otp_in(body).ok_or("no 6-digit code in the SMS")?,
         ))
+    }
+
+    /// The bank's clock moves past the step-up window (5 minutes) while the phone's stands
+    /// still and the session is kept active on both: the phone thinks the strong
+    /// authentication is fresh, the bank knows it is not.
+    pub async fn let_strong_auth_go_stale(&self, phone: &Phone) -> TestResult<()> {
+        self.sandbox.advance_clock(Duration::from_secs(4 * 60));
+        phone.mobank.accounts().await?;
+        self.sandbox.advance_clock(Duration::from_secs(61));
+        Ok(())
     }
 
     pub async fn stop(self) {
@@ -206,6 +218,13 @@ impl Phone {
         Ok(Self { mobank, ..self })
     }
 
+    /// A new phone reaching the bank through `endpoint`, bound with [`PIN`].
+    pub async fn bound(bank: &Bank, endpoint: BankEndpoint) -> TestResult<Self> {
+        let phone = Self::new(endpoint)?;
+        phone.bind(bank).await?;
+        Ok(phone)
+    }
+
     /// Starts an activation with a fresh code.
     pub async fn start_activation(&self, bank: &Bank) -> TestResult<ActivationStarted> {
         Ok(self.mobank.start_activation(bank.issue_code()?).await?)
@@ -218,6 +237,22 @@ impl Phone {
             .mobank
             .complete_activation(bank.latest_otp()?, pin(PIN)?)
             .await?)
+    }
+
+    /// The two-step PIN change, both steps expected to succeed.
+    pub async fn change_pin(&self, old: &str, new: &str) -> TestResult<()> {
+        self.mobank.begin_pin_change(pin(old)?).await?;
+        self.mobank.commit_pin_change(pin(new)?).await?;
+        Ok(())
+    }
+
+    /// Active all along, but the strong authentication is more than 5 minutes old on the
+    /// phone's clock.
+    pub async fn let_strong_auth_go_stale(&self) -> TestResult<()> {
+        self.clock.advance(Duration::from_secs(4 * 60));
+        self.mobank.accounts().await?;
+        self.clock.advance(Duration::from_secs(61));
+        Ok(())
     }
 
     /// The encrypted store's directory. The device state (ids, counters, the wrapped knowledge
@@ -386,6 +421,24 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
             .any(|window| window == needle)
 }
 
+/// Asserts that none of `files` holds any of the named `canaries`, `when` saying at which
+/// point of the test the files were read.
+pub fn assert_no_file_holds(
+    files: &[(PathBuf, Vec<u8>)],
+    canaries: &[(String, Vec<u8>)],
+    when: &str,
+) {
+    for (path, bytes) in files {
+        for (name, canary) in canaries {
+            assert!(
+                !contains(bytes, canary),
+                "{when}: {} holds the {name}",
+                path.display()
+            );
+        }
+    }
+}
+
 fn config(data_dir: &Path, bank: BankEndpoint, device_name: &str) -> MobankConfig {
     MobankConfig {
         data_dir: data_dir.to_path_buf(),
@@ -465,6 +518,14 @@ impl CountingProxy {
     /// Bytes the phone has sent toward the bank so far.
     pub fn bytes_sent(&self) -> u64 {
         self.sent.load(Ordering::SeqCst)
+    }
+
+    /// What `call` returns, asserting the phone sent not one byte toward the bank for it.
+    pub async fn assert_sends_nothing<T>(&self, call: impl Future<Output = T>) -> T {
+        let before = self.bytes_sent();
+        let result = call.await;
+        assert_eq!(self.bytes_sent(), before, "a byte went out toward the bank");
+        result
     }
 }
 

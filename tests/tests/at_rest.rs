@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use mobank_core::net::pinned_tls_config;
 use mobank_core::platform::KeyStore;
 use mobank_core::{BankEndpoint, SecretString};
-use mobank_e2e::{contains, pin, Bank, Phone, PIN};
+use mobank_e2e::{assert_no_file_holds, pin, Bank, Phone, PIN};
 use mobank_protocol::b64;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
@@ -195,16 +195,7 @@ async fn no_token_key_pin_otp_or_code_is_on_disk() {
     );
 
     phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
-    phone
-        .mobank
-        .begin_pin_change(pin(PIN).unwrap())
-        .await
-        .unwrap();
-    phone
-        .mobank
-        .commit_pin_change(pin(NEW_PIN).unwrap())
-        .await
-        .unwrap();
+    phone.change_pin(PIN, NEW_PIN).await.unwrap();
     let second_key = knowledge_key_on_the_phone(&phone, NEW_PIN);
     let sent = json_strings(&transcript.sent(), "new_knowledge_key");
     assert_eq!(sent, [b64::encode(&second_key)]);
@@ -239,15 +230,7 @@ async fn no_token_key_pin_otp_or_code_is_on_disk() {
     let check = |when: &str| {
         let files = phone.files().unwrap();
         assert!(!files.is_empty());
-        for (path, bytes) in &files {
-            for (name, canary) in &canaries {
-                assert!(
-                    !contains(bytes, canary),
-                    "{when}: the {name} is in {}",
-                    path.display()
-                );
-            }
-        }
+        assert_no_file_holds(&files, &canaries, when);
     };
     check("while the session is live");
     phone.mobank.logout();

@@ -10,8 +10,7 @@ use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN};
 async fn five_failed_biometric_checks_require_the_pin() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
 
     phone.key_store.fail_verification(true);
     for _ in 0..4 {
@@ -52,8 +51,7 @@ async fn five_failed_biometric_checks_require_the_pin() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_success_forgives_earlier_failed_checks() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     for _ in 0..2 {
         phone.key_store.fail_verification(true);
         for _ in 0..4 {
@@ -125,21 +123,14 @@ async fn a_changed_enrolment_is_recovered_with_the_pin_without_rebinding() {
 async fn a_biometric_login_is_not_enough_to_reenrol() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     assert!(phone.mobank.needs_step_up(Operation::ReenrolBiometric));
-    let sent = proxy.bytes_sent();
     let aliases = phone.key_store.aliases();
-    assert_eq!(
-        phone
-            .mobank
-            .reenrol_biometric("Set up fingerprint login")
-            .await
-            .unwrap_err(),
-        MobankError::StepUpRequired
-    );
-    assert_eq!(proxy.bytes_sent(), sent);
+    let refused = proxy
+        .assert_sends_nothing(phone.mobank.reenrol_biometric("Set up fingerprint login"))
+        .await;
+    assert_eq!(refused.unwrap_err(), MobankError::StepUpRequired);
     assert_eq!(phone.key_store.aliases(), aliases, "no key was made");
 
     phone.mobank.step_up_pin(pin(PIN).unwrap()).await.unwrap();
@@ -158,11 +149,7 @@ async fn the_bank_refuses_a_stale_reenrolment_and_the_new_key_is_dropped() {
     let device = phone.bind(&bank).await.unwrap();
     phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
     // Fresh on the phone's clock, stale on the bank's (kept active on both).
-    bank.sandbox
-        .advance_clock(std::time::Duration::from_secs(4 * 60));
-    phone.mobank.accounts().await.unwrap();
-    bank.sandbox
-        .advance_clock(std::time::Duration::from_secs(61));
+    bank.let_strong_auth_go_stale(&phone).await.unwrap();
     let aliases = phone.key_store.aliases();
     assert_eq!(
         phone

@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::time::Duration;
-
 use mobank_core::platform::MobankEvent;
 use mobank_core::{BindingState, DeviceStatus, MobankError, NoticeKind, Operation};
 use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN};
@@ -89,26 +87,18 @@ async fn a_second_phone_is_announced_listed_and_revoked() {
 async fn revoking_needs_a_fresh_strong_authentication() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let first = Phone::new(proxy.endpoint(&bank)).unwrap();
-    first.bind(&bank).await.unwrap();
+    let first = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     let second = Phone::named(bank.endpoint(), "iPhone 15").unwrap();
     let target = second.bind(&bank).await.unwrap().device_id;
 
     first.mobank.login_biometric("Log in").await.unwrap();
-    first.clock.advance(Duration::from_secs(4 * 60));
-    first.mobank.accounts().await.unwrap();
-    first.clock.advance(Duration::from_secs(61));
+    first.let_strong_auth_go_stale().await.unwrap();
     assert!(first.mobank.needs_step_up(Operation::RevokeDevice));
-    let sent = proxy.bytes_sent();
-    assert_eq!(
-        first
-            .mobank
-            .revoke_device(target.clone())
-            .await
-            .unwrap_err(),
-        MobankError::StepUpRequired
-    );
-    assert_eq!(proxy.bytes_sent(), sent, "refused before the network");
+    // Refused before the network.
+    let refused = proxy
+        .assert_sends_nothing(first.mobank.revoke_device(target.clone()))
+        .await;
+    assert_eq!(refused.unwrap_err(), MobankError::StepUpRequired);
 
     first.mobank.step_up_biometric("Confirm").await.unwrap();
     assert!(!first.mobank.needs_step_up(Operation::RevokeDevice));
@@ -119,17 +109,14 @@ async fn revoking_needs_a_fresh_strong_authentication() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bank_enforces_step_up_too() {
     let bank = Bank::start().await.unwrap();
-    let first = Phone::new(bank.endpoint()).unwrap();
-    first.bind(&bank).await.unwrap();
+    let first = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     let second = Phone::named(bank.endpoint(), "iPhone 15").unwrap();
     let target = second.bind(&bank).await.unwrap().device_id;
 
     // The phone's clock stands still, so the phone thinks the login is fresh; the bank's
     // clock says otherwise (kept active on both sides).
     first.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
-    bank.sandbox.advance_clock(Duration::from_secs(4 * 60));
-    first.mobank.accounts().await.unwrap();
-    bank.sandbox.advance_clock(Duration::from_secs(61));
+    bank.let_strong_auth_go_stale(&first).await.unwrap();
     assert_eq!(
         first
             .mobank
@@ -186,8 +173,7 @@ async fn unbinding_tells_the_bank_and_wipes_the_phone() {
 async fn unbinding_with_the_bank_out_of_reach_still_wipes_the_phone() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     // The line goes dead.
     proxy.cut();
@@ -206,16 +192,13 @@ async fn unbinding_with_the_bank_out_of_reach_still_wipes_the_phone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unbinding_with_a_stale_authentication_wipes_nothing() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     assert_eq!(
         phone.mobank.unbind().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     phone.mobank.login_biometric("Log in").await.unwrap();
-    phone.clock.advance(Duration::from_secs(4 * 60));
-    phone.mobank.accounts().await.unwrap();
-    phone.clock.advance(Duration::from_secs(61));
+    phone.let_strong_auth_go_stale().await.unwrap();
     assert_eq!(
         phone.mobank.unbind().await.unwrap_err(),
         MobankError::StepUpRequired

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use mobank_core::{BindingState, MobankError, SyncProgress, SyncProgressListener, Transaction};
-use mobank_e2e::{contains, pin, Bank, CountingProxy, Phone, PIN};
+use mobank_e2e::{assert_no_file_holds, pin, Bank, CountingProxy, Phone, PIN};
 use mobank_protocol::messages::{AppendTransactionRequest, Transaction as BankTransaction};
 use mobank_sandbox::DEMO_CUSTOMER_ID;
 use rust_decimal::Decimal;
@@ -32,10 +32,21 @@ async fn logged_in(phone: &Phone) {
 }
 
 async fn bound_phone(bank: &Bank) -> Phone {
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(bank).await.unwrap();
+    let phone = Phone::bound(bank, bank.endpoint()).await.unwrap();
     logged_in(&phone).await;
     phone
+}
+
+/// A bound, logged-in phone that has synced the whole history once.
+async fn synced_phone(bank: &Bank) -> Phone {
+    let phone = bound_phone(bank).await;
+    phone.mobank.sync_history(None).await.unwrap();
+    phone
+}
+
+/// The newest ten transactions of the current account.
+async fn latest_ten(phone: &Phone) -> Result<Vec<Transaction>, MobankError> {
+    phone.mobank.recent_transactions(CURRENT, 10).await
 }
 
 fn ledger(bank: &Bank) -> Vec<BankTransaction> {
@@ -178,8 +189,7 @@ async fn a_full_sync_stores_exactly_the_banks_history_and_reports_progress() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_incremental_sync_fetches_only_new_bookings() {
     let bank = seeded_bank().await;
-    let phone = bound_phone(&bank).await;
-    phone.mobank.sync_history(None).await.unwrap();
+    let phone = synced_phone(&bank).await;
     let before = ledger(&bank).len() as u64;
 
     let first = bank
@@ -237,8 +247,7 @@ async fn a_cancelled_sync_resumes_from_its_cursor_without_duplicates() {
 async fn a_dropped_connection_interrupts_the_sync_and_a_restarted_app_resumes_it() {
     let bank = seeded_bank().await;
     let proxy = Arc::new(CountingProxy::start(&bank).await.unwrap());
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     logged_in(&phone).await;
     let ledger = ledger(&bank);
     let total = ledger.len() as u64;
@@ -271,8 +280,7 @@ async fn a_dropped_connection_interrupts_the_sync_and_a_restarted_app_resumes_it
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queries_agree_with_the_banks_own_data() {
     let bank = seeded_bank().await;
-    let phone = bound_phone(&bank).await;
-    phone.mobank.sync_history(None).await.unwrap();
+    let phone = synced_phone(&bank).await;
     let ledger = ledger(&bank);
 
     // Last N: newest day first; within a day, latest booked first.
@@ -408,18 +416,13 @@ async fn queries_agree_with_the_banks_own_data() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_needs_a_session_and_checks_its_arguments() {
     let bank = seeded_bank().await;
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     assert_eq!(
         phone.mobank.sync_history(None).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(
-        phone
-            .mobank
-            .recent_transactions(CURRENT, 10)
-            .await
-            .unwrap_err(),
+        latest_ten(&phone).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     logged_in(&phone).await;
@@ -446,12 +449,7 @@ async fn history_needs_a_session_and_checks_its_arguments() {
         Err(MobankError::InvalidInput { .. })
     ));
     // Before any sync the history is empty, not an error.
-    assert!(phone
-        .mobank
-        .recent_transactions(CURRENT, 10)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(latest_ten(&phone).await.unwrap().is_empty());
     phone.mobank.logout();
     assert_eq!(
         phone
@@ -497,21 +495,17 @@ async fn no_file_on_the_phone_holds_history_text_or_account_numbers() {
     }
     canaries.retain(|c| c.len() >= 6);
     canaries.push("Bearer".to_owned());
+    let canaries: Vec<(String, Vec<u8>)> = canaries
+        .into_iter()
+        .map(|c| (format!("{c:?}"), c.into_bytes()))
+        .collect();
 
     let check = |when: &str| {
         let files = phone.files().unwrap();
         assert!(files
             .iter()
             .any(|(path, _)| path.ends_with("store/cache.db")));
-        for (path, bytes) in &files {
-            for canary in &canaries {
-                assert!(
-                    !contains(bytes, canary.as_bytes()),
-                    "{when}: {} holds {canary:?}",
-                    path.display()
-                );
-            }
-        }
+        assert_no_file_holds(&files, &canaries, when);
     };
     check("while open");
     phone.mobank.pause_storage().unwrap();
@@ -523,8 +517,7 @@ async fn no_file_on_the_phone_holds_history_text_or_account_numbers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
     let bank = seeded_bank().await;
-    let phone = bound_phone(&bank).await;
-    phone.mobank.sync_history(None).await.unwrap();
+    let phone = synced_phone(&bank).await;
     assert!(phone.key_store.aliases().contains(&STORE_KEY.to_owned()));
 
     // The platform loses the store's key (say, a backup restored to a new phone).
@@ -541,11 +534,7 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
         MobankError::NotBound
     );
     assert_eq!(
-        phone
-            .mobank
-            .recent_transactions(CURRENT, 10)
-            .await
-            .unwrap_err(),
+        latest_ten(&phone).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(
@@ -580,8 +569,7 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_key_store_is_storage_locked_not_an_empty_history() {
     let bank = seeded_bank().await;
-    let phone = bound_phone(&bank).await;
-    phone.mobank.sync_history(None).await.unwrap();
+    let phone = synced_phone(&bank).await;
     let phone = phone.restart(bank.endpoint()).unwrap();
 
     // The store (with the binding in it) cannot be opened before the phone is unlocked: the
@@ -597,30 +585,17 @@ async fn a_locked_key_store_is_storage_locked_not_an_empty_history() {
     );
     phone.key_store.set_locked(false);
     logged_in(&phone).await;
-    assert_eq!(
-        phone
-            .mobank
-            .recent_transactions(CURRENT, 10)
-            .await
-            .unwrap()
-            .len(),
-        10
-    );
+    assert_eq!(latest_ten(&phone).await.unwrap().len(), 10);
     bank.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paused_storage_answers_paused_until_resumed() {
     let bank = seeded_bank().await;
-    let phone = bound_phone(&bank).await;
-    phone.mobank.sync_history(None).await.unwrap();
+    let phone = synced_phone(&bank).await;
     phone.mobank.pause_storage().unwrap();
     assert_eq!(
-        phone
-            .mobank
-            .recent_transactions(CURRENT, 10)
-            .await
-            .unwrap_err(),
+        latest_ten(&phone).await.unwrap_err(),
         MobankError::StoragePaused
     );
     assert_eq!(
@@ -634,23 +609,14 @@ async fn paused_storage_answers_paused_until_resumed() {
         }
     }
     phone.mobank.resume_storage().unwrap();
-    assert_eq!(
-        phone
-            .mobank
-            .recent_transactions(CURRENT, 10)
-            .await
-            .unwrap()
-            .len(),
-        10
-    );
+    assert_eq!(latest_ten(&phone).await.unwrap().len(), 10);
     bank.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_binding_never_sees_the_previous_bindings_history() {
     let bank = seeded_bank().await;
-    let phone = bound_phone(&bank).await;
-    phone.mobank.sync_history(None).await.unwrap();
+    let phone = synced_phone(&bank).await;
 
     // The device keys are gone (a reinstall that kept the files): the phone is bound afresh.
     let possession = phone.key_alias(".possession").unwrap();
@@ -663,12 +629,7 @@ async fn a_new_binding_never_sees_the_previous_bindings_history() {
     let phone = phone.restart(bank.endpoint()).unwrap();
     phone.bind(&bank).await.unwrap();
     logged_in(&phone).await;
-    assert!(phone
-        .mobank
-        .recent_transactions(CURRENT, 10)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(latest_ten(&phone).await.unwrap().is_empty());
     let report = phone.mobank.sync_history(None).await.unwrap();
     assert_eq!(report.fetched, report.stored);
     assert_phone_holds(&phone, &ledger(&bank)).await;
@@ -678,8 +639,7 @@ async fn a_new_binding_never_sees_the_previous_bindings_history() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_damaged_history_record_is_reported_cleared_and_synced_again() {
     let bank = seeded_bank().await;
-    let phone = bound_phone(&bank).await;
-    phone.mobank.sync_history(None).await.unwrap();
+    let phone = synced_phone(&bank).await;
     phone.mobank.pause_storage().unwrap();
 
     // One byte of one sealed record is flipped on disk.
@@ -712,12 +672,7 @@ async fn a_damaged_history_record_is_reported_cleared_and_synced_again() {
             .unwrap_err(),
         MobankError::HistoryDamaged
     );
-    assert!(phone
-        .mobank
-        .recent_transactions(CURRENT, 10)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(latest_ten(&phone).await.unwrap().is_empty());
     let report = phone.mobank.sync_history(None).await.unwrap();
     assert_eq!(report.fetched, ledger(&bank).len() as u64);
     assert_phone_holds(&phone, &ledger(&bank)).await;

@@ -157,8 +157,7 @@ async fn the_binding_survives_an_app_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_activation_on_a_bound_phone_is_refused() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     let sms_before = bank.sms_count().unwrap();
     let result = phone
         .mobank
@@ -173,8 +172,7 @@ async fn a_second_activation_on_a_bound_phone_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_session_ends_at_the_bank() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     bank.sandbox
         .advance_clock(std::time::Duration::from_secs(5 * 60 + 1));

@@ -108,26 +108,24 @@ async fn a_replayed_login_is_refused() {
         .await;
     assert_eq!(status, 200);
     let challenge: ChallengeResponse = serde_json::from_slice(&body).unwrap();
+    let assertion = |suffix: &str, factor: Factor| {
+        let alias = phone.key_alias(suffix).unwrap();
+        let store = phone.key_store.as_ref();
+        sign(
+            store,
+            &alias,
+            factor,
+            &challenge.rp_id,
+            &challenge.challenge,
+            10,
+        )
+    };
     let request = LoginRequest {
         device_id: device.device_id.clone(),
         challenge_id: challenge.challenge_id.clone(),
         assertions: vec![
-            sign(
-                phone.key_store.as_ref(),
-                &phone.key_alias(".possession").unwrap(),
-                Factor::Possession,
-                &challenge.rp_id,
-                &challenge.challenge,
-                10,
-            ),
-            sign(
-                phone.key_store.as_ref(),
-                &phone.key_alias(".uv").unwrap(),
-                Factor::UserVerified,
-                &challenge.rp_id,
-                &challenge.challenge,
-                10,
-            ),
+            assertion(".possession", Factor::Possession),
+            assertion(".uv", Factor::UserVerified),
         ],
         integrity: None,
     };
@@ -148,8 +146,7 @@ async fn a_replayed_login_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_assertion_by_another_key_is_refused() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     // Someone else's key under the biometric key's alias: it signs, but not as the bound key.
     let alias = phone.key_alias(".uv").unwrap();
     phone
@@ -174,8 +171,7 @@ async fn an_assertion_by_another_key_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restored_older_device_state_gets_the_device_blocked() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     let before = phone.copy_store().unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     phone.mobank.logout();
@@ -193,8 +189,7 @@ async fn a_restored_older_device_state_gets_the_device_blocked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_store_refusals_become_typed_errors() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
 
     phone.key_store.set_user_cancels(true);
     assert_eq!(

@@ -4,8 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::time::Duration;
-
 use mobank_core::platform::KeyPurpose;
 use mobank_core::platform::KeyStore;
 use mobank_core::{BindingState, MobankError, PinRejection};
@@ -17,12 +15,23 @@ fn failed(attempts_remaining: u32) -> MobankError {
     }
 }
 
+/// Both the right PIN and a biometric login are refused as `DeviceBlocked`.
+async fn assert_blocked_for_every_factor(phone: &Phone) {
+    assert_eq!(
+        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        MobankError::DeviceBlocked
+    );
+    assert_eq!(
+        phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        MobankError::DeviceBlocked
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pin_login_works_and_only_the_bank_can_tell_a_wrong_pin() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
 
     let session = phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
     assert_eq!(session.idle_timeout_secs, 300);
@@ -60,10 +69,8 @@ async fn pin_login_works_and_only_the_bank_can_tell_a_wrong_pin() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_pin_and_a_wrong_biometric_key_get_the_same_answer() {
     let bank = Bank::start().await.unwrap();
-    let by_pin = Phone::new(bank.endpoint()).unwrap();
-    by_pin.bind(&bank).await.unwrap();
-    let by_biometric = Phone::new(bank.endpoint()).unwrap();
-    by_biometric.bind(&bank).await.unwrap();
+    let by_pin = Phone::bound(&bank, bank.endpoint()).await.unwrap();
+    let by_biometric = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     // Someone else's key under the biometric key's alias: it signs, but not as the bound key.
     let alias = by_biometric.key_alias(".uv").unwrap();
     by_biometric
@@ -116,16 +123,9 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
     );
     // Blocked for every factor, the right PIN included, and known on the phone now: no
     // further attempt leaves it.
-    let sent = proxy.bytes_sent();
-    assert_eq!(
-        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
-        MobankError::DeviceBlocked
-    );
-    assert_eq!(
-        phone.mobank.login_biometric("Log in").await.unwrap_err(),
-        MobankError::DeviceBlocked
-    );
-    assert_eq!(proxy.bytes_sent(), sent);
+    proxy
+        .assert_sends_nothing(assert_blocked_for_every_factor(&phone))
+        .await;
     let BindingState::Bound(summary) = phone.mobank.binding_state().unwrap() else {
         panic!("a blocked binding is still shown");
     };
@@ -194,8 +194,7 @@ async fn a_guessable_pin_is_refused_at_binding_before_anything_is_sent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pin_change_needs_the_old_pin_then_only_the_new_one_works() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     const NEW_PIN: &str = "640259";
     phone.mobank.login_biometric("Log in").await.unwrap();
 
@@ -263,49 +262,29 @@ async fn pin_change_needs_the_old_pin_then_only_the_new_one_works() {
 async fn a_stale_session_must_step_up_before_a_pin_change_and_nothing_is_sent() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     assert!(!phone
         .mobank
         .needs_step_up(mobank_core::Operation::ChangePin));
-    // Active all along, but the strong authentication is more than 5 minutes old.
-    phone.clock.advance(Duration::from_secs(4 * 60));
-    phone.mobank.accounts().await.unwrap();
-    phone.clock.advance(Duration::from_secs(61));
+    phone.let_strong_auth_go_stale().await.unwrap();
     assert!(phone
         .mobank
         .needs_step_up(mobank_core::Operation::ChangePin));
-    let sent = proxy.bytes_sent();
-    assert_eq!(
-        phone
-            .mobank
-            .begin_pin_change(pin(PIN).unwrap())
-            .await
-            .unwrap_err(),
-        MobankError::StepUpRequired
-    );
-    assert_eq!(proxy.bytes_sent(), sent);
+    let refused = proxy
+        .assert_sends_nothing(phone.mobank.begin_pin_change(pin(PIN).unwrap()))
+        .await;
+    assert_eq!(refused.unwrap_err(), MobankError::StepUpRequired);
 
     phone.mobank.step_up_pin(pin(PIN).unwrap()).await.unwrap();
-    phone
-        .mobank
-        .begin_pin_change(pin(PIN).unwrap())
-        .await
-        .unwrap();
-    phone
-        .mobank
-        .commit_pin_change(pin("918273").unwrap())
-        .await
-        .unwrap();
+    phone.change_pin(PIN, "918273").await.unwrap();
     bank.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restored_pin_counter_gets_the_device_blocked() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     let mut restored = phone.device_state().unwrap();
     phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
     let current = phone.device_state().unwrap();
@@ -317,23 +296,16 @@ async fn a_restored_pin_counter_gets_the_device_blocked() {
     restored["possession_sign_count"] = current["possession_sign_count"].clone();
     phone.set_device_state(&restored).unwrap();
 
-    assert_eq!(
-        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
-        MobankError::DeviceBlocked
-    );
-    // A biometric login, whose counters are fine, is refused too: the binding is blocked.
-    assert_eq!(
-        phone.mobank.login_biometric("Log in").await.unwrap_err(),
-        MobankError::DeviceBlocked
-    );
+    // The PIN login is refused, and a biometric login, whose counters are fine, too: the
+    // binding is blocked.
+    assert_blocked_for_every_factor(&phone).await;
     bank.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_wrapping_key_is_what_keeps_the_pin_factor() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     // The platform key that wraps the knowledge key is lost (the key store was reset).
     phone
         .key_store

@@ -16,8 +16,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 async fn idle_4_59_passes_and_5_01_expires_without_a_network_call() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     let session = phone.mobank.login_biometric("Log in").await.unwrap();
     assert_eq!(session.idle_timeout_secs, 300);
     phone.events.take();
@@ -29,19 +28,12 @@ async fn idle_4_59_passes_and_5_01_expires_without_a_network_call() {
     assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
 
     phone.clock.advance(Duration::from_secs(5 * 60 + 1));
-    let sent = proxy.bytes_sent();
-    assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
-        MobankError::SessionExpired
-    );
-    assert_eq!(proxy.bytes_sent(), sent, "a byte went out after expiry");
+    let expired = proxy.assert_sends_nothing(phone.mobank.accounts()).await;
+    assert_eq!(expired.unwrap_err(), MobankError::SessionExpired);
     assert_eq!(phone.events.take(), [MobankEvent::SessionExpired]);
     // The session is gone, not just refused once.
-    assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
-        MobankError::NotLoggedIn
-    );
-    assert_eq!(proxy.bytes_sent(), sent);
+    let gone = proxy.assert_sends_nothing(phone.mobank.accounts()).await;
+    assert_eq!(gone.unwrap_err(), MobankError::NotLoggedIn);
     bank.stop().await;
 }
 
@@ -52,8 +44,7 @@ async fn twelve_hours_of_activity_end_the_session_whatever_the_clock_skew() {
     bank.sandbox
         .advance_clock(Duration::from_secs(3 * 24 * 3600));
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     let session = phone.mobank.login_biometric("Log in").await.unwrap();
     let bank_lifetime = session.expires_at_ms - bank.sandbox.now_ms();
     assert!(
@@ -71,12 +62,8 @@ async fn twelve_hours_of_activity_end_the_session_whatever_the_clock_skew() {
         phone.mobank.accounts().await.unwrap();
     }
     phone.clock.advance(12 * 60 * MINUTE - elapsed);
-    let sent = proxy.bytes_sent();
-    assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
-        MobankError::SessionExpired
-    );
-    assert_eq!(proxy.bytes_sent(), sent);
+    let expired = proxy.assert_sends_nothing(phone.mobank.accounts()).await;
+    assert_eq!(expired.unwrap_err(), MobankError::SessionExpired);
     bank.stop().await;
 }
 
@@ -86,20 +73,15 @@ async fn a_shorter_cap_set_by_the_bank_is_the_one_that_counts() {
         .await
         .unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
     for _ in 0..7 {
         phone.clock.advance(4 * MINUTE);
         phone.mobank.accounts().await.unwrap();
     }
     phone.clock.advance(2 * MINUTE);
-    let sent = proxy.bytes_sent();
-    assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
-        MobankError::SessionExpired
-    );
-    assert_eq!(proxy.bytes_sent(), sent);
+    let expired = proxy.assert_sends_nothing(phone.mobank.accounts()).await;
+    assert_eq!(expired.unwrap_err(), MobankError::SessionExpired);
     bank.stop().await;
 }
 
@@ -107,8 +89,7 @@ async fn a_shorter_cap_set_by_the_bank_is_the_one_that_counts() {
 async fn the_idle_window_spent_in_the_background_locks_the_session() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
-    let phone = Phone::new(proxy.endpoint(&bank)).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     phone.events.take();
 
@@ -139,8 +120,7 @@ async fn the_idle_window_spent_in_the_background_locks_the_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bank_ending_the_session_reaches_the_app_as_an_event() {
     let bank = Bank::start().await.unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     phone.events.take();
     // The phone's clock stands still; the bank's moves past its idle timeout.
@@ -163,8 +143,7 @@ async fn integrity_findings_go_with_login_and_shape_the_limits() {
     let bank = Bank::start_with(|config| config.cooling_off = Duration::ZERO)
         .await
         .unwrap();
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
 
     let clean = phone.mobank.login_biometric("Log in").await.unwrap();
     let limits = clean.limits.clone().unwrap();

@@ -11,8 +11,7 @@ use mobank_e2e::{Bank, Phone, STORE_KEY_ALIAS};
 /// A bound phone, restarted after `break_key` did something to the store's platform key: the
 /// running app had the data key in memory, a new start has to ask the key store for it.
 async fn bound_then_restarted(bank: &Bank, break_key: impl FnOnce(&Phone)) -> Phone {
-    let phone = Phone::new(bank.endpoint()).unwrap();
-    phone.bind(bank).await.unwrap();
+    let phone = Phone::bound(bank, bank.endpoint()).await.unwrap();
     phone.mobank.login_biometric("Log in").await.unwrap();
     phone.mobank.logout();
     break_key(&phone);
