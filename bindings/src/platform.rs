@@ -32,8 +32,9 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for HookFailure {
 }
 
 /// A clock that never goes backwards and ignores changes of the phone's wall clock: Android
-/// `SystemClock.elapsedRealtime()`, iOS `clock_gettime(CLOCK_MONOTONIC_RAW)` or
-/// `ProcessInfo.systemUptime`. Only differences between readings matter. Session timers (idle
+/// `SystemClock.elapsedRealtime()` (the shell's `ElapsedRealtimeClock`), iOS
+/// `clock_gettime(CLOCK_MONOTONIC_RAW)` (the shell's `BootTimeClock`); not `ProcessInfo.systemUptime`,
+/// which stops during sleep. Only differences between readings matter. Session timers (idle
 /// 5 minutes, absolute 12 hours, step-up freshness) read it; tests move it by hand.
 #[uniffi::export(with_foreign)]
 pub trait MonotonicClock: Send + Sync {

@@ -24,10 +24,10 @@ extension MobankClient {
     ///     _ = try await mobank.loginBiometric(prompt: "Log in to Mobank")
     ///     let accounts = try await mobank.accounts()
     ///
-    /// The optional hooks: `clock`, a monotonic clock (default: the library's own); `events`, a
-    /// listener for `MobankEvent`s (session expired or locked, a new device bound, changed
-    /// limits); `integrity`, the app's jailbreak/debugger/hooking/simulator checks, sent to the
-    /// bank with each login.
+    /// The optional hooks: `clock`, a monotonic clock (default: `BootTimeClock`, which counts the
+    /// time the device sleeps); `events`, a listener for `MobankEvent`s (session expired or
+    /// locked, a new device bound, changed limits); `integrity`, the app's jailbreak/debugger/
+    /// hooking/simulator checks, sent to the bank with each login.
     public static func open(
         dataDirectory: URL,
         bank: BankEndpoint,
@@ -47,7 +47,7 @@ extension MobankClient {
                 platform: platform
             ),
             keyStore: keyStore,
-            clock: clock,
+            clock: clock ?? BootTimeClock(),
             events: events,
             integrity: integrity
         )

@@ -35,10 +35,11 @@ data class BankEndpoint(val baseUrl: String, val spkiPins: List<String>) {
  * val accounts = mobank.accounts()
  * ```
  *
- * The optional hooks: [clock] a monotonic clock (on Android `SystemClock.elapsedRealtime()`;
- * default: the library's own), [events] a listener for `MobankEvent`s (session expired or locked,
- * a new device bound, changed limits), [integrity] the app's root/debugger/hooking/emulator
- * checks, sent to the bank with each login.
+ * The optional hooks: [clock] a monotonic clock (on Android pass `ElapsedRealtimeClock()`, which
+ * counts the time the phone sleeps; default: the library's own, which stops during sleep),
+ * [events] a listener for `MobankEvent`s (session expired or locked, a new device bound, changed
+ * limits), [integrity] the app's root/debugger/hooking/emulator checks, sent to the bank with
+ * each login.
  */
 object Mobank {
     /** Opens (or creates) this phone's Mobank state. Keep the client for the life of the process. */
