@@ -171,8 +171,9 @@ impl Inner {
                 },
             )
             .await;
-        let response = self.refused_by_bank(&device_id, response).await?;
+        let mut response = self.refused_by_bank(&device_id, response).await?;
         if response.session_token.is_empty() || response.idle_timeout_secs == 0 {
+            zeroize::Zeroize::zeroize(&mut response.session_token);
             return Err(NetError::MalformedResponse.into());
         }
         let Started { session, summary } =

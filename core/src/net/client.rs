@@ -163,8 +163,10 @@ impl BankClient {
 }
 
 fn bearer(token: &SecretString) -> Result<HeaderValue, NetError> {
-    let credential = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
-    let mut header = HeaderValue::from_str(&credential)
+    let credential = Zeroizing::new(format!("Bearer {}", token.expose_secret()).into_bytes());
+    // Shared, not copied: the header's bytes are the zeroizing buffer, wiped when the request
+    // and every clone of the header are gone.
+    let mut header = HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(credential))
         .map_err(|_| NetError::Setup("session token is not a valid header".to_owned()))?;
     header.set_sensitive(true);
     Ok(header)
