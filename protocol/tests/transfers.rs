@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 //! The canonical transfer and the receipt, through the crate's public API.
 
 use mobank_protocol::money::{Amount, Currency};

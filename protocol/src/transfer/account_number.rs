@@ -23,7 +23,7 @@ pub fn check(number: &str) -> Result<(), AccountNumberError> {
     if !(MIN_DIGITS..=MAX_DIGITS).contains(&number.len()) {
         return Err(AccountNumberError::Length);
     }
-    if luhn_sum(number.bytes().rev()) % 10 != 0 {
+    if !luhn_sum(number.bytes().rev()).is_multiple_of(10) {
         return Err(AccountNumberError::CheckDigit);
     }
     Ok(())
