@@ -86,9 +86,11 @@ fn field_boundaries_cannot_be_shifted() {
     assert_ne!(one.to_bytes().unwrap(), two.to_bytes().unwrap());
 }
 
+type Change = Box<dyn Fn(&mut CanonicalTransfer)>;
+
 #[test]
 fn invalid_fields_are_refused_before_encoding() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut CanonicalTransfer)>)> = vec![
+    let cases: Vec<(&str, Change)> = vec![
         (
             "payee.account_number",
             Box::new(|t| t.payee.account_number = "6222021234567898".into()),
