@@ -10,6 +10,7 @@ pub mod assertion;
 pub mod b64;
 pub mod error;
 pub mod messages;
+pub mod money;
 pub mod text;
 
 pub use assertion::{
