@@ -15,6 +15,7 @@ mod error;
 mod history;
 mod input;
 mod mobank;
+pub mod money;
 pub mod net;
 mod pin;
 mod pin_change;
