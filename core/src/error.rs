@@ -328,7 +328,13 @@ fn from_api_error(status: u16, error: ApiError) -> MobankError {
         // The bank says it may or may not have acted.
         ErrorCode::Internal => MobankError::OutcomeUnknown,
         ErrorCode::StepUpRequired => MobankError::StepUpRequired,
-        ErrorCode::BadRequest | ErrorCode::NotFound | ErrorCode::Suspended => {
+        ErrorCode::BadRequest
+        | ErrorCode::NotFound
+        | ErrorCode::Suspended
+        | ErrorCode::PayeeInvalid
+        | ErrorCode::AccountUnknown
+        | ErrorCode::CurrencyMismatch
+        | ErrorCode::IdempotencyConflict => {
             let code = serde_json::to_value(error.code)
                 .ok()
                 .and_then(|value| value.as_str().map(str::to_owned))

@@ -50,6 +50,10 @@ pub enum Ceremony {
     /// Authorises one named operation; the client data carries its canonical text.
     #[serde(rename = "mobank.operation")]
     Operation,
+    /// Authorises one transfer; the operation text carries the hash of its canonical bytes
+    /// (`crate::transfer::operation_text`).
+    #[serde(rename = "mobank.transfer")]
+    Transfer,
 }
 
 /// The client data a device signs (through its hash).
@@ -288,7 +292,7 @@ fn check_signed_fields(
     }
     // An operation assertion must name what it authorises, whatever the caller expected: a
     // bank-side slip (no operation text expected) must not accept one that authorises nothing.
-    let operation_required = client.ceremony == Ceremony::Operation;
+    let operation_required = matches!(client.ceremony, Ceremony::Operation | Ceremony::Transfer);
     if client.operation.as_deref() != expect.operation
         || (operation_required && client.operation.is_none())
     {

@@ -31,6 +31,15 @@ pub enum ErrorCode {
     NotFound,
     /// The bank suspended this customer's e-banking.
     Suspended,
+    /// The payee account number is malformed, fails its check digit, or is not known at the
+    /// payee's bank.
+    PayeeInvalid,
+    /// The payer account is not one of this customer's accounts.
+    AccountUnknown,
+    /// The amount's currency is not the payer account's.
+    CurrencyMismatch,
+    /// The idempotency key was already used for a transfer with other fields.
+    IdempotencyConflict,
     /// Something failed inside the bank. The request may or may not have taken effect.
     Internal,
 }

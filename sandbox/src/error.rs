@@ -97,14 +97,19 @@ fn status_for(code: ErrorCode) -> StatusCode {
         | ErrorCode::ActivationInvalid
         | ErrorCode::OtpInvalid
         | ErrorCode::OtpExpired
-        | ErrorCode::ChallengeInvalid => StatusCode::BAD_REQUEST,
+        | ErrorCode::ChallengeInvalid
+        | ErrorCode::PayeeInvalid
+        | ErrorCode::CurrencyMismatch => StatusCode::BAD_REQUEST,
         ErrorCode::AuthenticationFailed | ErrorCode::Unauthorized | ErrorCode::SessionExpired => {
             StatusCode::UNAUTHORIZED
         }
         ErrorCode::DeviceBlocked | ErrorCode::Suspended | ErrorCode::StepUpRequired => {
             StatusCode::FORBIDDEN
         }
-        ErrorCode::DeviceUnknown | ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::DeviceUnknown | ErrorCode::NotFound | ErrorCode::AccountUnknown => {
+            StatusCode::NOT_FOUND
+        }
+        ErrorCode::IdempotencyConflict => StatusCode::CONFLICT,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
