@@ -69,13 +69,13 @@ pub fn cases() -> &'static [Case] {
         let (ecdsa, knowledge) = (vectors::assertions(), vectors::knowledge());
         let ecdsa_valid = ecdsa.valid.iter().map(|v| Case {
             name: v.name.clone(),
-            verifier: Verifier::Ecdsa(ecdsa.public_key(&v.key).to_vec()),
+            verifier: Verifier::Ecdsa(vectors::public_key(&v.key).to_vec()),
             expectation: v.expectation.clone(),
             seed: v.assertion.clone(),
         });
         let knowledge_valid = knowledge.valid.iter().map(|v| Case {
             name: v.name.clone(),
-            verifier: Verifier::Knowledge(knowledge.key(&v.key)),
+            verifier: Verifier::Knowledge(vectors::knowledge_key(&v.key)),
             expectation: v.expectation.clone(),
             seed: v.assertion.clone(),
         });
@@ -93,7 +93,7 @@ pub fn cases() -> &'static [Case] {
         let knowledge_counter = knowledge_counter.filter(|v| v.expected_error == COUNTER_ERROR);
         let knowledge_counter = knowledge_counter.map(|v| Case {
             name: v.name.clone(),
-            verifier: Verifier::Knowledge(knowledge.key(&v.key)),
+            verifier: Verifier::Knowledge(vectors::knowledge_key(&v.key)),
             expectation: v.expectation.clone(),
             seed: v.assertion.clone(),
         });

@@ -6,6 +6,8 @@
 //! describes the same contract for bank teams that verify in another language, and
 //! `vectors/*.json` pins it down with fixed inputs.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod assertion;
 pub mod b64;
 pub mod error;
@@ -20,3 +22,7 @@ pub use error::{ApiError, ErrorBody, ErrorCode};
 
 /// Length in bytes of every server challenge (WebAuthn asks for at least 16).
 pub const CHALLENGE_LEN: usize = 32;
+
+#[cfg(feature = "vectors")]
+#[doc(hidden)]
+pub mod vectors;

@@ -3,13 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "support/vector_file.rs"]
-mod vector_file;
-
 use std::collections::BTreeSet;
 
 use mobank_protocol::assertion::{rp_id_hash, verify, verify_knowledge, KNOWLEDGE_KEY_LEN};
 use mobank_protocol::messages::{ChallengeResponse, LoginRequest};
+use mobank_protocol::vectors::{
+    self, error_name, hex, AnyMessage, AssertionVectors, Direction, Inputs, KnowledgeVectors,
+    MessageExample, MessageExamples, TestKey, ASSERTIONS_JSON, KNOWLEDGE_JSON, MESSAGES_JSON,
+};
 use mobank_protocol::{
     b64, signed_bytes, Assertion, AuthenticatorData, Ceremony, ClientData, Factor,
     VerifiedAssertion, VerifyError,
@@ -19,77 +20,43 @@ use ring::hmac;
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_ASN1_SIGNING};
 use serde_json::Value;
-use vector_file::{
-    AnyMessage, AssertionVectors, Direction, Inputs, KnowledgeVectors, MessageExample,
-    MessageExamples, TestKey,
-};
 
-const ASSERTIONS: &str = include_str!("../vectors/assertions.json");
-const KNOWLEDGE: &str = include_str!("../vectors/knowledge.json");
-const MESSAGES: &str = include_str!("../vectors/messages.json");
-
-fn assertion_vectors() -> AssertionVectors {
-    serde_json::from_str(ASSERTIONS).unwrap()
+fn assertion_vectors() -> &'static AssertionVectors {
+    vectors::assertions()
 }
 
-fn knowledge_vectors() -> KnowledgeVectors {
-    serde_json::from_str(KNOWLEDGE).unwrap()
+fn knowledge_vectors() -> &'static KnowledgeVectors {
+    vectors::knowledge()
 }
 
 fn knowledge_key(vectors: &KnowledgeVectors, name: &str) -> [u8; KNOWLEDGE_KEY_LEN] {
-    let key = vectors
-        .keys
-        .iter()
-        .find(|k| k.name == name)
-        .unwrap_or_else(|| panic!("no knowledge key {name}"));
-    b64::decode(&key.key).unwrap().try_into().unwrap()
+    vectors
+        .key(name)
+        .unwrap_or_else(|| panic!("no knowledge key {name}"))
 }
 
 /// The client data JSON a device builds from vector inputs.
 fn client_data_json(inputs: &Inputs) -> Vec<u8> {
     ClientData {
         ceremony: inputs.ceremony,
-        challenge: b64::decode(&inputs.challenge).unwrap(),
+        challenge: inputs.challenge.clone(),
         rp_id: inputs.rp_id.clone(),
         operation: inputs.operation.clone(),
     }
     .to_json()
 }
 
+/// Owned, because some tests take the examples apart.
 fn message_examples() -> MessageExamples {
-    serde_json::from_str(MESSAGES).unwrap()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    serde_json::from_str(MESSAGES_JSON).unwrap()
 }
 
 fn key<'a>(vectors: &'a AssertionVectors, name: &str) -> &'a TestKey {
-    vectors
-        .keys
-        .iter()
-        .find(|k| k.name == name)
-        .unwrap_or_else(|| panic!("no key {name}"))
+    vectors.key(name).unwrap_or_else(|| panic!("no key {name}"))
 }
 
-/// Exhaustive on purpose: a new `VerifyError` variant does not compile until it has a name here
-/// and, through `invalid_vectors_cover_every_verify_error`, a vector.
-fn error_name(error: &VerifyError) -> &'static str {
-    match error {
-        VerifyError::MalformedAuthenticatorData => "MalformedAuthenticatorData",
-        VerifyError::MalformedClientData => "MalformedClientData",
-        VerifyError::MalformedPublicKey => "MalformedPublicKey",
-        VerifyError::RpIdMismatch => "RpIdMismatch",
-        VerifyError::CeremonyMismatch => "CeremonyMismatch",
-        VerifyError::ChallengeMismatch => "ChallengeMismatch",
-        VerifyError::OperationMismatch => "OperationMismatch",
-        VerifyError::UserNotPresent => "UserNotPresent",
-        VerifyError::UserNotVerified => "UserNotVerified",
-        VerifyError::BadSignature => "BadSignature",
-        VerifyError::CounterNotIncreasing { .. } => "CounterNotIncreasing",
-    }
-}
-
+/// Every variant: through `invalid_vectors_cover_every_verify_error`, a new `VerifyError`
+/// variant needs a vector as soon as it is added here (and `error_name` makes it be added).
 const ALL_ERRORS: [VerifyError; 11] = [
     VerifyError::MalformedAuthenticatorData,
     VerifyError::MalformedClientData,
@@ -130,7 +97,7 @@ fn assert_is_generator_output(generated: &impl serde::Serialize, committed: &str
 
 #[test]
 fn assertion_file_is_exactly_what_the_generator_writes() {
-    assert_is_generator_output(&assertion_vectors(), ASSERTIONS, "assertions.json");
+    assert_is_generator_output(&assertion_vectors(), ASSERTIONS_JSON, "assertions.json");
 }
 
 #[test]
@@ -153,7 +120,7 @@ fn message_file_is_exactly_serde_output_in_declared_field_order() {
     };
     let text = serde_json::to_string_pretty(&typed).unwrap() + "\n";
     assert!(
-        text == MESSAGES,
+        text == MESSAGES_JSON,
         "vectors/messages.json differs from what serde produces"
     );
 }
@@ -163,21 +130,13 @@ fn test_keys_hold_the_published_public_keys() {
     let vectors = assertion_vectors();
     assert_eq!(vectors.keys.len(), 3);
     for key in &vectors.keys {
-        let pkcs8 = b64::decode(&key.pkcs8_der).unwrap();
-        let pair = EcdsaKeyPair::from_pkcs8(
-            &ECDSA_P256_SHA256_ASN1_SIGNING,
-            &pkcs8,
-            &SystemRandom::new(),
-        )
-        .unwrap();
+        let pkcs8 = &key.pkcs8_der;
+        let pair =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8, &SystemRandom::new())
+                .unwrap();
         let public_key = pair.public_key().as_ref();
         assert_eq!(public_key.len(), 65, "{}", key.name);
-        assert_eq!(
-            b64::decode(&key.public_key).unwrap(),
-            public_key,
-            "{}",
-            key.name
-        );
+        assert_eq!(key.public_key, public_key, "{}", key.name);
         assert_eq!(key.public_key_hex, hex(public_key), "{}", key.name);
     }
 }
@@ -188,7 +147,7 @@ fn valid_vectors_are_the_bytes_the_code_builds_from_their_inputs() {
     assert!(vectors.valid.len() >= 4);
     for v in &vectors.valid {
         let inputs = &v.inputs;
-        let challenge = b64::decode(&inputs.challenge).unwrap();
+        let challenge = &inputs.challenge;
         assert_eq!(
             challenge.len(),
             mobank_protocol::CHALLENGE_LEN,
@@ -234,7 +193,7 @@ fn valid_vectors_are_the_bytes_the_code_builds_from_their_inputs() {
         assert_eq!(parsed.flags, inputs.flags, "{}", v.name);
         assert_eq!(parsed.sign_count, inputs.sign_count, "{}", v.name);
         assert_eq!(
-            ClientData::parse(&client).unwrap().challenge,
+            &ClientData::parse(&client).unwrap().challenge,
             challenge,
             "{}",
             v.name
@@ -258,10 +217,9 @@ fn counter_byte_order_vector_ends_in_01_02_03_04() {
 fn valid_vectors_verify() {
     let vectors = assertion_vectors();
     for v in &vectors.valid {
-        let public_key = b64::decode(&key(&vectors, &v.key).public_key).unwrap();
-        let challenge = b64::decode(&v.expectation.challenge).unwrap();
+        let public_key = &key(vectors, &v.key).public_key;
 
-        let verified = verify(&v.assertion, &public_key, &v.expectation.borrow(&challenge))
+        let verified = verify(&v.assertion, public_key, &v.expectation.borrow())
             .unwrap_or_else(|e| panic!("{}: {e}", v.name));
 
         assert_eq!(verified.sign_count, v.expected.sign_count, "{}", v.name);
@@ -279,10 +237,8 @@ fn valid_vectors_fail_for_any_other_key() {
     // Proves the keys in the file are the ones that signed, not just any valid signatures.
     let vectors = assertion_vectors();
     for v in &vectors.valid {
-        let challenge = b64::decode(&v.expectation.challenge).unwrap();
         for other in vectors.keys.iter().filter(|k| k.name != v.key) {
-            let public_key = b64::decode(&other.public_key).unwrap();
-            let outcome = verify(&v.assertion, &public_key, &v.expectation.borrow(&challenge));
+            let outcome = verify(&v.assertion, &other.public_key, &v.expectation.borrow());
             assert_eq!(
                 outcome,
                 Err(VerifyError::BadSignature),
@@ -299,10 +255,7 @@ fn invalid_vectors_fail_with_the_named_error() {
     let vectors = assertion_vectors();
     assert!(vectors.invalid.len() >= ALL_ERRORS.len());
     for v in &vectors.invalid {
-        let public_key = b64::decode(&v.public_key).unwrap();
-        let challenge = b64::decode(&v.expectation.challenge).unwrap();
-
-        let outcome = verify(&v.assertion, &public_key, &v.expectation.borrow(&challenge));
+        let outcome = verify(&v.assertion, &v.public_key, &v.expectation.borrow());
 
         assert_fails_as_named(&v.name, &v.expected_error, outcome);
     }
@@ -335,7 +288,7 @@ fn vector_names_are_unique() {
 
 #[test]
 fn vector_assertions_are_wire_json_that_round_trips() {
-    let raw: Value = serde_json::from_str(ASSERTIONS).unwrap();
+    let raw: Value = serde_json::from_str(ASSERTIONS_JSON).unwrap();
     let vectors = assertion_vectors();
     let valid = raw["valid"].as_array().unwrap();
     let invalid = raw["invalid"].as_array().unwrap();
@@ -464,22 +417,19 @@ fn login_example_carries_assertions_that_verify_with_the_vector_keys() {
             .iter()
             .find(|v| &v.assertion == assertion)
             .unwrap();
-        let public_key = b64::decode(&key(&vectors, &v.key).public_key).unwrap();
-        let expect = v.expectation.borrow(&challenge.challenge);
-        assert!(
-            verify(assertion, &public_key, &expect).is_ok(),
-            "{}",
-            v.name
-        );
+        let public_key = &key(vectors, &v.key).public_key;
+        let mut expect = v.expectation.borrow();
+        expect.challenge = &challenge.challenge;
+        assert!(verify(assertion, public_key, &expect).is_ok(), "{}", v.name);
     }
 }
 
 #[test]
 fn possession_test_key_has_the_fingerprint_in_the_docs() {
     let vectors = assertion_vectors();
-    let public_key = b64::decode(&key(&vectors, "possession").public_key).unwrap();
+    let public_key = &key(vectors, "possession").public_key;
     assert_eq!(
-        mobank_protocol::assertion::key_fingerprint(&public_key),
+        mobank_protocol::assertion::key_fingerprint(public_key),
         "353a 5931 bad0 f881"
     );
 }
@@ -533,7 +483,7 @@ fn operation_vectors_carry_the_operation_after_rp_id() {
 
 #[test]
 fn knowledge_file_is_exactly_what_the_generator_writes() {
-    assert_is_generator_output(&knowledge_vectors(), KNOWLEDGE, "knowledge.json");
+    assert_is_generator_output(&knowledge_vectors(), KNOWLEDGE_JSON, "knowledge.json");
 }
 
 #[test]
@@ -541,9 +491,9 @@ fn knowledge_keys_are_the_sha256_of_their_labels_and_32_bytes() {
     let vectors = knowledge_vectors();
     assert_eq!(vectors.keys.len(), 3);
     for key in &vectors.keys {
-        let bytes = b64::decode(&key.key).unwrap();
+        let bytes = &key.key;
         assert_eq!(bytes.len(), KNOWLEDGE_KEY_LEN, "{}", key.name);
-        assert_eq!(key.key_hex, hex(&bytes), "{}", key.name);
+        assert_eq!(key.key_hex, hex(bytes), "{}", key.name);
         let label = key.description.split('"').nth(1).unwrap();
         assert_eq!(
             bytes,
@@ -565,7 +515,7 @@ fn valid_knowledge_vectors_are_hmac_sha256_over_the_signed_bytes() {
         let client = client_data_json(inputs);
         let signed = signed_bytes(&auth, &client);
         // Computed here with ring's HMAC directly, not through the crate's helper.
-        let key = knowledge_key(&vectors, &v.key);
+        let key = knowledge_key(vectors, &v.key);
         let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &key), &signed);
 
         assert_eq!(v.factor, Factor::Knowledge, "{}", v.name);
@@ -589,9 +539,8 @@ fn valid_knowledge_vectors_are_hmac_sha256_over_the_signed_bytes() {
 fn valid_knowledge_vectors_verify_with_their_key_only() {
     let vectors = knowledge_vectors();
     for v in &vectors.valid {
-        let challenge = b64::decode(&v.expectation.challenge).unwrap();
-        let expect = v.expectation.borrow(&challenge);
-        let verified = verify_knowledge(&v.assertion, &knowledge_key(&vectors, &v.key), &expect)
+        let expect = v.expectation.borrow();
+        let verified = verify_knowledge(&v.assertion, &knowledge_key(vectors, &v.key), &expect)
             .unwrap_or_else(|e| panic!("{}: {e}", v.name));
         assert_eq!(verified.sign_count, v.expected.sign_count, "{}", v.name);
         assert_eq!(
@@ -601,7 +550,7 @@ fn valid_knowledge_vectors_verify_with_their_key_only() {
         );
         for other in vectors.keys.iter().filter(|k| k.name != v.key) {
             let outcome =
-                verify_knowledge(&v.assertion, &knowledge_key(&vectors, &other.name), &expect);
+                verify_knowledge(&v.assertion, &knowledge_key(vectors, &other.name), &expect);
             assert_eq!(
                 outcome,
                 Err(VerifyError::BadSignature),
@@ -617,11 +566,10 @@ fn valid_knowledge_vectors_verify_with_their_key_only() {
 fn invalid_knowledge_vectors_fail_with_the_named_error() {
     let vectors = knowledge_vectors();
     for v in &vectors.invalid {
-        let challenge = b64::decode(&v.expectation.challenge).unwrap();
         let outcome = verify_knowledge(
             &v.assertion,
-            &knowledge_key(&vectors, &v.key),
-            &v.expectation.borrow(&challenge),
+            &knowledge_key(vectors, &v.key),
+            &v.expectation.borrow(),
         );
         assert_fails_as_named(&v.name, &v.expected_error, outcome);
     }
