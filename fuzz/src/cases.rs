@@ -3,8 +3,9 @@
 //!
 //! Every case is a committed vector the bank must verify up to the signature and beyond: each
 //! valid vector of `assertions.json` (ECDSA) and `knowledge.json` (HMAC) with its own key and
-//! expectation, and each invalid vector refused only for its counter, which is a genuine
-//! signature the verifier must still refuse.
+//! expectation, each tolerated vector (client data a device does not write but a bank accepts),
+//! and each invalid vector refused only for its counter, which is a genuine signature the
+//! verifier must still refuse.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -79,6 +80,12 @@ pub fn cases() -> &'static [Case] {
             expectation: v.expectation.clone(),
             seed: v.assertion.clone(),
         });
+        let tolerated = ecdsa.tolerated.iter().map(|v| Case {
+            name: v.name.clone(),
+            verifier: Verifier::Ecdsa(vectors::public_key(&v.key).to_vec()),
+            expectation: v.expectation.clone(),
+            seed: v.assertion.clone(),
+        });
         let ecdsa_counter = ecdsa
             .invalid
             .iter()
@@ -99,6 +106,7 @@ pub fn cases() -> &'static [Case] {
         });
         ecdsa_valid
             .chain(knowledge_valid)
+            .chain(tolerated)
             .chain(ecdsa_counter)
             .chain(knowledge_counter)
             .collect()

@@ -5,8 +5,12 @@
 
 use std::collections::BTreeSet;
 
+use mobank_protocol::assertion::operations;
 use mobank_protocol::assertion::{rp_id_hash, verify, verify_knowledge, KNOWLEDGE_KEY_LEN};
-use mobank_protocol::messages::{ChallengeResponse, LoginRequest};
+use mobank_protocol::messages::{
+    ChallengeResponse, LoginRequest, ReenrolBiometricRequest, SmsOutbox, StartActivationResponse,
+    TransactionsPage,
+};
 use mobank_protocol::vectors::{
     self, error_name, hex, AnyMessage, AssertionVectors, Direction, Inputs, KnowledgeVectors,
     MessageExample, MessageExamples, TestKey, ASSERTIONS_JSON, KNOWLEDGE_JSON, MESSAGES_JSON,
@@ -128,7 +132,7 @@ fn message_file_is_exactly_serde_output_in_declared_field_order() {
 #[test]
 fn test_keys_hold_the_published_public_keys() {
     let vectors = assertion_vectors();
-    assert_eq!(vectors.keys.len(), 3);
+    assert_eq!(vectors.keys.len(), 4);
     for key in &vectors.keys {
         let pkcs8 = &key.pkcs8_der;
         let pair =
@@ -274,16 +278,20 @@ fn invalid_vectors_cover_every_verify_error() {
 }
 
 #[test]
-fn vector_names_are_unique() {
-    let vectors = assertion_vectors();
-    let names: Vec<&str> = vectors
-        .valid
-        .iter()
-        .map(|v| v.name.as_str())
-        .chain(vectors.invalid.iter().map(|v| v.name.as_str()))
-        .collect();
+fn vector_names_are_unique_across_both_files() {
+    let names: Vec<&str> = vectors::all_assertions().map(|(name, _)| name).collect();
     let unique: BTreeSet<&str> = names.iter().copied().collect();
     assert_eq!(unique.len(), names.len());
+    let vectors = assertion_vectors();
+    let knowledge = knowledge_vectors();
+    let parts = [
+        vectors.valid.len(),
+        vectors.invalid.len(),
+        vectors.tolerated.len(),
+        knowledge.valid.len(),
+        knowledge.invalid.len(),
+    ];
+    assert_eq!(names.len(), parts.iter().sum::<usize>());
 }
 
 #[test]
@@ -292,12 +300,16 @@ fn vector_assertions_are_wire_json_that_round_trips() {
     let vectors = assertion_vectors();
     let valid = raw["valid"].as_array().unwrap();
     let invalid = raw["invalid"].as_array().unwrap();
+    let tolerated = raw["tolerated"].as_array().unwrap();
     let typed = vectors
         .valid
         .iter()
         .map(|v| &v.assertion)
-        .chain(vectors.invalid.iter().map(|v| &v.assertion));
-    let wire = valid.iter().chain(invalid).map(|v| &v["assertion"]);
+        .chain(vectors.invalid.iter().map(|v| &v.assertion))
+        .chain(vectors.tolerated.iter().map(|v| &v.assertion));
+    let wire = valid.iter().chain(invalid).chain(tolerated);
+    let wire: Vec<&Value> = wire.map(|v| &v["assertion"]).collect();
+    assert_eq!(wire.len(), typed.clone().count());
     for (typed, wire) in typed.zip(wire) {
         assert_eq!(&serde_json::to_value(typed).unwrap(), wire);
         assert_eq!(
@@ -367,6 +379,8 @@ fn message_examples_cover_every_request_and_response_type() {
         "PinChangeCommitRequest",
         "PinChangeResponse",
         "NotificationOutbox",
+        "ReenrolBiometricRequest",
+        "ReenrolBiometricResponse",
     ]
     .into_iter()
     .collect();
@@ -589,22 +603,6 @@ fn invalid_knowledge_vectors_fail_with_the_named_error() {
     }
 }
 
-#[test]
-fn knowledge_vector_names_are_unique_and_apart_from_the_ecdsa_ones() {
-    let ecdsa = assertion_vectors();
-    let knowledge = knowledge_vectors();
-    let names: Vec<&str> = ecdsa
-        .valid
-        .iter()
-        .map(|v| v.name.as_str())
-        .chain(ecdsa.invalid.iter().map(|v| v.name.as_str()))
-        .chain(knowledge.valid.iter().map(|v| v.name.as_str()))
-        .chain(knowledge.invalid.iter().map(|v| v.name.as_str()))
-        .collect();
-    let unique: BTreeSet<&str> = names.iter().copied().collect();
-    assert_eq!(unique.len(), names.len());
-}
-
 /// Every assertion inside any example message, wherever it sits in the JSON.
 fn assertions_in(json: &Value, out: &mut Vec<Assertion>) {
     match json {
@@ -638,4 +636,195 @@ fn every_assertion_in_the_message_examples_is_a_valid_vector() {
         );
     }
     assert!(found.iter().any(|a| a.factor == Factor::Knowledge));
+}
+
+/// `s` of a DER signature is its last INTEGER; read here without the generator's DER code.
+fn s_is_high(der: &[u8]) -> bool {
+    // (n - 1) / 2 of P-256.
+    const HALF_N: [u8; 32] = [
+        0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31,
+        0x92, 0xa8,
+    ];
+    let r_len = usize::from(der[3]);
+    let s_at = 4 + r_len;
+    assert_eq!(der[s_at], 0x02, "s is an INTEGER");
+    let s = &der[s_at + 2..];
+    assert_eq!(s.len(), usize::from(der[s_at + 1]));
+    let s = s.strip_prefix(&[0]).unwrap_or(s);
+    let mut padded = [0u8; 32];
+    padded[32 - s.len()..].copy_from_slice(s);
+    padded > HALF_N
+}
+
+#[test]
+fn high_s_marks_say_whether_s_is_above_half_the_group_order_and_both_forms_occur() {
+    let vectors = assertion_vectors();
+    let marks = vectors
+        .valid
+        .iter()
+        .map(|v| (&v.name, v.high_s, &v.assertion))
+        .chain(
+            vectors
+                .tolerated
+                .iter()
+                .map(|v| (&v.name, v.high_s, &v.assertion)),
+        );
+    let mut seen = BTreeSet::new();
+    for (name, high_s, assertion) in marks {
+        assert_eq!(high_s, s_is_high(&assertion.signature), "{name}");
+        seen.insert(high_s);
+    }
+    assert_eq!(seen, BTreeSet::from([false, true]));
+}
+
+#[test]
+fn both_signatures_over_the_same_bytes_verify_whichever_form_s_takes() {
+    let vectors = assertion_vectors();
+    let named = |name: &str| vectors.valid.iter().find(|v| v.name == name).unwrap();
+    let (high, low) = (named("login_possession"), named("login_possession_low_s"));
+    assert_eq!(high.signed_bytes_hex, low.signed_bytes_hex);
+    assert_ne!(high.assertion.signature, low.assertion.signature);
+    assert!(high.high_s && !low.high_s);
+    let public_key = &key(vectors, &low.key).public_key;
+    for v in [high, low] {
+        assert!(verify(&v.assertion, public_key, &v.expectation.borrow()).is_ok());
+    }
+}
+
+#[test]
+fn tolerated_vectors_verify_and_parse_to_what_a_device_writes_differently() {
+    let vectors = assertion_vectors();
+    assert!(!vectors.tolerated.is_empty());
+    for v in &vectors.tolerated {
+        let public_key = &key(vectors, &v.key).public_key;
+        let verified = verify(&v.assertion, public_key, &v.expectation.borrow())
+            .unwrap_or_else(|e| panic!("{}: {e}", v.name));
+        assert_eq!(verified.sign_count, v.expected.sign_count, "{}", v.name);
+        assert_eq!(v.assertion.factor, v.factor, "{}", v.name);
+        let text = v.client_data_json_text.as_bytes();
+        assert_eq!(v.assertion.client_data_json, text, "{}", v.name);
+        let parsed = ClientData::parse(text).unwrap();
+        assert_ne!(parsed.to_json(), text, "{} is what a device writes", v.name);
+        assert_eq!(parsed.ceremony, v.expectation.ceremony, "{}", v.name);
+        assert_eq!(parsed.challenge, v.expectation.challenge, "{}", v.name);
+        assert_eq!(parsed.rp_id, v.expectation.rp_id, "{}", v.name);
+        assert_eq!(parsed.operation, v.expectation.operation, "{}", v.name);
+    }
+}
+
+#[test]
+fn tolerated_vectors_cover_field_order_whitespace_escapes_and_a_null_operation() {
+    let texts: Vec<&str> = assertion_vectors()
+        .tolerated
+        .iter()
+        .map(|v| v.client_data_json_text.as_str())
+        .collect();
+    let has = |test: fn(&str) -> bool| texts.iter().any(|text| test(text));
+    assert!(has(|t| t.starts_with("{\"rp_id\"")), "fields reordered");
+    assert!(
+        has(|t| t.contains("\r\n") && t.starts_with('\t')),
+        "whitespace"
+    );
+    assert!(has(|t| t.contains("\\u0074ype")), "an escaped field name");
+    assert!(
+        has(|t| t.contains("\"operation\":null")),
+        "a null operation"
+    );
+}
+
+#[test]
+fn client_data_tolerance_ends_at_a_bom_duplicates_trailing_bytes_and_null_required_fields() {
+    let vectors = assertion_vectors();
+    let refused = |test: fn(&[u8]) -> bool| {
+        let found = vectors
+            .invalid
+            .iter()
+            .find(|v| test(&v.assertion.client_data_json));
+        found.map(|v| v.expected_error.as_str())
+    };
+    let malformed = Some("MalformedClientData");
+    assert_eq!(refused(|c| c.starts_with(b"\xef\xbb\xbf")), malformed);
+    assert_eq!(refused(|c| c.ends_with(b"}\0")), malformed);
+    let twice = |c: &[u8]| String::from_utf8_lossy(c).matches("\"type\"").count() == 2;
+    assert_eq!(refused(twice), malformed);
+    assert_eq!(refused(|c| c.ends_with(b"\"rp_id\":null}")), malformed);
+    let operation_null = |c: &[u8]| c.ends_with(b"\"operation\":null}");
+    assert_eq!(refused(operation_null), Some("OperationMismatch"));
+}
+
+#[test]
+fn the_new_biometric_keys_proof_is_its_first_signature_and_the_example_carries_it() {
+    let vectors = assertion_vectors();
+    let proof = vectors
+        .valid
+        .iter()
+        .find(|v| {
+            v.inputs.operation.as_deref() == Some(operations::REENROL_BIOMETRIC)
+                && v.factor == Factor::UserVerified
+        })
+        .unwrap();
+    assert_eq!(proof.inputs.sign_count, 1);
+    assert_eq!(proof.expectation.previous_sign_count, 0);
+    assert!(proof.expectation.require_user_verified);
+    let example = message_examples()
+        .messages
+        .into_iter()
+        .find(|m| m.type_name == "ReenrolBiometricRequest")
+        .unwrap();
+    let request: ReenrolBiometricRequest = serde_json::from_value(example.json).unwrap();
+    assert_eq!(
+        request.user_verified_public_key,
+        key(vectors, &proof.key).public_key
+    );
+    assert!(request.assertions.contains(&proof.assertion));
+    let possession = request
+        .assertions
+        .iter()
+        .find(|a| a.factor == Factor::Possession)
+        .unwrap();
+    let client = ClientData::parse(&possession.client_data_json).unwrap();
+    assert_eq!(
+        client.operation.as_deref(),
+        Some(operations::REENROL_BIOMETRIC)
+    );
+    assert_eq!(client.challenge, proof.expectation.challenge);
+}
+
+#[test]
+fn history_examples_count_what_remains_and_say_zero_on_the_last_page() {
+    let pages: Vec<TransactionsPage> = message_examples()
+        .messages
+        .into_iter()
+        .filter(|m| m.type_name == "TransactionsPage")
+        .map(|m| serde_json::from_value(m.json).unwrap())
+        .collect();
+    assert!(pages.iter().any(|p| p.has_more) && pages.iter().any(|p| !p.has_more));
+    for page in pages {
+        let remaining = page.remaining.expect("the bank counts what remains");
+        assert_eq!(page.has_more, remaining > 0);
+    }
+}
+
+#[test]
+fn the_sms_example_states_the_otp_lifetime_of_the_activation_example() {
+    let examples = message_examples().messages;
+    let json_of = |name: &str| {
+        let found = examples.iter().find(|m| m.type_name == name).unwrap();
+        found.json.clone()
+    };
+    let started: StartActivationResponse =
+        serde_json::from_value(json_of("StartActivationResponse")).unwrap();
+    let outbox: SmsOutbox = serde_json::from_value(json_of("SmsOutbox")).unwrap();
+    let body = &outbox.messages.last().unwrap().body;
+    let lifetime_ms = started.otp_expires_at_ms - started.server_time_ms;
+    assert!(
+        body.contains(&format!("valid {} min", lifetime_ms / 60_000)),
+        "{body}"
+    );
+    let six_digit_runs = body
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 6)
+        .collect::<BTreeSet<_>>();
+    assert_eq!(six_digit_runs.len(), 1, "{body}");
 }

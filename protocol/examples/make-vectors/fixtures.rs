@@ -21,6 +21,7 @@ pub(crate) type Result<T> = std::result::Result<T, Box<dyn Error>>;
 pub(crate) const POSSESSION_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg5mUrbigYLr9euMNkvUuLTuH2sisIPH7_BZK5aYOd5jGhRANCAATmTlKVbMwFL6_TscBfDhBt_Q6GkchBpWT9fL2-sutl3VKV5B6o7N4wFJ97pN1K7S5MyQZ07d56mn_ZWL4z2apn";
 pub(crate) const USER_VERIFIED_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgeuR6PI6tgrhQufgxT4pHThWOCQdBnlu56EJuzbo_0tuhRANCAASOTwI58HFyPZROc18ohrus5okibXHhK0L4dfXvp0JPSS8HXr4S7WuRmloFc1nw0lBOEHtvwBERIML2qKiMkMw7";
 pub(crate) const OTHER_DEVICE_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg60wAd3coFRmxX0JtZmwq8Pt-9wYvJdSdeDfL3tRMEAqhRANCAARWO7-IEAipyiDV3-E8QwfnTjPtc4hU9SlqAHsxDLhcIkSqlVQ1Pf3HMhLqZok3DBGRAAdJNatK87tvxoh1pBI5";
+pub(crate) const USER_VERIFIED_NEW_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqF_2UO-ZyiUtoK_MYjIta5ptPA5vWCncCtzZ8RFhxwWhRANCAAQxTwunKk-LcuS694r_Xv-8zQ3m8oZwbl2yGS9UslfwRKLjZIBUpuOU9UWCBZRtWILPFBu8Eg3wOdP4h8lh2OWo";
 
 pub(crate) const RP_ID: &str = "sandbox.mobank.local";
 pub(crate) const PHISHING_RP_ID: &str = "sandbox.mobank.example";
@@ -107,6 +108,7 @@ pub(crate) struct Keys {
     pub(crate) possession: Key,
     pub(crate) user_verified: Key,
     pub(crate) other_device: Key,
+    pub(crate) user_verified_new: Key,
 }
 
 impl Keys {
@@ -127,6 +129,12 @@ impl Keys {
                 "other_device",
                 "A key of some other device, for signatures the bank must reject.",
                 OTHER_DEVICE_PKCS8,
+            )?,
+            user_verified_new: Key::load(
+                "user_verified_new",
+                "The device's new user-verified key, made after a biometric enrolment change \
+                 invalidated the old one and registered with POST /v1/devices/biometric-key.",
+                USER_VERIFIED_NEW_PKCS8,
             )?,
         })
     }
@@ -209,6 +217,7 @@ pub(crate) struct LaterChallenges {
     pub(crate) pin_begin: Vec<u8>,
     pub(crate) pin_ticket: Vec<u8>,
     pub(crate) unbind: Vec<u8>,
+    pub(crate) reenrol: Vec<u8>,
 }
 
 impl LaterChallenges {
@@ -219,6 +228,7 @@ impl LaterChallenges {
             pin_begin: challenge("mobank vectors: PIN change begin challenge"),
             pin_ticket: challenge("mobank vectors: PIN change ticket challenge"),
             unbind: challenge("mobank vectors: unbind operation challenge"),
+            reenrol: challenge("mobank vectors: biometric re-enrolment challenge"),
         }
     }
 }

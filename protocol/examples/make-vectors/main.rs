@@ -10,6 +10,7 @@
 //! `cargo run -p mobank-protocol --example make-vectors`
 
 mod assertions;
+mod der;
 mod fixtures;
 mod kept;
 mod knowledge;

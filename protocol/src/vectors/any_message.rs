@@ -9,9 +9,9 @@ use crate::messages::{
     CompleteActivationRequest, CompleteActivationResponse, DevicesResponse, IssueActivationRequest,
     IssueActivationResponse, LoginChallengeRequest, LoginRequest, LoginResponse,
     NotificationOutbox, PinChangeBeginRequest, PinChangeCommitRequest, PinChangeResponse,
-    PinChangeTicket, RevokeDeviceRequest, RevokeDeviceResponse, SmsOutbox, StartActivationRequest,
-    StartActivationResponse, StepUpRequest, StepUpResponse, Transaction, TransactionsPage,
-    UnbindDeviceRequest,
+    PinChangeTicket, ReenrolBiometricRequest, ReenrolBiometricResponse, RevokeDeviceRequest,
+    RevokeDeviceResponse, SmsOutbox, StartActivationRequest, StartActivationResponse,
+    StepUpRequest, StepUpResponse, Transaction, TransactionsPage, UnbindDeviceRequest,
 };
 use crate::ErrorBody;
 
@@ -47,6 +47,8 @@ pub enum AnyMessage {
     PinChangeCommitRequest(PinChangeCommitRequest),
     PinChangeResponse(PinChangeResponse),
     NotificationOutbox(NotificationOutbox),
+    ReenrolBiometricRequest(ReenrolBiometricRequest),
+    ReenrolBiometricResponse(ReenrolBiometricResponse),
 }
 
 impl AnyMessage {
@@ -80,6 +82,8 @@ impl AnyMessage {
             Self::PinChangeCommitRequest(_) => "PinChangeCommitRequest",
             Self::PinChangeResponse(_) => "PinChangeResponse",
             Self::NotificationOutbox(_) => "NotificationOutbox",
+            Self::ReenrolBiometricRequest(_) => "ReenrolBiometricRequest",
+            Self::ReenrolBiometricResponse(_) => "ReenrolBiometricResponse",
         }
     }
 
@@ -115,6 +119,8 @@ impl AnyMessage {
             "PinChangeCommitRequest" => from_value(json).map(Self::PinChangeCommitRequest),
             "PinChangeResponse" => from_value(json).map(Self::PinChangeResponse),
             "NotificationOutbox" => from_value(json).map(Self::NotificationOutbox),
+            "ReenrolBiometricRequest" => from_value(json).map(Self::ReenrolBiometricRequest),
+            "ReenrolBiometricResponse" => from_value(json).map(Self::ReenrolBiometricResponse),
             other => return Err(format!("unknown message type {other}")),
         };
         parsed.map_err(|e| format!("{type_name}: {e}"))

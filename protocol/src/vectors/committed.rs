@@ -37,10 +37,13 @@ pub fn messages() -> &'static MessageExamples {
     })
 }
 
-/// Every assertion of both files, valid or not, with its vector name (unique across files).
+/// Every assertion of both files, valid, tolerated or invalid, with its vector name (unique
+/// across files).
 pub fn all_assertions() -> impl Iterator<Item = (&'static str, &'static Assertion)> {
     let (ecdsa, knowledge) = (assertions(), knowledge());
     let valid = ecdsa.valid.iter().map(|v| (v.name.as_str(), &v.assertion));
+    let tolerated = ecdsa.tolerated.iter();
+    let tolerated = tolerated.map(|v| (v.name.as_str(), &v.assertion));
     let invalid = ecdsa
         .invalid
         .iter()
@@ -51,6 +54,7 @@ pub fn all_assertions() -> impl Iterator<Item = (&'static str, &'static Assertio
     let knowledge_invalid = knowledge_invalid.map(|v| (v.name.as_str(), &v.assertion));
     valid
         .chain(knowledge_valid)
+        .chain(tolerated)
         .chain(invalid)
         .chain(knowledge_invalid)
 }

@@ -16,6 +16,9 @@ pub struct AssertionVectors {
     pub keys: Vec<TestKey>,
     pub valid: Vec<ValidVector>,
     pub invalid: Vec<InvalidVector>,
+    /// Client data a device never writes but a bank accepts, because it parses JSON rather than
+    /// matching bytes.
+    pub tolerated: Vec<ToleratedVector>,
 }
 
 impl AssertionVectors {
@@ -104,7 +107,30 @@ pub struct ValidVector {
     pub client_data_hash_hex: String,
     pub signed_bytes_hex: String,
     pub signature_der_hex: String,
+    /// Whether the signature's `s` is above n/2. Both forms verify; a verifier that insists on
+    /// low-S (as Bitcoin libraries do) refuses these.
+    pub high_s: bool,
     /// The assertion exactly as it travels in a request.
+    pub assertion: Assertion,
+    pub expectation: OwnedExpectation,
+    pub expected: Expected,
+}
+
+/// A correctly signed assertion whose client data is not the compact text a device writes
+/// (fields in another order, whitespace, escapes, a `null` optional field) but means the same.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToleratedVector {
+    pub name: String,
+    pub description: String,
+    /// How the client data differs from what a device writes.
+    pub variant: String,
+    /// `name` of the entry in `keys` that signed.
+    pub key: String,
+    pub factor: Factor,
+    /// The client data exactly as signed.
+    pub client_data_json_text: String,
+    pub high_s: bool,
     pub assertion: Assertion,
     pub expectation: OwnedExpectation,
     pub expected: Expected,

@@ -17,7 +17,7 @@ pub use committed::{
 pub use files::{
     AssertionVectors, Direction, Expected, Inputs, InvalidKnowledgeVector, InvalidVector,
     KnowledgeTestKey, KnowledgeVectors, MessageExample, MessageExamples, OwnedExpectation, TestKey,
-    ValidKnowledgeVector, ValidVector,
+    ToleratedVector, ValidKnowledgeVector, ValidVector,
 };
 
 use crate::VerifyError;

@@ -7,6 +7,7 @@ use mobank_protocol::{
 };
 use ring::digest::{digest, SHA256};
 
+use crate::der;
 use crate::fixtures::{
     build, expectation, signed_assertion, Keys, Result, OTHER_DEVICE_ID, P256_SPKI_PREFIX,
     PHISHING_RP_ID, RP_ID, THIS_DEVICE_ID,
@@ -490,6 +491,127 @@ pub(super) fn operation_invalid_vectors(
             assertion: sign(&login_with_operation)?,
             expectation: expectation(login_possession, false, 1),
             expected_error: "OperationMismatch",
+        },
+    ])
+}
+
+/// Where the client-data parser's tolerance ends, and the DER rules of the signature.
+pub(super) fn strictness_vectors(
+    keys: &Keys,
+    login_possession: &Inputs,
+    revoke: &Inputs,
+) -> Result<Vec<Invalid<'static>>> {
+    let possession_key = keys.possession.public_key();
+    let login = expectation(login_possession, false, 1);
+    let (auth, client) = build(login_possession);
+    let client_text = String::from_utf8(client.clone())?;
+    let sign = |client: Vec<u8>| {
+        signed_assertion(&keys.possession, Factor::Possession, auth.clone(), client)
+    };
+    let malformed = |name, description, mutation, client: Vec<u8>| -> Result<Invalid<'static>> {
+        Ok(Invalid {
+            name,
+            description,
+            mutation,
+            public_key: possession_key.clone(),
+            assertion: sign(client)?,
+            expectation: login.clone(),
+            expected_error: "MalformedClientData",
+        })
+    };
+
+    let mut with_bom = b"\xef\xbb\xbf".to_vec();
+    with_bom.extend_from_slice(&client);
+    let duplicate = client_text.replacen(
+        "{\"type\":\"mobank.login\"",
+        "{\"type\":\"mobank.bind\",\"type\":\"mobank.login\"",
+        1,
+    );
+    let mut nul_terminated = client.clone();
+    nul_terminated.push(0);
+    let rp_id_null = client_text.replacen(&format!("\"{RP_ID}\""), "null", 1);
+    let (revoke_auth, revoke_client) = build(revoke);
+    let operation = revoke
+        .operation
+        .as_deref()
+        .ok_or("revoke names its operation")?;
+    let operation_null = String::from_utf8(revoke_client)?
+        .replacen(&format!("\"{operation}\""), "null", 1)
+        .into_bytes();
+    let genuine = sign(client.clone())?;
+    let mut trailing_byte = genuine.clone();
+    trailing_byte.signature.push(0);
+    let mut padded = genuine;
+    padded.signature = der::with_padded_r(&padded.signature)?;
+
+    Ok(vec![
+        malformed(
+            "client_data_bom",
+            "Client data that starts with a UTF-8 byte-order mark (EF BB BF), as some text \
+             writers add. JSON text must not start with one here: the bank refuses it rather \
+             than skip it.",
+            "login_possession client data with EF BB BF in front; re-signed",
+            with_bom,
+        )?,
+        malformed(
+            "client_data_duplicate_field",
+            "Client data with \"type\" twice, first mobank.bind, then mobank.login. Parsers that \
+             keep the first or the last of duplicate names (Go's encoding/json keeps the last) \
+             would each see a different ceremony; duplicates are refused.",
+            "login_possession client data with \"type\":\"mobank.bind\" put before its type; \
+             re-signed",
+            duplicate.into_bytes(),
+        )?,
+        malformed(
+            "client_data_trailing_nul",
+            "Client data followed by a NUL byte, as a C string would be. Nothing but JSON \
+             whitespace may follow the object.",
+            "login_possession client data with 0x00 appended; re-signed",
+            nul_terminated,
+        )?,
+        malformed(
+            "client_data_rp_id_null",
+            "Client data whose rp_id is null. A required field that is null has the wrong type \
+             (only an optional field's null reads as absent).",
+            "login_possession client data with the rp_id value replaced by null; re-signed",
+            rp_id_null.into_bytes(),
+        )?,
+        Invalid {
+            name: "operation_null",
+            description: "A mobank.operation assertion whose operation is null: the null reads \
+                          as absent, and an operation assertion must name its operation.",
+            mutation: "operation_revoke_device with the operation value replaced by null; \
+                       re-signed",
+            public_key: possession_key.clone(),
+            assertion: signed_assertion(
+                &keys.possession,
+                Factor::Possession,
+                revoke_auth,
+                operation_null,
+            )?,
+            expectation: expectation(revoke, false, 3),
+            expected_error: "OperationMismatch",
+        },
+        Invalid {
+            name: "bad_signature_der_trailing_byte",
+            description: "A correct DER signature followed by one more byte. Signatures are \
+                          strict DER: nothing may follow the SEQUENCE.",
+            mutation: "login_possession re-signed, 0x00 appended to the signature",
+            public_key: possession_key.clone(),
+            assertion: trailing_byte,
+            expectation: login.clone(),
+            expected_error: "BadSignature",
+        },
+        Invalid {
+            name: "bad_signature_der_integer_padded",
+            description: "A correct signature whose r is written with a superfluous leading zero \
+                          byte (BER, not DER). Signatures are strict DER: integers are minimal.",
+            mutation: "login_possession re-signed, one more 0x00 in front of r and the lengths \
+                       adjusted",
+            public_key: possession_key,
+            assertion: padded,
+            expectation: login,
+            expected_error: "BadSignature",
         },
     ])
 }

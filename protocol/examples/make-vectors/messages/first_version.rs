@@ -49,8 +49,8 @@ pub(super) fn examples(
         AnyMessage::SmsOutbox(SmsOutbox {
             messages: vec![SmsMessage {
                 to: "+8613800138000".to_owned(),
-                body: "【Mobank】验证码 483920，10分钟内有效。Code 483920, valid 10 minutes. \
-                       Never share it."
+                body: "【Mobank】您正在绑定新手机，验证码 483920，5分钟内有效，请勿告诉任何人。\
+                       Code 483920 to bind a new phone, valid 5 min. Never share it."
                     .to_owned(),
                 sent_at_ms: now + 1_000,
             }],
@@ -73,7 +73,7 @@ pub(super) fn examples(
             activation_id: "act_5f0c2e8b9d4a4c17".to_owned(),
             challenge: bind_possession.inputs.challenge.clone(),
             masked_phone: "+86 138****8000".to_owned(),
-            otp_expires_at_ms: now + 1_000 + 600_000,
+            otp_expires_at_ms: now + 1_000 + 300_000,
             rp_id: RP_ID.to_owned(),
             server_time_ms: now + 1_000,
         }),

@@ -7,9 +7,9 @@ use mobank_protocol::messages::{
     paths, AppendTransactionRequest, ChallengePurpose, ChallengeRequest, ChallengeResponse,
     DeviceInfo, DeviceStatus, DevicesResponse, IntegritySignals, LimitReason, Limits, LoginRequest,
     LoginResponse, Notice, NoticeKind, Notification, NotificationOutbox, PinChangeBeginRequest,
-    PinChangeCommitRequest, PinChangeResponse, PinChangeTicket, RevokeDeviceRequest,
-    RevokeDeviceResponse, StepUpRequest, StepUpResponse, Transaction, TransactionsPage,
-    UnbindDeviceRequest,
+    PinChangeCommitRequest, PinChangeResponse, PinChangeTicket, ReenrolBiometricRequest,
+    ReenrolBiometricResponse, RevokeDeviceRequest, RevokeDeviceResponse, StepUpRequest,
+    StepUpResponse, Transaction, TransactionsPage, UnbindDeviceRequest,
 };
 use mobank_protocol::vectors::{
     AnyMessage, AssertionVectors, Direction, KnowledgeVectors, MessageExample,
@@ -17,7 +17,7 @@ use mobank_protocol::vectors::{
 use mobank_protocol::{ApiError, Assertion, ErrorBody, ErrorCode};
 use rust_decimal::Decimal;
 
-use super::{activation_request, example, valid, valid_knowledge};
+use super::{activation_request, example, public_key, valid, valid_knowledge};
 use crate::fixtures::{KnowledgeKeys, Result, OTHER_DEVICE_ID, RP_ID, THIS_DEVICE_ID, TICKET_ID};
 
 pub(super) fn examples(
@@ -117,7 +117,7 @@ pub(super) fn examples(
             next_cursor: "AQAAAAAAAAAC".to_owned(),
             has_more: true,
             server_time_ms: now + 123_000,
-            remaining: None,
+            remaining: Some(1_998),
         }),
         format!("{}?limit=2", get(paths::TRANSACTIONS)),
         Direction::Response,
@@ -325,6 +325,57 @@ pub(super) fn examples(
         Direction::Response,
         "Developer API: the notifications the bank sent to the customer's devices, oldest \
          first.",
+    )?);
+    out.push(example(
+        AnyMessage::TransactionsPage(TransactionsPage {
+            transactions: Vec::new(),
+            next_cursor: "AQAAAAAAAAfQ".to_owned(),
+            has_more: false,
+            server_time_ms: now + 250_000,
+            remaining: Some(0),
+        }),
+        format!("{}?cursor=AQAAAAAAAAfQ", get(paths::TRANSACTIONS)),
+        Direction::Response,
+        "Nothing booked since the last sync: an empty page whose next_cursor is the cursor \
+         asked with, has_more false and remaining 0 (remaining is 0 on every last page, and on \
+         an empty ledger).",
+    )?);
+    out.push(example(
+        AnyMessage::ReenrolBiometricRequest(ReenrolBiometricRequest {
+            challenge_id: "chl_3e9a1c7f5b0d2846".to_owned(),
+            user_verified_public_key: public_key(vectors, "user_verified_new")?,
+            assertions: vec![
+                ecdsa("operation_reenrol_biometric_possession")?,
+                ecdsa("operation_reenrol_biometric_new_key")?,
+            ],
+        }),
+        post(paths::DEVICES_BIOMETRIC_KEY),
+        Direction::Request,
+        "A new biometric key after an enrolment change: over an operation challenge, operation \
+         reenrol_biometric, the possession key's assertion and the NEW key's first signature \
+         (counter 1); needs a strong authentication in the last 5 minutes (a PIN login \
+         counts).",
+    )?);
+    out.push(example(
+        AnyMessage::ReenrolBiometricResponse(ReenrolBiometricResponse {
+            server_time_ms: now + 260_000,
+        }),
+        post(paths::DEVICES_BIOMETRIC_KEY),
+        Direction::Response,
+        "The bank now holds the new key, with the proof's counter (1) as its stored counter.",
+    )?);
+    out.push(example(
+        AnyMessage::ErrorBody(ErrorBody {
+            error: ApiError {
+                code: ErrorCode::DeviceBlocked,
+                message: "the device binding is blocked".to_owned(),
+                attempts_remaining: None,
+            },
+        }),
+        post(paths::LOGIN),
+        Direction::Error,
+        "The fifth consecutive failed attempt (HTTP 403): the binding is blocked, so the answer \
+         is device_blocked, not authentication_failed with attempts_remaining 0.",
     )?);
     Ok(out)
 }

@@ -65,10 +65,6 @@ fn activation_request(
     vectors: &AssertionVectors,
     knowledge_key: Option<Vec<u8>>,
 ) -> Result<CompleteActivationRequest> {
-    let key = |name: &str| -> Result<Vec<u8>> {
-        let found = vectors.public_key(name).map(<[u8]>::to_vec);
-        found.ok_or_else(|| format!("no key {name}").into())
-    };
     Ok(CompleteActivationRequest {
         activation_id: "act_5f0c2e8b9d4a4c17".to_owned(),
         otp: "483920".to_owned(),
@@ -76,14 +72,19 @@ fn activation_request(
             name: "Pixel 8".to_owned(),
             platform: "android".to_owned(),
         },
-        possession_public_key: key("possession")?,
-        user_verified_public_key: key("user_verified")?,
+        possession_public_key: public_key(vectors, "possession")?,
+        user_verified_public_key: public_key(vectors, "user_verified")?,
         proofs: vec![
             valid(vectors, "bind_possession")?.assertion.clone(),
             valid(vectors, "bind_user_verified")?.assertion.clone(),
         ],
         knowledge_key,
     })
+}
+
+fn public_key(vectors: &AssertionVectors, name: &str) -> Result<Vec<u8>> {
+    let found = vectors.public_key(name).map(<[u8]>::to_vec);
+    found.ok_or_else(|| format!("no key {name}").into())
 }
 
 fn valid<'a>(vectors: &'a AssertionVectors, name: &str) -> Result<&'a ValidVector> {
