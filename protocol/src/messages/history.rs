@@ -56,9 +56,9 @@ pub struct TransactionsPage {
     /// More transactions follow already now.
     pub has_more: bool,
     pub server_time_ms: i64,
-    /// How many transactions follow this page now, when the bank counts them: lets the phone
-    /// show how far a sync has come. Omitted by banks that do not count; never exact for
-    /// transactions booked while the sync runs.
+    /// How many transactions follow this page now (0 on the last page and on an empty ledger),
+    /// when the bank counts them: lets the phone show how far a sync has come. Omitted by banks
+    /// that do not count; never exact for transactions booked while the sync runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
 }

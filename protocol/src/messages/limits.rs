@@ -23,7 +23,9 @@ pub struct Limits {
     #[serde(with = "rust_decimal::serde::str")]
     pub daily: Decimal,
     pub currency: String,
-    /// The strictest reason that applies.
+    /// The first reason that applies, in the order `BlockedByIntegrity`, `IntegrityRisk`,
+    /// `CoolingOff`, `Normal`: an integrity reason wins over cooling-off even where their limits
+    /// are equal.
     pub reason: LimitReason,
     /// Set while the device's cooling-off period lasts, whatever `reason` says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
