@@ -1,7 +1,9 @@
-//! docs/protocol.md section 4 is what bank teams build against: one table of every error code
-//! with the HTTP status the bank answers it with. These tests read that table, check it against
-//! `ErrorCode` in both directions, and drive the live sandbox into every error it can send, so
-//! the table and the bank cannot drift apart.
+//! docs/protocol.md is what bank teams build against. Section 4 has one table of every error code
+//! with the HTTP status the bank answers it with: these tests read that table, check it against
+//! `ErrorCode` in both directions, and drive the live sandbox into every error it can send, so the
+//! table and the bank cannot drift apart. The last tests hold the bank to the statements a bank
+//! team could least guess from the vectors alone: the client data it tolerates, where a malformed
+//! assertion becomes a failed attempt, and which limit reason wins a tie.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -13,12 +15,15 @@ use std::time::Duration;
 use common::{bound, expect_error, Bank, Phone};
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
-    paths, ChallengePurpose, ChallengeResponse, LoginChallengeRequest, StartActivationRequest,
-    UnbindDeviceRequest,
+    paths, ChallengePurpose, ChallengeResponse, IntegritySignals, LimitReason,
+    LoginChallengeRequest, LoginResponse, StartActivationRequest, UnbindDeviceRequest,
 };
-use mobank_protocol::{ApiError, Ceremony, ErrorCode, Factor};
+use mobank_protocol::{
+    b64, signed_bytes, ApiError, Assertion, AuthenticatorData, Ceremony, ErrorCode, Factor,
+};
 use reqwest::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use reqwest::StatusCode;
+use ring::rand::SystemRandom;
 
 const PROTOCOL_DOC: &str = include_str!("../../docs/protocol.md");
 
@@ -347,4 +352,114 @@ async fn the_sandbox_answers_every_error_it_sends_with_the_documented_status() {
         .collect();
     let driven: BTreeSet<_> = seen.table.difference(&unsent).cloned().collect();
     assert_eq!(seen.seen, driven, "rows of the status table no test drove");
+}
+
+/// A possession assertion over `client_data_json` exactly as given, with the counter of the
+/// phone's latest possession assertion (which it replaces).
+fn possession_over(
+    phone: &Phone,
+    client_data_json: &[u8],
+    authenticator_data: Vec<u8>,
+) -> Assertion {
+    let message = signed_bytes(&authenticator_data, client_data_json);
+    let signature = phone
+        .possession
+        .sign(&SystemRandom::new(), &message)
+        .unwrap();
+    Assertion {
+        factor: Factor::Possession,
+        authenticator_data,
+        client_data_json: client_data_json.to_vec(),
+        signature: signature.as_ref().to_vec(),
+    }
+}
+
+/// A login whose possession assertion signs `client_data(challenge base64url, rp_id)` and
+/// `authenticator_data(rp_id, counter)` instead of what the phone writes.
+async fn login_with(
+    bank: &Bank,
+    phone: &mut Phone,
+    client_data: impl Fn(&str, &str) -> String,
+    authenticator_data: impl Fn(&str, u32) -> Vec<u8>,
+) -> reqwest::Response {
+    let challenge = bank.challenge(phone).await;
+    let mut request = phone.login_request(&challenge);
+    let text = client_data(&b64::encode(&challenge.challenge), &phone.rp_id);
+    let auth = authenticator_data(&phone.rp_id, phone.possession_count);
+    request.assertions[0] = possession_over(phone, text.as_bytes(), auth);
+    bank.post(paths::LOGIN, &request).await
+}
+
+fn device_authenticator_data(rp_id: &str, count: u32) -> Vec<u8> {
+    AuthenticatorData::new(rp_id, common::UP, count)
+        .to_bytes()
+        .to_vec()
+}
+
+#[tokio::test]
+async fn the_bank_accepts_client_data_in_any_order_spacing_or_escaping_and_a_null_operation() {
+    let (bank, mut phone) = bound().await;
+    let variants: [fn(&str, &str) -> String; 4] = [
+        |c, rp| format!(r#"{{"rp_id":"{rp}","challenge":"{c}","type":"mobank.login"}}"#),
+        |c, rp| {
+            format!("\t{{\r\n \"type\" : \"mobank.login\",\n \"challenge\": \"{c}\", \"rp_id\": \"{rp}\"}}\n ")
+        },
+        |c, rp| {
+            let rp = rp.replacen('.', "\\u002E", 1);
+            format!(r#"{{"\u0074ype":"mobank\u002elogin","challenge":"{c}","rp_id":"{rp}"}}"#)
+        },
+        |c, rp| {
+            format!(
+                r#"{{"type":"mobank.login","challenge":"{c}","rp_id":"{rp}","operation":null}}"#
+            )
+        },
+    ];
+    for variant in variants {
+        let response = login_with(&bank, &mut phone, variant, device_authenticator_data).await;
+        let login: LoginResponse = common::expect_ok("a tolerated client data", response).await;
+        assert!(!login.session_token.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_assertion_at_login_is_a_counted_failed_attempt_not_a_bad_request() {
+    let (bank, mut phone) = bound().await;
+    let canonical = |c: &str, rp: &str| {
+        format!(r#"{{"type":"mobank.login","challenge":"{c}","rp_id":"{rp}"}}"#)
+    };
+    let thirty_eight_bytes = |rp: &str, count: u32| {
+        let mut auth = device_authenticator_data(rp, count);
+        auth.push(0);
+        auth
+    };
+    let bom = |c: &str, rp: &str| format!("\u{feff}{}", canonical(c, rp));
+    let outcomes = [
+        login_with(&bank, &mut phone, canonical, thirty_eight_bytes).await,
+        login_with(&bank, &mut phone, bom, device_authenticator_data).await,
+    ];
+    for (response, remaining) in outcomes.into_iter().zip([4, 3]) {
+        let (status, error) = expect_error(response).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(error.code, ErrorCode::AuthenticationFailed);
+        assert_eq!(error.attempts_remaining, Some(remaining));
+    }
+}
+
+#[tokio::test]
+async fn an_integrity_reason_wins_a_tie_with_cooling_off_which_is_still_reported() {
+    let (bank, mut phone) = bound().await;
+    let challenge = bank.challenge(&phone).await;
+    let mut request = phone.login_request(&challenge);
+    request.integrity = Some(IntegritySignals {
+        emulator: true,
+        ..IntegritySignals::default()
+    });
+    let login: LoginResponse = bank.post_ok(paths::LOGIN, &request).await;
+    let limits = login
+        .limits
+        .expect("the sandbox sends limits with every login");
+    assert_eq!(limits.reason, LimitReason::IntegrityRisk);
+    assert!(limits
+        .cooling_off_until_ms
+        .is_some_and(|until| until > login.server_time_ms));
 }
