@@ -3,8 +3,9 @@
 //!
 //! Every case is a committed vector the bank must verify up to the signature and beyond: each
 //! valid vector of `assertions.json` (ECDSA) and `knowledge.json` (HMAC) with its own key and
-//! expectation, and each invalid vector refused only for its counter, which is a genuine
-//! signature the verifier must still refuse.
+//! expectation, each tolerated vector (client data a device does not write but a bank accepts),
+//! and each invalid vector refused only for its counter, which is a genuine signature the
+//! verifier must still refuse.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -69,13 +70,19 @@ pub fn cases() -> &'static [Case] {
         let (ecdsa, knowledge) = (vectors::assertions(), vectors::knowledge());
         let ecdsa_valid = ecdsa.valid.iter().map(|v| Case {
             name: v.name.clone(),
-            verifier: Verifier::Ecdsa(ecdsa.public_key(&v.key).to_vec()),
+            verifier: Verifier::Ecdsa(vectors::public_key(&v.key).to_vec()),
             expectation: v.expectation.clone(),
             seed: v.assertion.clone(),
         });
         let knowledge_valid = knowledge.valid.iter().map(|v| Case {
             name: v.name.clone(),
-            verifier: Verifier::Knowledge(knowledge.key(&v.key)),
+            verifier: Verifier::Knowledge(vectors::knowledge_key(&v.key)),
+            expectation: v.expectation.clone(),
+            seed: v.assertion.clone(),
+        });
+        let tolerated = ecdsa.tolerated.iter().map(|v| Case {
+            name: v.name.clone(),
+            verifier: Verifier::Ecdsa(vectors::public_key(&v.key).to_vec()),
             expectation: v.expectation.clone(),
             seed: v.assertion.clone(),
         });
@@ -93,12 +100,13 @@ pub fn cases() -> &'static [Case] {
         let knowledge_counter = knowledge_counter.filter(|v| v.expected_error == COUNTER_ERROR);
         let knowledge_counter = knowledge_counter.map(|v| Case {
             name: v.name.clone(),
-            verifier: Verifier::Knowledge(knowledge.key(&v.key)),
+            verifier: Verifier::Knowledge(vectors::knowledge_key(&v.key)),
             expectation: v.expectation.clone(),
             seed: v.assertion.clone(),
         });
         ecdsa_valid
             .chain(knowledge_valid)
+            .chain(tolerated)
             .chain(ecdsa_counter)
             .chain(knowledge_counter)
             .collect()

@@ -8,10 +8,10 @@ use mobank_protocol::messages::{
     DeviceInfo, DeviceStatus, DevicesResponse, IntegritySignals, IssueActivationRequest,
     IssueActivationResponse, LimitReason, Limits, LoginChallengeRequest, LoginRequest,
     LoginResponse, Notice, NoticeKind, Notification, NotificationOutbox, PinChangeBeginRequest,
-    PinChangeCommitRequest, PinChangeResponse, PinChangeTicket, ProductKind, RevokeDeviceRequest,
-    RevokeDeviceResponse, SmsMessage, SmsOutbox, StartActivationRequest, StartActivationResponse,
-    StepUpRequest, StepUpResponse, Transaction, TransactionsPage, TransactionsQuery,
-    UnbindDeviceRequest,
+    PinChangeCommitRequest, PinChangeResponse, PinChangeTicket, ProductKind,
+    ReenrolBiometricRequest, ReenrolBiometricResponse, RevokeDeviceRequest, RevokeDeviceResponse,
+    SmsMessage, SmsOutbox, StartActivationRequest, StartActivationResponse, StepUpRequest,
+    StepUpResponse, Transaction, TransactionsPage, TransactionsQuery, UnbindDeviceRequest,
 };
 use mobank_protocol::{ApiError, Assertion, Ceremony, ClientData, ErrorBody, ErrorCode, Factor};
 
@@ -64,6 +64,8 @@ pub const CHECKS: &[Check] = &[
     check!(RevokeDeviceRequest),
     check!(UnbindDeviceRequest),
     check!(RevokeDeviceResponse),
+    check!(ReenrolBiometricRequest),
+    check!(ReenrolBiometricResponse),
     // PIN change
     check!(PinChangeBeginRequest),
     check!(PinChangeTicket),

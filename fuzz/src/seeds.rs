@@ -71,7 +71,7 @@ pub fn write_all(corpus: &Path) -> io::Result<usize> {
     });
     let knowledge = vectors::knowledge();
     let knowledge = knowledge.invalid.iter().map(|v| {
-        let verifier = Verifier::Knowledge(knowledge.key(&v.key));
+        let verifier = Verifier::Knowledge(vectors::knowledge_key(&v.key));
         (&v.name, verifier, &v.expectation, &v.assertion)
     });
     for (name, verifier, expectation, assertion) in ecdsa.chain(knowledge) {

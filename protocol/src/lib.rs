@@ -25,3 +25,7 @@ pub use error::{ApiError, ErrorBody, ErrorCode};
 
 /// Length in bytes of every server challenge (WebAuthn asks for at least 16).
 pub const CHALLENGE_LEN: usize = 32;
+
+#[cfg(feature = "vectors")]
+#[doc(hidden)]
+pub mod vectors;

@@ -1,0 +1,25 @@
+//! Events about a customer's devices, shown once on each of the customer's other devices.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// Another device was bound to the customer.
+    NewDeviceBound,
+    /// One of the customer's devices was revoked or unbound.
+    DeviceRevoked,
+    /// The PIN of one of the customer's devices was changed.
+    PinChanged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub notice_id: String,
+    pub kind: NoticeKind,
+    /// The device the event is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    pub at_ms: i64,
+}
