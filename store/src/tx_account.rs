@@ -1,12 +1,12 @@
 //! The dictionary of accounts that appear in the history: each row refers to its account by a
-//! small integer; the dictionary holds the account's lookup value and its sealed id.
+//! small integer; the dictionary holds the account's lookup value and its sealed id. An open
+//! store keeps it decrypted (`store.rs`), so it sits below the store, and the history above.
 
 use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 
-use super::rows::{blob_at, integrity, lookup_at};
-use super::PART;
+use crate::columns::{blob_at, integrity, lookup_at, PART};
 use crate::crypto::{begin_record, Aad, Keys, Lookup};
 use crate::error::{Result, StoreError};
 use crate::meta::reserve_epoch;
@@ -19,12 +19,12 @@ const ADD_ACCOUNT: &str = "INSERT INTO tx_account (mac, sealed) VALUES (?1, ?2)"
 /// The accounts that appear in the history, decrypted once per session.
 #[derive(Default)]
 pub(crate) struct AccountDirectory {
-    pub(super) by_id: HashMap<String, (i64, Lookup)>,
-    pub(super) by_ref: HashMap<i64, (Lookup, String)>,
+    pub(crate) by_id: HashMap<String, (i64, Lookup)>,
+    pub(crate) by_ref: HashMap<i64, (Lookup, String)>,
 }
 
 impl AccountDirectory {
-    pub(super) fn load(
+    pub(crate) fn load(
         cache: &Connection,
         keys: &Keys,
         scratch: &mut Vec<u8>,
@@ -50,13 +50,13 @@ impl AccountDirectory {
         Ok(dir)
     }
 
-    pub(super) fn account(&self, reference: i64) -> Result<&(Lookup, String)> {
+    pub(crate) fn account(&self, reference: i64) -> Result<&(Lookup, String)> {
         self.by_ref.get(&reference).ok_or_else(integrity)
     }
 
     /// The reference of an account, adding it (inside the caller's write transaction) on first
     /// sight.
-    pub(super) fn reference(
+    pub(crate) fn reference(
         &mut self,
         keys: &Keys,
         nonces: &mut Nonces,
