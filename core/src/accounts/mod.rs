@@ -1,9 +1,13 @@
 //! The customer's accounts as the app shows them.
 
+mod client;
+
 use rust_decimal::Decimal;
 
+pub use client::AccountsClient;
 pub use mobank_protocol::messages::ProductKind;
 
+/// One of the customer's accounts, sub-accounts included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub account_id: String,

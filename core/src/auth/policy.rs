@@ -5,8 +5,10 @@
 
 use std::time::Duration;
 
-/// A sensitive operation. Public so the app can ask [`crate::Mobank::needs_step_up`] before it
-/// shows a screen that will need one.
+use crate::context::{Requirement, StrongFactor};
+
+/// A sensitive operation. Public so the app can ask [`crate::AuthClient::needs_step_up`]
+/// before it shows a screen that will need one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
     RevokeDevice,
@@ -19,21 +21,6 @@ pub enum Operation {
     AddPayee,
     RaiseLimit,
     EnableChannel,
-}
-
-/// A second factor that makes an authentication strong (the possession key is always there).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum StrongFactor {
-    UserVerified,
-    Knowledge,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Requirement {
-    /// Any one of these, together with the possession key.
-    pub factors: &'static [StrongFactor],
-    /// How long ago that authentication may have happened.
-    pub max_age: Duration,
 }
 
 const ANY_STRONG: &[StrongFactor] = &[StrongFactor::UserVerified, StrongFactor::Knowledge];
@@ -65,14 +52,14 @@ pub(crate) fn requirement(operation: Operation) -> Requirement {
 /// attack detection).
 pub(crate) const BIOMETRIC_ATTEMPTS: u32 = 5;
 
-/// The longest the phone keeps a session whatever the bank says: idle (PSD2 RTS art. 4(3)(d))
-/// and absolute (SP 800-63B AAL2/AAL3 reauthentication).
-pub(crate) const MAX_IDLE: Duration = Duration::from_secs(5 * 60);
-pub(crate) const MAX_SESSION: Duration = Duration::from_secs(12 * 60 * 60);
-
 #[cfg(test)]
 mod tests {
+    use mobank_protocol::messages::LoginResponse;
+
     use super::*;
+    use crate::context::Session;
+
+    const MIN: u64 = 60_000;
 
     #[test]
     fn every_operation_needs_a_strong_authentication_of_at_most_five_minutes() {
@@ -93,5 +80,29 @@ mod tests {
             requirement(Operation::ReenrolBiometric).factors,
             [StrongFactor::Knowledge]
         );
+    }
+
+    #[test]
+    fn step_up_freshness_follows_the_policy() {
+        let response = LoginResponse {
+            session_token: "token".to_owned(),
+            idle_timeout_secs: 300,
+            expires_at_ms: 5_000_000 + 12 * 60 * MIN as i64,
+            server_time_ms: 5_000_000,
+            notices: Vec::new(),
+            limits: None,
+        };
+        let mut session =
+            Session::start(response, "dev".to_owned(), StrongFactor::UserVerified, 0).session;
+        let fresh =
+            |session: &Session, operation, at| session.is_fresh_for(requirement(operation), at);
+        assert!(fresh(&session, Operation::RevokeDevice, 5 * MIN - 1));
+        assert!(!fresh(&session, Operation::RevokeDevice, 5 * MIN));
+        // A biometric login does not count for re-enrolling the biometric key.
+        assert!(!fresh(&session, Operation::ReenrolBiometric, 1));
+        session.strong_authentication(StrongFactor::Knowledge, 6 * MIN);
+        assert!(fresh(&session, Operation::ReenrolBiometric, 6 * MIN + 1));
+        assert!(fresh(&session, Operation::ChangePin, 11 * MIN - 1));
+        assert!(!fresh(&session, Operation::ChangePin, 11 * MIN));
     }
 }

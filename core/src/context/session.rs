@@ -4,11 +4,32 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mobank_protocol::messages::{self, LimitReason, LoginResponse, NoticeKind};
-use rust_decimal::Decimal;
+use mobank_protocol::messages::LoginResponse;
 
-use crate::policy::{self, Operation, StrongFactor, MAX_IDLE, MAX_SESSION};
+use crate::events::DeviceNotice;
+use crate::limits::Limits;
 use crate::secret::SecretString;
+
+/// The longest the phone keeps a session whatever the bank says: idle (PSD2 RTS art. 4(3)(d))
+/// and absolute (SP 800-63B AAL2/AAL3 reauthentication).
+pub(crate) const MAX_IDLE: Duration = Duration::from_secs(5 * 60);
+pub(crate) const MAX_SESSION: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// A second factor that makes an authentication strong (the possession key is always there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum StrongFactor {
+    UserVerified,
+    Knowledge,
+}
+
+/// A strong authentication recent enough for an operation (the step-up policy, `auth/policy.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Requirement {
+    /// Any one of these, together with the possession key.
+    pub factors: &'static [StrongFactor],
+    /// How long ago that authentication may have happened.
+    pub max_age: Duration,
+}
 
 /// What the app may know about the current session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,50 +43,6 @@ pub struct SessionSummary {
     pub notices: Vec<DeviceNotice>,
     /// The transfer limits of this session, if the bank sent them.
     pub limits: Option<Limits>,
-}
-
-/// Something that happened to one of the customer's devices.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceNotice {
-    pub kind: NoticeKind,
-    /// The device it happened to.
-    pub device_name: Option<String>,
-    /// Bank time, Unix ms.
-    pub at_ms: i64,
-}
-
-/// Transfer limits as the bank set them for this session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    pub per_transaction: Decimal,
-    pub daily: Decimal,
-    pub currency: String,
-    /// The strictest reason that applies.
-    pub reason: LimitReason,
-    /// Bank time (Unix ms) at which a new device's cooling-off period ends.
-    pub cooling_off_until_ms: Option<i64>,
-}
-
-impl From<messages::Limits> for Limits {
-    fn from(limits: messages::Limits) -> Self {
-        Self {
-            per_transaction: limits.per_transaction,
-            daily: limits.daily,
-            currency: limits.currency,
-            reason: limits.reason,
-            cooling_off_until_ms: limits.cooling_off_until_ms,
-        }
-    }
-}
-
-impl From<messages::Notice> for DeviceNotice {
-    fn from(notice: messages::Notice) -> Self {
-        Self {
-            kind: notice.kind,
-            device_name: notice.device_name,
-            at_ms: notice.at_ms,
-        }
-    }
 }
 
 /// A live session. All its timers run on the injected monotonic clock (milliseconds), with
@@ -83,15 +60,6 @@ pub(crate) struct Session {
     /// was sent, so the phone's view of freshness ends no later than the bank's.
     user_verified_at_ms: Option<u64>,
     knowledge_at_ms: Option<u64>,
-    pin_change: Option<PendingPinChange>,
-}
-
-/// The first step of a PIN change, accepted by the bank, waiting for the new PIN.
-#[derive(Clone)]
-pub(crate) struct PendingPinChange {
-    pub ticket_id: String,
-    pub challenge: Vec<u8>,
-    pub deadline_ms: u64,
 }
 
 /// A login response, taken apart: the session to keep and the summary to return.
@@ -128,7 +96,6 @@ impl Session {
             last_used_ms: sent_at_ms,
             user_verified_at_ms: None,
             knowledge_at_ms: None,
-            pin_change: None,
         };
         session.strong_authentication(factor, sent_at_ms);
         Started {
@@ -177,9 +144,8 @@ impl Session {
         self.touch(at_ms);
     }
 
-    /// Whether a strong authentication recent enough for `operation` took place.
-    pub(crate) fn is_fresh_for(&self, operation: Operation, now_ms: u64) -> bool {
-        let requirement = policy::requirement(operation);
+    /// Whether a strong authentication recent enough for `requirement` took place.
+    pub(crate) fn is_fresh_for(&self, requirement: Requirement, now_ms: u64) -> bool {
         requirement.factors.iter().any(|factor| {
             let at = match factor {
                 StrongFactor::UserVerified => self.user_verified_at_ms,
@@ -188,32 +154,6 @@ impl Session {
             at.is_some_and(|at| now_ms.saturating_sub(at) < millis(requirement.max_age))
         })
     }
-
-    pub(crate) fn set_pin_change(&mut self, ticket: PendingPinChange) {
-        self.pin_change = Some(ticket);
-    }
-
-    /// The pending PIN change, if one exists and has not expired (an expired one is dropped).
-    pub(crate) fn pin_change(&mut self, now_ms: u64) -> Option<PendingPinChange> {
-        if self
-            .pin_change
-            .as_ref()
-            .is_some_and(|ticket| now_ms >= ticket.deadline_ms)
-        {
-            self.pin_change = None;
-        }
-        self.pin_change.clone()
-    }
-
-    pub(crate) fn clear_pin_change(&mut self, ticket_id: &str) {
-        if self
-            .pin_change
-            .as_ref()
-            .is_some_and(|ticket| ticket.ticket_id == ticket_id)
-        {
-            self.pin_change = None;
-        }
-    }
 }
 
 /// The session, if any, and whether the app is in the background (since when).
@@ -221,6 +161,8 @@ impl Session {
 pub(crate) struct SessionSlot {
     pub live: Option<Session>,
     pub background_since_ms: Option<u64>,
+    /// The limits of the last session, to tell the app when they change. Outlives the session.
+    pub last_limits: Option<Limits>,
 }
 
 pub(crate) fn millis(duration: Duration) -> u64 {
@@ -302,39 +244,8 @@ mod tests {
     }
 
     #[test]
-    fn step_up_freshness_follows_the_policy() {
-        let mut session = start(300, 12 * 60 * MIN as i64, 0);
-        assert!(session.is_fresh_for(Operation::RevokeDevice, 5 * MIN - 1));
-        assert!(!session.is_fresh_for(Operation::RevokeDevice, 5 * MIN));
-        // A biometric login does not count for re-enrolling the biometric key.
-        assert!(!session.is_fresh_for(Operation::ReenrolBiometric, 1));
-        session.strong_authentication(StrongFactor::Knowledge, 6 * MIN);
-        assert!(session.is_fresh_for(Operation::ReenrolBiometric, 6 * MIN + 1));
-        assert!(session.is_fresh_for(Operation::ChangePin, 11 * MIN - 1));
-        assert!(!session.is_fresh_for(Operation::ChangePin, 11 * MIN));
-    }
-
-    #[test]
     fn deadlines_convert_bank_time_by_difference_only() {
         assert_eq!(local_deadline(1_000, 9_000_000, 9_060_000), 61_000);
         assert_eq!(local_deadline(1_000, 9_000_000, 8_000_000), 1_000);
-    }
-
-    #[test]
-    fn pin_change_tickets_expire_and_are_cleared_by_id() {
-        let mut session = start(300, 12 * 60 * MIN as i64, 0);
-        let ticket = PendingPinChange {
-            ticket_id: "t1".to_owned(),
-            challenge: vec![1; 32],
-            deadline_ms: 1_000,
-        };
-        session.set_pin_change(ticket.clone());
-        assert!(session.pin_change(999).is_some());
-        session.clear_pin_change("other");
-        assert!(session.pin_change(999).is_some());
-        session.clear_pin_change("t1");
-        assert!(session.pin_change(999).is_none());
-        session.set_pin_change(ticket);
-        assert!(session.pin_change(1_000).is_none());
     }
 }

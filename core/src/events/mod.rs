@@ -1,7 +1,14 @@
-//! What the core tells the app without being asked.
+//! What the core tells the app without being asked, and who hears it: any number of listeners,
+//! each for as long as its [`Subscription`] lives.
 
-use crate::session::{DeviceNotice, Limits};
-use mobank_protocol::messages::NoticeKind;
+mod subscription;
+
+use mobank_protocol::messages::{self, NoticeKind};
+
+use crate::limits::Limits;
+
+pub(crate) use subscription::Listeners;
+pub use subscription::Subscription;
 
 /// One event for the app. Delivered through [`EventListener::on_event`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +39,32 @@ pub enum MobankEvent {
     LimitsChanged { limits: Limits },
 }
 
+/// Implemented by the app. The core calls it from whichever thread noticed the event, never
+/// while holding one of its locks, so the listener may call back into Mobank.
+pub trait EventListener: Send + Sync {
+    fn on_event(&self, event: MobankEvent);
+}
+
+/// Something that happened to one of the customer's devices, as the bank reports it at login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceNotice {
+    pub kind: NoticeKind,
+    /// The device it happened to.
+    pub device_name: Option<String>,
+    /// Bank time, Unix ms.
+    pub at_ms: i64,
+}
+
+impl From<messages::Notice> for DeviceNotice {
+    fn from(notice: messages::Notice) -> Self {
+        Self {
+            kind: notice.kind,
+            device_name: notice.device_name,
+            at_ms: notice.at_ms,
+        }
+    }
+}
+
 impl From<&DeviceNotice> for MobankEvent {
     fn from(notice: &DeviceNotice) -> Self {
         let device_name = notice.device_name.clone();
@@ -42,10 +75,4 @@ impl From<&DeviceNotice> for MobankEvent {
             NoticeKind::PinChanged => Self::PinChanged { device_name, at_ms },
         }
     }
-}
-
-/// Implemented by the app. The core calls it from whichever thread noticed the event, never
-/// while holding one of its locks, so the listener may call back into Mobank.
-pub trait EventListener: Send + Sync {
-    fn on_event(&self, event: MobankEvent);
 }

@@ -1,13 +1,24 @@
-//! The history part of the facade: sync, queries, and the store's lifecycle hooks.
+//! `mobank.history()`: the sync and the queries the app's screens make.
 
 use std::sync::Arc;
 
 use super::model::{CategorySpending, SyncProgressListener, SyncReport, Transaction};
-use super::queries::{Month, Query};
+use super::queries::{month_summary, run_query, Month, Query};
+use super::sync::sync;
+use crate::context::Context;
 use crate::error::MobankError;
-use crate::mobank::Mobank;
 
-impl Mobank {
+/// The transaction history on the phone. A cheap handle: get one from
+/// [`crate::Mobank::history`] per use.
+pub struct HistoryClient {
+    context: Arc<Context>,
+}
+
+impl HistoryClient {
+    pub(crate) fn new(context: Arc<Context>) -> Self {
+        Self { context }
+    }
+
     /// Fetches the transactions booked since the last sync (all of them the first time) into
     /// the encrypted store, reporting progress to `progress` as pages are stored. Needs a live
     /// session.
@@ -15,46 +26,42 @@ impl Mobank {
     /// Each page is stored with its position in the bank's history, so a sync that is
     /// cancelled, loses its connection (`SyncInterrupted`, with what it stored) or dies with
     /// the app resumes where it stopped when called again; nothing is fetched or stored twice.
-    pub async fn sync_history(
+    pub async fn sync(
         &self,
         progress: Option<Arc<dyn SyncProgressListener>>,
     ) -> Result<SyncReport, MobankError> {
-        self.inner.sync_history(progress).await
+        sync(&self.context, progress).await
     }
 
     /// The latest `count` (1 to 1000) transactions of an account, newest first. From the phone's
-    /// store: call [`Mobank::sync_history`] to bring it up to date. Needs a live session.
-    pub async fn recent_transactions(
+    /// store: call [`HistoryClient::sync`] to bring it up to date. Needs a live session.
+    pub async fn recent(
         &self,
         account_id: &str,
         count: u32,
     ) -> Result<Vec<Transaction>, MobankError> {
         let query = Query::recent(account_id, count)?;
-        self.inner.run_query(query).await
+        run_query(&self.context, query).await
     }
 
     /// An account's transactions booked from `from` to `to` (`yyyy-mm-dd`, both included),
     /// newest first. Needs a live session.
-    pub async fn transactions_between(
+    pub async fn between(
         &self,
         account_id: &str,
         from: &str,
         to: &str,
     ) -> Result<Vec<Transaction>, MobankError> {
         let query = Query::between(account_id, from, to)?;
-        self.inner.run_query(query).await
+        run_query(&self.context, query).await
     }
 
     /// Transactions of every account whose counterparty or memo contains `text`, ignoring case
     /// (Chinese included; full-width Latin letters match their ASCII forms), newest first, at
     /// most `limit` (1 to 1000). Needs a live session.
-    pub async fn search_transactions(
-        &self,
-        text: &str,
-        limit: u32,
-    ) -> Result<Vec<Transaction>, MobankError> {
+    pub async fn search(&self, text: &str, limit: u32) -> Result<Vec<Transaction>, MobankError> {
         let query = Query::search(text, limit)?;
-        self.inner.run_query(query).await
+        run_query(&self.context, query).await
     }
 
     /// Money out and in per category and currency over all accounts, for one month of the
@@ -66,73 +73,6 @@ impl Mobank {
         month: u8,
     ) -> Result<Vec<CategorySpending>, MobankError> {
         let month = Month::new(year, month)?;
-        self.inner.month_summary(month).await
-    }
-
-    /// Call before the app is suspended: writes everything to the store's files and closes them,
-    /// so no file lock is held (iOS terminates suspended apps that hold one). Until
-    /// [`Mobank::resume_storage`], history calls and everything that reads or writes the
-    /// binding (it is kept in the store: `binding_state`, logins, step-ups) answer
-    /// `StoragePaused`.
-    pub fn pause_storage(&self) -> Result<(), MobankError> {
-        self.inner.pause_storage()
-    }
-
-    /// Call when the app is back in the foreground. Does not ask the key store again.
-    pub fn resume_storage(&self) -> Result<(), MobankError> {
-        self.inner.resume_storage()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::{BankEndpoint, MobankConfig};
-    use crate::platform::InsecureSoftwareKeyStore;
-
-    fn assert_send<T: Send>(_: &T) {}
-
-    fn offline(dir: &std::path::Path, key_store: Arc<InsecureSoftwareKeyStore>) -> Mobank {
-        let config = MobankConfig {
-            data_dir: dir.to_path_buf(),
-            bank: BankEndpoint {
-                base_url: "https://127.0.0.1:9".to_owned(),
-                spki_pins: vec![crate::net::spki_pin(b"x")],
-            },
-            device_name: "Test".to_owned(),
-            platform: "other".to_owned(),
-        };
-        Mobank::open(config, key_store).unwrap()
-    }
-
-    #[test]
-    fn history_futures_are_send() {
-        let dir = tempfile::tempdir().unwrap();
-        let mobank = offline(dir.path(), Arc::new(InsecureSoftwareKeyStore::new()));
-        assert_send(&mobank.sync_history(None));
-        assert_send(&mobank.recent_transactions("a", 1));
-        assert_send(&mobank.transactions_between("a", "2024-01-01", "2024-01-31"));
-        assert_send(&mobank.search_transactions("x", 1));
-        assert_send(&mobank.spending_summary(2024, 1));
-    }
-
-    #[tokio::test]
-    async fn nothing_is_opened_or_created_without_a_session() {
-        let dir = tempfile::tempdir().unwrap();
-        let key_store = Arc::new(InsecureSoftwareKeyStore::new());
-        let mobank = offline(dir.path(), key_store.clone());
-        assert_eq!(
-            mobank.recent_transactions("a", 1).await,
-            Err(MobankError::NotLoggedIn)
-        );
-        assert_eq!(
-            mobank.sync_history(None).await,
-            Err(MobankError::NotLoggedIn)
-        );
-        // Pausing and resuming a store that was never opened is harmless.
-        mobank.pause_storage().unwrap();
-        mobank.resume_storage().unwrap();
-        assert!(key_store.aliases().is_empty());
-        assert!(!dir.path().join("store").exists());
+        month_summary(&self.context, month).await
     }
 }

@@ -1,12 +1,20 @@
-//! The customer's PIN: six ASCII digits in memory that is wiped on drop, never a `String`.
+//! The customer's PIN: six ASCII digits in memory that is wiped on drop, never a `String`, and
+//! the rules a new one must pass (`policy.rs`).
+//!
+//! This folder holds no client: the layers below the clients (the knowledge key, signing, the
+//! error mapping) need the PIN itself. Changing the PIN is a signed flow in the session and
+//! lives with login and step-up in `auth/pin_change.rs` (`mobank.pin()`).
+
+mod policy;
 
 use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::error::MobankError;
-use crate::pin_policy::PinRejection;
 use crate::secret::SecretString;
+
+pub(crate) use policy::check_new_pin;
+pub use policy::PinRejection;
 
 pub(crate) const PIN_LEN: usize = 6;
 
@@ -17,12 +25,12 @@ pub(crate) const PIN_LEN: usize = 6;
 pub struct Pin(Zeroizing<[u8; PIN_LEN]>);
 
 impl Pin {
-    /// Exactly six ASCII digits, nothing around them. Anything else is
-    /// [`MobankError::PinRejected`] with [`PinRejection::NotSixDigits`].
-    pub fn from_digits(digits: &str) -> Result<Self, MobankError> {
+    /// Exactly six ASCII digits, nothing around them. Anything else is refused with
+    /// [`PinRejection::NotSixDigits`].
+    pub fn from_digits(digits: &str) -> Result<Self, PinError> {
         let bytes = digits.as_bytes();
         if bytes.len() != PIN_LEN || !bytes.iter().all(u8::is_ascii_digit) {
-            return Err(MobankError::PinRejected {
+            return Err(PinError {
                 reason: PinRejection::NotSixDigits,
             });
         }
@@ -38,17 +46,17 @@ impl Pin {
 }
 
 impl TryFrom<SecretString> for Pin {
-    type Error = MobankError;
+    type Error = PinError;
 
-    fn try_from(digits: SecretString) -> Result<Self, MobankError> {
+    fn try_from(digits: SecretString) -> Result<Self, PinError> {
         Self::from_digits(digits.expose_secret())
     }
 }
 
 impl TryFrom<&str> for Pin {
-    type Error = MobankError;
+    type Error = PinError;
 
-    fn try_from(digits: &str) -> Result<Self, MobankError> {
+    fn try_from(digits: &str) -> Result<Self, PinError> {
         Self::from_digits(digits)
     }
 }
@@ -57,6 +65,14 @@ impl fmt::Debug for Pin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("***")
     }
+}
+
+/// The phone refused a PIN before anything was sent: malformed, or too easy to guess for a new
+/// PIN. Becomes `MobankError::PinRejected` with the same reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the PIN was refused: {reason}")]
+pub struct PinError {
+    pub reason: PinRejection,
 }
 
 #[cfg(test)]
@@ -69,7 +85,7 @@ mod tests {
         for bad in ["48291", "4829160", " 482916", "48291a", "４８２９１６", ""] {
             assert_eq!(
                 Pin::from_digits(bad).unwrap_err(),
-                MobankError::PinRejected {
+                PinError {
                     reason: PinRejection::NotSixDigits
                 },
                 "{bad:?}"

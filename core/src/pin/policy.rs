@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::pin::{Pin, PIN_LEN};
+use super::{Pin, PinError, PIN_LEN};
 
 /// Why a new PIN was refused. The text is for the customer and contains no digits at all, so it
 /// can never echo the PIN.
@@ -57,24 +57,28 @@ const COMMON: [&[u8; PIN_LEN]; 36] = [
 ];
 
 /// Refuses PINs that are guessed first. Rules in order; the first that matches names the reason.
-pub(crate) fn check_new_pin(pin: &Pin) -> Result<(), PinRejection> {
+pub(crate) fn check_new_pin(pin: &Pin) -> Result<(), PinError> {
+    rule_broken(pin).map_or(Ok(()), |reason| Err(PinError { reason }))
+}
+
+fn rule_broken(pin: &Pin) -> Option<PinRejection> {
     let digits = digits(pin.digits());
     if digits.iter().all(|&d| d == digits[0]) {
-        return Err(PinRejection::SameDigit);
+        return Some(PinRejection::SameDigit);
     }
     if is_sequence(&digits) {
-        return Err(PinRejection::Sequence);
+        return Some(PinRejection::Sequence);
     }
     if is_pattern(&digits) {
-        return Err(PinRejection::Pattern);
+        return Some(PinRejection::Pattern);
     }
     if is_date(&digits) {
-        return Err(PinRejection::Date);
+        return Some(PinRejection::Date);
     }
     if COMMON.iter().any(|common| *common == pin.digits()) {
-        return Err(PinRejection::Common);
+        return Some(PinRejection::Common);
     }
-    Ok(())
+    None
 }
 
 fn digits(ascii: &[u8; PIN_LEN]) -> [u8; PIN_LEN] {
@@ -123,7 +127,7 @@ mod tests {
     use super::*;
 
     fn check(digits: &str) -> Result<(), PinRejection> {
-        check_new_pin(&Pin::from_digits(digits).unwrap())
+        check_new_pin(&Pin::from_digits(digits).unwrap()).map_err(|error| error.reason)
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! Binding with bad input: nothing is bound, no key is left behind, and the customer can
 //! still succeed afterwards where the bank allows it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::time::Duration;
 
 use mobank_core::{BindingState, MobankError, SecretString};
@@ -25,14 +23,16 @@ async fn wrong_activation_code_is_refused_by_the_bank() {
     // Well formed, from the bank's alphabet, but never issued.
     let result = phone
         .mobank
-        .start_activation(SecretString::from("ABCD-EFGH-JKLM"))
+        .activation()
+        .start(SecretString::from("ABCD-EFGH-JKLM"))
         .await;
     assert_eq!(result.unwrap_err(), MobankError::ActivationCodeInvalid);
     assert_eq!(bank.sms_count().unwrap(), 0);
     assert_eq!(
         phone
             .mobank
-            .complete_activation(SecretString::from("123456"), pin(PIN).unwrap())
+            .activation()
+            .complete(SecretString::from("123456"), pin(PIN).unwrap())
             .await
             .unwrap_err(),
         MobankError::NoActivationInProgress
@@ -50,13 +50,14 @@ async fn malformed_activation_code_never_reaches_the_bank() {
     let phone = Phone::new(bank.endpoint()).unwrap();
     let code = bank.issue_code().unwrap();
     let typo = SecretString::from(format!("{}!", code.expose_secret()));
-    let Err(MobankError::InvalidInput { what }) = phone.mobank.start_activation(typo).await else {
+    let Err(MobankError::InvalidInput { what }) = phone.mobank.activation().start(typo).await
+    else {
         panic!("expected InvalidInput");
     };
     assert!(!what.contains(code.expose_secret()), "{what}");
     assert_eq!(bank.sms_count().unwrap(), 0);
     // The real code is unharmed.
-    phone.mobank.start_activation(code).await.unwrap();
+    phone.mobank.activation().start(code).await.unwrap();
     assert_eq!(bank.sms_count().unwrap(), 1);
     bank.stop().await;
 }
@@ -70,7 +71,8 @@ async fn wrong_otp_deletes_the_new_keys_and_can_be_retried() {
 
     let result = phone
         .mobank
-        .complete_activation(other_otp(&otp), pin(PIN).unwrap())
+        .activation()
+        .complete(other_otp(&otp), pin(PIN).unwrap())
         .await;
     assert_eq!(result.unwrap_err(), MobankError::OtpInvalid);
     assert!(
@@ -88,7 +90,8 @@ async fn wrong_otp_deletes_the_new_keys_and_can_be_retried() {
     // The activation is still open at the bank and on the phone.
     let device = phone
         .mobank
-        .complete_activation(otp, pin(PIN).unwrap())
+        .activation()
+        .complete(otp, pin(PIN).unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -115,7 +118,8 @@ async fn expired_otp_ends_the_activation() {
 
     let result = phone
         .mobank
-        .complete_activation(otp, pin(PIN).unwrap())
+        .activation()
+        .complete(otp, pin(PIN).unwrap())
         .await;
     assert_eq!(result.unwrap_err(), MobankError::OtpExpired);
     assert!(phone.key_store.aliases().is_empty());
@@ -126,7 +130,8 @@ async fn expired_otp_ends_the_activation() {
     // The phone forgot the activation: the customer starts again.
     let again = phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
+        .activation()
+        .complete(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await;
     assert_eq!(again.unwrap_err(), MobankError::NoActivationInProgress);
     phone.bind(&bank).await.unwrap();
@@ -141,7 +146,8 @@ async fn a_cancelled_binding_prompt_binds_nothing_and_keeps_the_activation() {
     phone.key_store.set_user_cancels(true);
     let result = phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
+        .activation()
+        .complete(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await;
     assert_eq!(result.unwrap_err(), MobankError::UserCancelled);
     assert!(phone.key_store.aliases().is_empty());
@@ -149,7 +155,8 @@ async fn a_cancelled_binding_prompt_binds_nothing_and_keeps_the_activation() {
     phone.key_store.set_user_cancels(false);
     phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
+        .activation()
+        .complete(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await
         .unwrap();
     assert!(matches!(
@@ -167,18 +174,21 @@ async fn a_used_activation_code_cannot_bind_a_second_phone() {
     let code = bank.issue_code().unwrap().expose_secret().to_owned();
     first
         .mobank
-        .start_activation(SecretString::from(code.as_str()))
+        .activation()
+        .start(SecretString::from(code.as_str()))
         .await
         .unwrap();
     first
         .mobank
-        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
+        .activation()
+        .complete(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await
         .unwrap();
 
     let result = second
         .mobank
-        .start_activation(SecretString::from(code))
+        .activation()
+        .start(SecretString::from(code))
         .await;
     assert_eq!(result.unwrap_err(), MobankError::ActivationCodeInvalid);
     bank.stop().await;

@@ -7,8 +7,6 @@
 //! and the knowledge key the phone derives from its stored record is checked against what it
 //! sent the bank.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
@@ -177,13 +175,15 @@ async fn no_token_key_pin_otp_or_code_is_on_disk() {
     let code = bank.issue_code().unwrap().expose_secret().to_owned();
     phone
         .mobank
-        .start_activation(SecretString::from(code.as_str()))
+        .activation()
+        .start(SecretString::from(code.as_str()))
         .await
         .unwrap();
     let otp = bank.latest_otp().unwrap().expose_secret().to_owned();
     phone
         .mobank
-        .complete_activation(SecretString::from(otp.as_str()), pin(PIN).unwrap())
+        .activation()
+        .complete(SecretString::from(otp.as_str()), pin(PIN).unwrap())
         .await
         .unwrap();
     let first_key = knowledge_key_on_the_phone(&phone, PIN);
@@ -194,15 +194,25 @@ async fn no_token_key_pin_otp_or_code_is_on_disk() {
         "the phone derives the key it gave the bank"
     );
 
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     phone.change_pin(PIN, NEW_PIN).await.unwrap();
     let second_key = knowledge_key_on_the_phone(&phone, NEW_PIN);
     let sent = json_strings(&transcript.sent(), "new_knowledge_key");
     assert_eq!(sent, [b64::encode(&second_key)]);
     assert_ne!(first_key, second_key, "a PIN change makes a new key");
 
-    phone.mobank.login_pin(pin(NEW_PIN).unwrap()).await.unwrap();
-    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(NEW_PIN).unwrap())
+        .await
+        .unwrap();
+    assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     let tokens = json_strings(&transcript.received(), "session_token");
     assert_eq!(tokens.len(), 2, "two logins");
 
@@ -233,7 +243,7 @@ async fn no_token_key_pin_otp_or_code_is_on_disk() {
         assert_no_file_holds(&files, &canaries, when);
     };
     check("while the session is live");
-    phone.mobank.logout();
+    phone.mobank.auth().logout();
     check("after logout");
     bank.stop().await;
 }

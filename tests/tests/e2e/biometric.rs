@@ -1,8 +1,6 @@
 //! The biometric factor: failed checks counted on the phone until the PIN is required, and an
 //! enrolment change recovered by a PIN login and a re-enrolment, without a new binding.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use mobank_core::{BindingState, MobankError, Operation};
 use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN};
 
@@ -15,14 +13,24 @@ async fn five_failed_biometric_checks_require_the_pin() {
     phone.key_store.fail_verification(true);
     for _ in 0..4 {
         assert_eq!(
-            phone.mobank.login_biometric("Log in").await.unwrap_err(),
+            phone
+                .mobank
+                .auth()
+                .login_biometric("Log in")
+                .await
+                .unwrap_err(),
             MobankError::AuthenticationFailed {
                 attempts_remaining: None
             }
         );
     }
     assert_eq!(
-        phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_biometric("Log in")
+            .await
+            .unwrap_err(),
         MobankError::PinRequired
     );
     let prompts = phone.key_store.prompts_shown().len();
@@ -35,16 +43,26 @@ async fn five_failed_biometric_checks_require_the_pin() {
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = phone.restart(proxy.endpoint(&bank)).unwrap();
     assert_eq!(
-        phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_biometric("Log in")
+            .await
+            .unwrap_err(),
         MobankError::PinRequired
     );
     assert_eq!(proxy.bytes_sent(), 0);
     assert_eq!(phone.key_store.prompts_shown().len(), prompts);
 
     // None of those checks reached the bank: its count is untouched.
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
-    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     bank.stop().await;
 }
 
@@ -55,10 +73,15 @@ async fn a_success_forgives_earlier_failed_checks() {
     for _ in 0..2 {
         phone.key_store.fail_verification(true);
         for _ in 0..4 {
-            phone.mobank.login_biometric("Log in").await.unwrap_err();
+            phone
+                .mobank
+                .auth()
+                .login_biometric("Log in")
+                .await
+                .unwrap_err();
         }
         phone.key_store.fail_verification(false);
-        phone.mobank.login_biometric("Log in").await.unwrap();
+        phone.mobank.auth().login_biometric("Log in").await.unwrap();
     }
     bank.stop().await;
 }
@@ -73,7 +96,12 @@ async fn a_changed_enrolment_is_recovered_with_the_pin_without_rebinding() {
     let old_alias = phone.key_alias(".uv").unwrap();
     phone.key_store.invalidate(&old_alias);
     assert_eq!(
-        phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_biometric("Log in")
+            .await
+            .unwrap_err(),
         MobankError::BiometryChanged
     );
     // Still bound: the binding does not depend on the biometric key.
@@ -83,10 +111,19 @@ async fn a_changed_enrolment_is_recovered_with_the_pin_without_rebinding() {
     ));
 
     // Re-enrolment needs the PIN, not just any login.
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
-    assert!(!phone.mobank.needs_step_up(Operation::ReenrolBiometric));
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
+    assert!(!phone
+        .mobank
+        .auth()
+        .needs_step_up(Operation::ReenrolBiometric));
     let renewed = phone
         .mobank
+        .activation()
         .reenrol_biometric("Set up fingerprint login")
         .await
         .unwrap();
@@ -111,11 +148,11 @@ async fn a_changed_enrolment_is_recovered_with_the_pin_without_rebinding() {
         BindingState::Bound(renewed)
     );
 
-    phone.mobank.login_biometric("Log in").await.unwrap();
-    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     // And again, after a restart.
     let phone = phone.restart(bank.endpoint()).unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     bank.stop().await;
 }
 
@@ -124,18 +161,32 @@ async fn a_biometric_login_is_not_enough_to_reenrol() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
-    assert!(phone.mobank.needs_step_up(Operation::ReenrolBiometric));
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    assert!(phone
+        .mobank
+        .auth()
+        .needs_step_up(Operation::ReenrolBiometric));
     let aliases = phone.key_store.aliases();
     let refused = proxy
-        .assert_sends_nothing(phone.mobank.reenrol_biometric("Set up fingerprint login"))
+        .assert_sends_nothing(
+            phone
+                .mobank
+                .activation()
+                .reenrol_biometric("Set up fingerprint login"),
+        )
         .await;
     assert_eq!(refused.unwrap_err(), MobankError::StepUpRequired);
     assert_eq!(phone.key_store.aliases(), aliases, "no key was made");
 
-    phone.mobank.step_up_pin(pin(PIN).unwrap()).await.unwrap();
     phone
         .mobank
+        .auth()
+        .step_up_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
+    phone
+        .mobank
+        .activation()
         .reenrol_biometric("Set up fingerprint login")
         .await
         .unwrap();
@@ -147,13 +198,19 @@ async fn the_bank_refuses_a_stale_reenrolment_and_the_new_key_is_dropped() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::new(bank.endpoint()).unwrap();
     let device = phone.bind(&bank).await.unwrap();
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     // Fresh on the phone's clock, stale on the bank's (kept active on both).
     bank.let_strong_auth_go_stale(&phone).await.unwrap();
     let aliases = phone.key_store.aliases();
     assert_eq!(
         phone
             .mobank
+            .activation()
             .reenrol_biometric("Set up fingerprint login")
             .await
             .unwrap_err(),
@@ -168,6 +225,6 @@ async fn the_bank_refuses_a_stale_reenrolment_and_the_new_key_is_dropped() {
         phone.mobank.binding_state().unwrap(),
         BindingState::Bound(device)
     );
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     bank.stop().await;
 }

@@ -1,9 +1,7 @@
 //! The device lifecycle: a second phone is announced to the first, listed, revoked; step-up
 //! before a revocation; unbinding with and without the bank.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use mobank_core::platform::MobankEvent;
+use mobank_core::MobankEvent;
 use mobank_core::{BindingState, DeviceStatus, MobankError, NoticeKind, Operation};
 use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN};
 use mobank_sandbox::DEMO_CUSTOMER_ID;
@@ -18,7 +16,7 @@ async fn a_second_phone_is_announced_listed_and_revoked() {
 
     // The first phone hears of it at its next login, as an event and in the summary; the
     // bank also kept a notification for it.
-    let session = first.mobank.login_biometric("Log in").await.unwrap();
+    let session = first.mobank.auth().login_biometric("Log in").await.unwrap();
     assert_eq!(session.notices.len(), 1, "{:?}", session.notices);
     let notice = &session.notices[0];
     assert_eq!(notice.kind, NoticeKind::NewDeviceBound);
@@ -37,10 +35,10 @@ async fn a_second_phone_is_announced_listed_and_revoked() {
         .iter()
         .any(|n| n.device_id == first_device.device_id && n.kind == NoticeKind::NewDeviceBound));
     // Delivered once.
-    let again = first.mobank.login_biometric("Log in").await.unwrap();
+    let again = first.mobank.auth().login_biometric("Log in").await.unwrap();
     assert!(again.notices.is_empty());
 
-    let devices = first.mobank.devices().await.unwrap();
+    let devices = first.mobank.devices().list().await.unwrap();
     assert_eq!(devices.len(), 2, "{devices:?}");
     let me = devices.iter().find(|d| d.this_device).unwrap();
     assert_eq!(me.device_id, first_device.device_id);
@@ -57,23 +55,30 @@ async fn a_second_phone_is_announced_listed_and_revoked() {
     assert!(matches!(
         first
             .mobank
-            .revoke_device(first_device.device_id.clone())
+            .devices()
+            .revoke(first_device.device_id.clone())
             .await
             .unwrap_err(),
         MobankError::InvalidInput { .. }
     ));
     first
         .mobank
-        .revoke_device(second_device.device_id.clone())
+        .devices()
+        .revoke(second_device.device_id.clone())
         .await
         .unwrap();
-    let devices = first.mobank.devices().await.unwrap();
+    let devices = first.mobank.devices().list().await.unwrap();
     let other = devices.iter().find(|d| !d.this_device).unwrap();
     assert_eq!(other.status, DeviceStatus::Revoked);
 
     // The revoked phone cannot log in any more, and says so from then on.
     assert_eq!(
-        second.mobank.login_biometric("Log in").await.unwrap_err(),
+        second
+            .mobank
+            .auth()
+            .login_biometric("Log in")
+            .await
+            .unwrap_err(),
         MobankError::DeviceBlocked
     );
     let BindingState::Bound(summary) = second.mobank.binding_state().unwrap() else {
@@ -91,18 +96,23 @@ async fn revoking_needs_a_fresh_strong_authentication() {
     let second = Phone::named(bank.endpoint(), "iPhone 15").unwrap();
     let target = second.bind(&bank).await.unwrap().device_id;
 
-    first.mobank.login_biometric("Log in").await.unwrap();
+    first.mobank.auth().login_biometric("Log in").await.unwrap();
     first.let_strong_auth_go_stale().await.unwrap();
-    assert!(first.mobank.needs_step_up(Operation::RevokeDevice));
+    assert!(first.mobank.auth().needs_step_up(Operation::RevokeDevice));
     // Refused before the network.
     let refused = proxy
-        .assert_sends_nothing(first.mobank.revoke_device(target.clone()))
+        .assert_sends_nothing(first.mobank.devices().revoke(target.clone()))
         .await;
     assert_eq!(refused.unwrap_err(), MobankError::StepUpRequired);
 
-    first.mobank.step_up_biometric("Confirm").await.unwrap();
-    assert!(!first.mobank.needs_step_up(Operation::RevokeDevice));
-    first.mobank.revoke_device(target).await.unwrap();
+    first
+        .mobank
+        .auth()
+        .step_up_biometric("Confirm")
+        .await
+        .unwrap();
+    assert!(!first.mobank.auth().needs_step_up(Operation::RevokeDevice));
+    first.mobank.devices().revoke(target).await.unwrap();
     bank.stop().await;
 }
 
@@ -115,19 +125,30 @@ async fn the_bank_enforces_step_up_too() {
 
     // The phone's clock stands still, so the phone thinks the login is fresh; the bank's
     // clock says otherwise (kept active on both sides).
-    first.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    first
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     bank.let_strong_auth_go_stale(&first).await.unwrap();
     assert_eq!(
         first
             .mobank
-            .revoke_device(target.clone())
+            .devices()
+            .revoke(target.clone())
             .await
             .unwrap_err(),
         MobankError::StepUpRequired
     );
     // The session survived the refusal.
-    first.mobank.step_up_pin(pin(PIN).unwrap()).await.unwrap();
-    first.mobank.revoke_device(target).await.unwrap();
+    first
+        .mobank
+        .auth()
+        .step_up_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
+    first.mobank.devices().revoke(target).await.unwrap();
     bank.stop().await;
 }
 
@@ -138,10 +159,15 @@ async fn unbinding_tells_the_bank_and_wipes_the_phone() {
     let device = phone.bind(&bank).await.unwrap();
     let observer = Phone::named(bank.endpoint(), "iPad").unwrap();
     observer.bind(&bank).await.unwrap();
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     assert!(!phone.files().unwrap().is_empty());
 
-    let outcome = phone.mobank.unbind().await.unwrap();
+    let outcome = phone.mobank.devices().unbind().await.unwrap();
     assert!(outcome.bank_confirmed);
     assert!(phone.files().unwrap().is_empty(), "{:?}", phone.files());
     assert!(phone.key_store.aliases().is_empty());
@@ -150,13 +176,18 @@ async fn unbinding_tells_the_bank_and_wipes_the_phone() {
         BindingState::NotBound
     );
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
 
     // The bank lists it as revoked.
-    observer.mobank.login_biometric("Log in").await.unwrap();
-    let devices = observer.mobank.devices().await.unwrap();
+    observer
+        .mobank
+        .auth()
+        .login_biometric("Log in")
+        .await
+        .unwrap();
+    let devices = observer.mobank.devices().list().await.unwrap();
     let gone = devices
         .iter()
         .find(|d| d.device_id == device.device_id)
@@ -165,7 +196,7 @@ async fn unbinding_tells_the_bank_and_wipes_the_phone() {
 
     // The phone can be bound afresh.
     phone.bind(&bank).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     bank.stop().await;
 }
 
@@ -174,11 +205,11 @@ async fn unbinding_with_the_bank_out_of_reach_still_wipes_the_phone() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     // The line goes dead.
     proxy.cut();
 
-    let outcome = phone.mobank.unbind().await.unwrap();
+    let outcome = phone.mobank.devices().unbind().await.unwrap();
     assert!(!outcome.bank_confirmed);
     assert!(phone.files().unwrap().is_empty());
     assert!(phone.key_store.aliases().is_empty());
@@ -194,13 +225,13 @@ async fn unbinding_with_a_stale_authentication_wipes_nothing() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     assert_eq!(
-        phone.mobank.unbind().await.unwrap_err(),
+        phone.mobank.devices().unbind().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     phone.let_strong_auth_go_stale().await.unwrap();
     assert_eq!(
-        phone.mobank.unbind().await.unwrap_err(),
+        phone.mobank.devices().unbind().await.unwrap_err(),
         MobankError::StepUpRequired
     );
     assert!(matches!(

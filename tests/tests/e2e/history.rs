@@ -2,8 +2,6 @@
 //! into its encrypted store, resumes interrupted syncs, picks up new bookings, answers queries
 //! that agree with the bank's own data, and keeps none of it readable on disk.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
@@ -28,7 +26,12 @@ async fn seeded_bank() -> Bank {
 }
 
 async fn logged_in(phone: &Phone) {
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
 }
 
 async fn bound_phone(bank: &Bank) -> Phone {
@@ -40,13 +43,13 @@ async fn bound_phone(bank: &Bank) -> Phone {
 /// A bound, logged-in phone that has synced the whole history once.
 async fn synced_phone(bank: &Bank) -> Phone {
     let phone = bound_phone(bank).await;
-    phone.mobank.sync_history(None).await.unwrap();
+    phone.mobank.history().sync(None).await.unwrap();
     phone
 }
 
 /// The newest ten transactions of the current account.
 async fn latest_ten(phone: &Phone) -> Result<Vec<Transaction>, MobankError> {
-    phone.mobank.recent_transactions(CURRENT, 10).await
+    phone.mobank.history().recent(CURRENT, 10).await
 }
 
 fn ledger(bank: &Bank) -> Vec<BankTransaction> {
@@ -103,7 +106,8 @@ async fn everything_on(phone: &Phone, accounts: &BTreeSet<String>) -> Vec<Transa
         all.extend(
             phone
                 .mobank
-                .transactions_between(account, "1970-01-01", "9999-12-31")
+                .history()
+                .between(account, "1970-01-01", "9999-12-31")
                 .await
                 .unwrap(),
         );
@@ -161,7 +165,8 @@ async fn a_full_sync_stores_exactly_the_banks_history_and_reports_progress() {
     let progress = Arc::new(Progress::default());
     let report = phone
         .mobank
-        .sync_history(Some(progress.clone()))
+        .history()
+        .sync(Some(progress.clone()))
         .await
         .unwrap();
     assert_eq!(report.fetched, ledger.len() as u64);
@@ -181,7 +186,7 @@ async fn a_full_sync_stores_exactly_the_banks_history_and_reports_progress() {
         .all(|e| e.total_estimate == Some(ledger.len() as u64)));
 
     // Nothing new at the bank: nothing fetched.
-    let again = phone.mobank.sync_history(None).await.unwrap();
+    let again = phone.mobank.history().sync(None).await.unwrap();
     assert_eq!((again.fetched, again.stored), (0, ledger.len() as u64));
     bank.stop().await;
 }
@@ -200,10 +205,10 @@ async fn an_incremental_sync_fetches_only_new_bookings() {
         .sandbox
         .append_transaction(&booking("Refund 退款", "京东 JD.com", "12.34"))
         .unwrap();
-    let report = phone.mobank.sync_history(None).await.unwrap();
+    let report = phone.mobank.history().sync(None).await.unwrap();
     assert_eq!((report.fetched, report.stored), (2, before + 2));
 
-    let latest = phone.mobank.recent_transactions(CURRENT, 2).await.unwrap();
+    let latest = phone.mobank.history().recent(CURRENT, 2).await.unwrap();
     assert_eq!(
         ids_of(&latest),
         [second.transaction_id.clone(), first.transaction_id.clone()]
@@ -223,7 +228,8 @@ async fn a_cancelled_sync_resumes_from_its_cursor_without_duplicates() {
 
     let progress = Arc::new(Progress::default());
     let first_page = progress.first.notified();
-    let sync = phone.mobank.sync_history(Some(progress.clone()));
+    let history = phone.mobank.history();
+    let sync = history.sync(Some(progress.clone()));
     tokio::select! {
         biased;
         () = first_page => {}
@@ -233,7 +239,7 @@ async fn a_cancelled_sync_resumes_from_its_cursor_without_duplicates() {
     let stored_before = progress.events()[0].fetched;
     assert!(stored_before > 0 && stored_before < total);
 
-    let resumed = phone.mobank.sync_history(None).await.unwrap();
+    let resumed = phone.mobank.history().sync(None).await.unwrap();
     assert!(
         resumed.fetched <= total - stored_before,
         "resumed from the cursor, not from the start: {resumed:?}"
@@ -258,7 +264,8 @@ async fn a_dropped_connection_interrupts_the_sync_and_a_restarted_app_resumes_it
     *progress.on_first.lock().unwrap() = Some(Box::new(move || cutter.cut()));
     let error = phone
         .mobank
-        .sync_history(Some(progress.clone()))
+        .history()
+        .sync(Some(progress.clone()))
         .await
         .unwrap_err();
     let MobankError::SyncInterrupted { fetched } = error else {
@@ -270,7 +277,7 @@ async fn a_dropped_connection_interrupts_the_sync_and_a_restarted_app_resumes_it
     // The app is restarted, reaching the bank directly now.
     let phone = phone.restart(bank.endpoint()).unwrap();
     logged_in(&phone).await;
-    let resumed = phone.mobank.sync_history(None).await.unwrap();
+    let resumed = phone.mobank.history().sync(None).await.unwrap();
     assert_eq!(resumed.fetched, total - fetched, "exactly what was missing");
     assert_eq!(resumed.stored, total);
     assert_phone_holds(&phone, &ledger).await;
@@ -295,7 +302,7 @@ async fn queries_agree_with_the_banks_own_data() {
         .take(50)
         .map(|(_, t)| t.transaction_id.clone())
         .collect();
-    let latest = phone.mobank.recent_transactions(CURRENT, 50).await.unwrap();
+    let latest = phone.mobank.history().recent(CURRENT, 50).await.unwrap();
     assert_eq!(ids_of(&latest), expected);
 
     // A date range includes both of its ends.
@@ -308,7 +315,8 @@ async fn queries_agree_with_the_banks_own_data() {
         .collect();
     let found = phone
         .mobank
-        .transactions_between(CURRENT, &iso(from), &iso(to))
+        .history()
+        .between(CURRENT, &iso(from), &iso(to))
         .await
         .unwrap();
     assert_eq!(
@@ -335,11 +343,7 @@ async fn queries_agree_with_the_banks_own_data() {
     };
     let hotpot_zh = matching("火锅");
     assert!(!hotpot_zh.is_empty());
-    let found = phone
-        .mobank
-        .search_transactions("火锅", 1000)
-        .await
-        .unwrap();
+    let found = phone.mobank.history().search("火锅", 1000).await.unwrap();
     assert_eq!(
         ids_of(&found).into_iter().collect::<BTreeSet<_>>(),
         hotpot_zh
@@ -347,29 +351,22 @@ async fn queries_agree_with_the_banks_own_data() {
     let starbucks = matching("starbucks");
     assert!(!starbucks.is_empty() && starbucks.len() <= 1000);
     for needle in ["STARBUCKS", "starbucks", "StarBucks", "ＳＴＡＲＢＵＣＫＳ"] {
-        let found = phone
-            .mobank
-            .search_transactions(needle, 1000)
-            .await
-            .unwrap();
+        let found = phone.mobank.history().search(needle, 1000).await.unwrap();
         assert_eq!(
             ids_of(&found).into_iter().collect::<BTreeSet<_>>(),
             starbucks,
             "{needle}"
         );
     }
-    let newest_three = phone
-        .mobank
-        .search_transactions("starbucks", 3)
-        .await
-        .unwrap();
+    let newest_three = phone.mobank.history().search("starbucks", 3).await.unwrap();
     assert_eq!(newest_three.len(), 3);
     assert!(newest_three
         .windows(2)
         .all(|w| w[0].booking_date >= w[1].booking_date));
     assert!(phone
         .mobank
-        .search_transactions("no such merchant 无此商户", 10)
+        .history()
+        .search("no such merchant 无此商户", 10)
         .await
         .unwrap()
         .is_empty());
@@ -396,6 +393,7 @@ async fn queries_agree_with_the_banks_own_data() {
     assert!(!expected.is_empty());
     let summary = phone
         .mobank
+        .history()
         .spending_summary(year, month_number)
         .await
         .unwrap();
@@ -418,7 +416,7 @@ async fn history_needs_a_session_and_checks_its_arguments() {
     let bank = seeded_bank().await;
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     assert_eq!(
-        phone.mobank.sync_history(None).await.unwrap_err(),
+        phone.mobank.history().sync(None).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(
@@ -427,17 +425,19 @@ async fn history_needs_a_session_and_checks_its_arguments() {
     );
     logged_in(&phone).await;
     for result in [
-        phone.mobank.recent_transactions(CURRENT, 0).await,
-        phone.mobank.recent_transactions("", 10).await,
+        phone.mobank.history().recent(CURRENT, 0).await,
+        phone.mobank.history().recent("", 10).await,
         phone
             .mobank
-            .transactions_between(CURRENT, "2024-02-30", "2024-03-01")
+            .history()
+            .between(CURRENT, "2024-02-30", "2024-03-01")
             .await,
         phone
             .mobank
-            .transactions_between(CURRENT, "2024-03-02", "2024-03-01")
+            .history()
+            .between(CURRENT, "2024-03-02", "2024-03-01")
             .await,
-        phone.mobank.search_transactions(" ", 10).await,
+        phone.mobank.history().search(" ", 10).await,
     ] {
         assert!(
             matches!(result, Err(MobankError::InvalidInput { .. })),
@@ -445,18 +445,14 @@ async fn history_needs_a_session_and_checks_its_arguments() {
         );
     }
     assert!(matches!(
-        phone.mobank.spending_summary(2024, 13).await,
+        phone.mobank.history().spending_summary(2024, 13).await,
         Err(MobankError::InvalidInput { .. })
     ));
     // Before any sync the history is empty, not an error.
     assert!(latest_ten(&phone).await.unwrap().is_empty());
-    phone.mobank.logout();
+    phone.mobank.auth().logout();
     assert_eq!(
-        phone
-            .mobank
-            .search_transactions("hema", 10)
-            .await
-            .unwrap_err(),
+        phone.mobank.history().search("hema", 10).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     bank.stop().await;
@@ -471,13 +467,9 @@ async fn no_file_on_the_phone_holds_history_text_or_account_numbers() {
     bank.sandbox
         .append_transaction(&booking(memo, counterparty, "-123.45"))
         .unwrap();
-    phone.mobank.sync_history(None).await.unwrap();
+    phone.mobank.history().sync(None).await.unwrap();
     // The phone really has them, in clear, through the API.
-    let found = phone
-        .mobank
-        .search_transactions("金丝雀", 10)
-        .await
-        .unwrap();
+    let found = phone.mobank.history().search("金丝雀", 10).await.unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(
         (found[0].memo.as_str(), found[0].counterparty.as_str()),
@@ -530,7 +522,12 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
         BindingState::NotBound
     );
     assert_eq!(
-        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_pin(pin(PIN).unwrap())
+            .await
+            .unwrap_err(),
         MobankError::NotBound
     );
     assert_eq!(
@@ -538,7 +535,7 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
         MobankError::NotLoggedIn
     );
     assert_eq!(
-        phone.mobank.sync_history(None).await.unwrap_err(),
+        phone.mobank.history().sync(None).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert!(
@@ -553,7 +550,15 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
 
     // Re-binding: unbind wipes the store with everything else (the bank cannot be told: nothing
     // can be signed without the binding); the new binding syncs afresh.
-    assert!(!phone.mobank.unbind().await.unwrap().bank_confirmed);
+    assert!(
+        !phone
+            .mobank
+            .devices()
+            .unbind()
+            .await
+            .unwrap()
+            .bank_confirmed
+    );
     assert!(phone.files().unwrap().is_empty());
     assert_eq!(
         phone.mobank.binding_state().unwrap(),
@@ -561,7 +566,7 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
     );
     phone.bind(&bank).await.unwrap();
     logged_in(&phone).await;
-    let report = phone.mobank.sync_history(None).await.unwrap();
+    let report = phone.mobank.history().sync(None).await.unwrap();
     assert_eq!(report.stored, ledger(&bank).len() as u64);
     bank.stop().await;
 }
@@ -576,7 +581,12 @@ async fn a_locked_key_store_is_storage_locked_not_an_empty_history() {
     // login says so, rather than "not bound"; nothing is lost.
     phone.key_store.set_locked(true);
     assert_eq!(
-        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_pin(pin(PIN).unwrap())
+            .await
+            .unwrap_err(),
         MobankError::StorageLocked
     );
     assert_eq!(
@@ -599,7 +609,7 @@ async fn paused_storage_answers_paused_until_resumed() {
         MobankError::StoragePaused
     );
     assert_eq!(
-        phone.mobank.sync_history(None).await.unwrap_err(),
+        phone.mobank.history().sync(None).await.unwrap_err(),
         MobankError::StoragePaused
     );
     // Checkpointed and closed: no write-ahead log is left with data in it.
@@ -630,7 +640,7 @@ async fn a_new_binding_never_sees_the_previous_bindings_history() {
     phone.bind(&bank).await.unwrap();
     logged_in(&phone).await;
     assert!(latest_ten(&phone).await.unwrap().is_empty());
-    let report = phone.mobank.sync_history(None).await.unwrap();
+    let report = phone.mobank.history().sync(None).await.unwrap();
     assert_eq!(report.fetched, report.stored);
     assert_phone_holds(&phone, &ledger(&bank)).await;
     bank.stop().await;
@@ -665,15 +675,11 @@ async fn a_damaged_history_record_is_reported_cleared_and_synced_again() {
 
     // A search reads every record: it meets the damaged one.
     assert_eq!(
-        phone
-            .mobank
-            .search_transactions("hema", 10)
-            .await
-            .unwrap_err(),
+        phone.mobank.history().search("hema", 10).await.unwrap_err(),
         MobankError::HistoryDamaged
     );
     assert!(latest_ten(&phone).await.unwrap().is_empty());
-    let report = phone.mobank.sync_history(None).await.unwrap();
+    let report = phone.mobank.history().sync(None).await.unwrap();
     assert_eq!(report.fetched, ledger(&bank).len() as u64);
     assert_phone_holds(&phone, &ledger(&bank)).await;
     bank.stop().await;
@@ -692,7 +698,7 @@ async fn pages_too_large_for_the_phone_are_fetched_in_smaller_ones() {
             .unwrap();
     }
     let ledger = ledger(&bank);
-    let report = phone.mobank.sync_history(None).await.unwrap();
+    let report = phone.mobank.history().sync(None).await.unwrap();
     assert_eq!(
         (report.fetched, report.stored),
         (ledger.len() as u64, ledger.len() as u64)

@@ -1,7 +1,5 @@
 //! The walking skeleton end to end: bind this phone, log in, see the accounts.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use mobank_core::platform::KeyStore;
 use mobank_core::{BindingState, MobankError, ProductKind};
 use mobank_e2e::{pin, Bank, Phone, PIN};
@@ -27,7 +25,8 @@ async fn bind_log_in_and_list_accounts() {
 
     let device = phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
+        .activation()
+        .complete(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await
         .unwrap();
     assert!(!device.device_id.is_empty());
@@ -70,6 +69,7 @@ async fn bind_log_in_and_list_accounts() {
 
     let session = phone
         .mobank
+        .auth()
         .login_biometric("Log in to Mobank")
         .await
         .unwrap();
@@ -80,7 +80,7 @@ async fn bind_log_in_and_list_accounts() {
         "Log in to Mobank"
     );
 
-    let accounts = phone.mobank.accounts().await.unwrap();
+    let accounts = phone.mobank.accounts().list().await.unwrap();
     assert!(accounts.len() >= 2, "{accounts:?}");
     // With a live session, the data directory still holds only the encrypted store, whose
     // device state has no field that could carry a token (checked field by field in the core's
@@ -116,19 +116,23 @@ async fn bind_log_in_and_list_accounts() {
         );
     }
 
-    phone.mobank.logout();
+    phone.mobank.auth().logout();
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
 
     // Logging in again works: the counters moved forward on the phone and at the bank.
     phone
         .mobank
+        .auth()
         .login_biometric("Log in to Mobank")
         .await
         .unwrap();
-    assert_eq!(phone.mobank.accounts().await.unwrap().len(), accounts.len());
+    assert_eq!(
+        phone.mobank.accounts().list().await.unwrap().len(),
+        accounts.len()
+    );
     bank.stop().await;
 }
 
@@ -137,7 +141,7 @@ async fn the_binding_survives_an_app_restart() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::new(bank.endpoint()).unwrap();
     let device = phone.bind(&bank).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
 
     let phone = phone.restart(bank.endpoint()).unwrap();
     assert_eq!(
@@ -146,11 +150,11 @@ async fn the_binding_survives_an_app_restart() {
     );
     // The session did not survive: it lives in memory only.
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
-    phone.mobank.login_biometric("Log in").await.unwrap();
-    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     bank.stop().await;
 }
 
@@ -161,7 +165,8 @@ async fn a_second_activation_on_a_bound_phone_is_refused() {
     let sms_before = bank.sms_count().unwrap();
     let result = phone
         .mobank
-        .start_activation(bank.issue_code().unwrap())
+        .activation()
+        .start(bank.issue_code().unwrap())
         .await;
     assert_eq!(result.unwrap_err(), MobankError::AlreadyBound);
     // Refused on the phone: the bank sent no OTP.
@@ -173,16 +178,16 @@ async fn a_second_activation_on_a_bound_phone_is_refused() {
 async fn an_idle_session_ends_at_the_bank() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     bank.sandbox
         .advance_clock(std::time::Duration::from_secs(5 * 60 + 1));
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::SessionExpired
     );
     // The phone dropped the session with it.
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     bank.stop().await;

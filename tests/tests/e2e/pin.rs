@@ -1,13 +1,22 @@
 //! The knowledge factor end to end: the PIN set at binding, PIN login, failures counted only by
 //! the bank (and indistinguishable from any other factor's), the block and the way out, the
-//! blocklist, and the two-step PIN change.
+//! blocklist, and the two-step PIN change (whose first step counts as a strong authentication
+//! on the phone as at the bank).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+use std::time::Duration;
 
 use mobank_core::platform::KeyPurpose;
 use mobank_core::platform::KeyStore;
 use mobank_core::{BindingState, MobankError, PinRejection};
 use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN, WRONG_PIN};
+
+const NEW_PIN: &str = "640259";
+
+/// Time passes for the phone and the bank alike.
+fn pass(bank: &Bank, phone: &Phone, by: Duration) {
+    phone.clock.advance(by);
+    bank.sandbox.advance_clock(by);
+}
 
 fn failed(attempts_remaining: u32) -> MobankError {
     MobankError::AuthenticationFailed {
@@ -18,11 +27,21 @@ fn failed(attempts_remaining: u32) -> MobankError {
 /// Both the right PIN and a biometric login are refused as `DeviceBlocked`.
 async fn assert_blocked_for_every_factor(phone: &Phone) {
     assert_eq!(
-        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_pin(pin(PIN).unwrap())
+            .await
+            .unwrap_err(),
         MobankError::DeviceBlocked
     );
     assert_eq!(
-        phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_biometric("Log in")
+            .await
+            .unwrap_err(),
         MobankError::DeviceBlocked
     );
 }
@@ -33,9 +52,14 @@ async fn pin_login_works_and_only_the_bank_can_tell_a_wrong_pin() {
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
 
-    let session = phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    let session = phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     assert_eq!(session.idle_timeout_secs, 300);
-    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     // No biometric prompt was shown for it.
     assert_eq!(
         phone.key_store.prompts_shown().len(),
@@ -45,19 +69,25 @@ async fn pin_login_works_and_only_the_bank_can_tell_a_wrong_pin() {
 
     // A wrong PIN is signed and sent like a right one; the refusal is the bank's.
     let before = proxy.bytes_sent();
-    let result = phone.mobank.login_pin(pin(WRONG_PIN).unwrap()).await;
+    let result = phone.mobank.auth().login_pin(pin(WRONG_PIN).unwrap()).await;
     assert_eq!(result.unwrap_err(), failed(4));
     assert!(proxy.bytes_sent() > before);
     // A failed login ended the earlier session too.
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     // A success resets the bank's count.
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     assert_eq!(
         phone
             .mobank
+            .auth()
             .login_pin(pin(WRONG_PIN).unwrap())
             .await
             .unwrap_err(),
@@ -80,11 +110,13 @@ async fn a_wrong_pin_and_a_wrong_biometric_key_get_the_same_answer() {
 
     let wrong_pin = by_pin
         .mobank
+        .auth()
         .login_pin(pin(WRONG_PIN).unwrap())
         .await
         .unwrap_err();
     let wrong_biometric = by_biometric
         .mobank
+        .auth()
         .login_biometric("Log in")
         .await
         .unwrap_err();
@@ -107,6 +139,7 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
         assert_eq!(
             phone
                 .mobank
+                .auth()
                 .login_pin(pin(WRONG_PIN).unwrap())
                 .await
                 .unwrap_err(),
@@ -116,6 +149,7 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
     assert_eq!(
         phone
             .mobank
+            .auth()
             .login_pin(pin(WRONG_PIN).unwrap())
             .await
             .unwrap_err(),
@@ -135,7 +169,12 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
     // Still blocked after an app restart.
     let phone = phone.restart(proxy.endpoint(&bank)).unwrap();
     assert_eq!(
-        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_pin(pin(PIN).unwrap())
+            .await
+            .unwrap_err(),
         MobankError::DeviceBlocked
     );
 
@@ -148,7 +187,12 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
         .aliases()
         .iter()
         .all(|alias| !old_aliases.contains(alias)));
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     bank.stop().await;
 }
 
@@ -168,14 +212,15 @@ async fn a_guessable_pin_is_refused_at_binding_before_anything_is_sent() {
     ] {
         let result = phone
             .mobank
-            .complete_activation(bank.latest_otp().unwrap(), pin(weak).unwrap())
+            .activation()
+            .complete(bank.latest_otp().unwrap(), pin(weak).unwrap())
             .await;
         let error = result.unwrap_err();
         assert_eq!(error, MobankError::PinRejected { reason }, "{weak}");
         assert!(!error.to_string().contains(weak));
     }
     assert_eq!(
-        mobank_core::Pin::from_digits("12345").unwrap_err(),
+        MobankError::from(mobank_core::Pin::from_digits("12345").unwrap_err()),
         MobankError::PinRejected {
             reason: PinRejection::NotSixDigits
         }
@@ -185,7 +230,8 @@ async fn a_guessable_pin_is_refused_at_binding_before_anything_is_sent() {
     // The activation and its OTP are untouched.
     phone
         .mobank
-        .complete_activation(bank.latest_otp().unwrap(), pin(PIN).unwrap())
+        .activation()
+        .complete(bank.latest_otp().unwrap(), pin(PIN).unwrap())
         .await
         .unwrap();
     bank.stop().await;
@@ -195,13 +241,13 @@ async fn a_guessable_pin_is_refused_at_binding_before_anything_is_sent() {
 async fn pin_change_needs_the_old_pin_then_only_the_new_one_works() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
-    const NEW_PIN: &str = "640259";
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
 
     assert_eq!(
         phone
             .mobank
-            .commit_pin_change(pin(NEW_PIN).unwrap())
+            .pin()
+            .commit_change(pin(NEW_PIN).unwrap())
             .await
             .unwrap_err(),
         MobankError::NoPinChangeInProgress
@@ -210,21 +256,24 @@ async fn pin_change_needs_the_old_pin_then_only_the_new_one_works() {
     assert_eq!(
         phone
             .mobank
-            .begin_pin_change(pin(WRONG_PIN).unwrap())
+            .pin()
+            .begin_change(pin(WRONG_PIN).unwrap())
             .await
             .unwrap_err(),
         failed(4)
     );
     phone
         .mobank
-        .begin_pin_change(pin(PIN).unwrap())
+        .pin()
+        .begin_change(pin(PIN).unwrap())
         .await
         .unwrap();
     // A guessable new PIN is refused locally and the begun change stays open.
     assert_eq!(
         phone
             .mobank
-            .commit_pin_change(pin("654321").unwrap())
+            .pin()
+            .commit_change(pin("654321").unwrap())
             .await
             .unwrap_err(),
         MobankError::PinRejected {
@@ -233,28 +282,45 @@ async fn pin_change_needs_the_old_pin_then_only_the_new_one_works() {
     );
     phone
         .mobank
-        .commit_pin_change(pin(NEW_PIN).unwrap())
+        .pin()
+        .commit_change(pin(NEW_PIN).unwrap())
         .await
         .unwrap();
     // The ticket is spent.
     assert_eq!(
         phone
             .mobank
-            .commit_pin_change(pin("918273").unwrap())
+            .pin()
+            .commit_change(pin("918273").unwrap())
             .await
             .unwrap_err(),
         MobankError::NoPinChangeInProgress
     );
-    phone.mobank.logout();
+    phone.mobank.auth().logout();
 
     assert_eq!(
-        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_pin(pin(PIN).unwrap())
+            .await
+            .unwrap_err(),
         failed(4)
     );
-    phone.mobank.login_pin(pin(NEW_PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(NEW_PIN).unwrap())
+        .await
+        .unwrap();
     // And after a restart, from what is stored.
     let phone = phone.restart(bank.endpoint()).unwrap();
-    phone.mobank.login_pin(pin(NEW_PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(NEW_PIN).unwrap())
+        .await
+        .unwrap();
     bank.stop().await;
 }
 
@@ -263,20 +329,27 @@ async fn a_stale_session_must_step_up_before_a_pin_change_and_nothing_is_sent() 
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     assert!(!phone
         .mobank
+        .auth()
         .needs_step_up(mobank_core::Operation::ChangePin));
     phone.let_strong_auth_go_stale().await.unwrap();
     assert!(phone
         .mobank
+        .auth()
         .needs_step_up(mobank_core::Operation::ChangePin));
     let refused = proxy
-        .assert_sends_nothing(phone.mobank.begin_pin_change(pin(PIN).unwrap()))
+        .assert_sends_nothing(phone.mobank.pin().begin_change(pin(PIN).unwrap()))
         .await;
     assert_eq!(refused.unwrap_err(), MobankError::StepUpRequired);
 
-    phone.mobank.step_up_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .step_up_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     phone.change_pin(PIN, "918273").await.unwrap();
     bank.stop().await;
 }
@@ -286,7 +359,12 @@ async fn a_restored_pin_counter_gets_the_device_blocked() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     let mut restored = phone.device_state().unwrap();
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     let current = phone.device_state().unwrap();
 
     // An old copy comes back, but with the possession counter of today: only the PIN's own
@@ -312,10 +390,46 @@ async fn the_wrapping_key_is_what_keeps_the_pin_factor() {
         .delete(&phone.key_alias(".knowledge").unwrap())
         .unwrap();
     assert_eq!(
-        phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_pin(pin(PIN).unwrap())
+            .await
+            .unwrap_err(),
         MobankError::KeyInvalidated
     );
     // Nothing reached the bank, so nothing was counted: the device keys still log in.
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     bank.stop().await;
+}
+
+#[tokio::test]
+async fn a_commit_five_minutes_after_login_but_soon_after_the_begin_succeeds() {
+    let bank = Bank::start().await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+
+    pass(&bank, &phone, Duration::from_secs(4 * 60));
+    phone
+        .mobank
+        .pin()
+        .begin_change(pin(PIN).unwrap())
+        .await
+        .unwrap();
+    // The login is now 5:30 old, the proven old PIN 1:30.
+    pass(&bank, &phone, Duration::from_secs(90));
+    phone
+        .mobank
+        .pin()
+        .commit_change(pin(NEW_PIN).unwrap())
+        .await
+        .unwrap();
+
+    phone.mobank.auth().logout();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(NEW_PIN).unwrap())
+        .await
+        .unwrap();
 }

@@ -1,8 +1,6 @@
 //! The phone talks only to the pinned bank: a man in the middle with another certificate
 //! gets refused during the handshake, before a single request byte.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::sync::Arc;
 
 use mobank_core::net::certificate_spki_pin;
@@ -82,7 +80,8 @@ async fn a_server_with_another_certificate_is_refused_before_any_request_byte() 
 
     let result = phone
         .mobank
-        .start_activation(bank.issue_code().unwrap())
+        .activation()
+        .start(bank.issue_code().unwrap())
         .await;
     assert_eq!(result.unwrap_err(), MobankError::PinningFailed);
     assert_eq!(
@@ -107,7 +106,8 @@ async fn the_impostor_is_reachable_so_the_refusal_is_the_pin() {
     .unwrap();
     let result = phone
         .mobank
-        .start_activation(SecretString::from("ABCD-EFGH-JKLM"))
+        .activation()
+        .start(SecretString::from("ABCD-EFGH-JKLM"))
         .await;
     assert_eq!(result.unwrap_err(), MobankError::OutcomeUnknown);
     let seen = seen.await.unwrap();
@@ -126,7 +126,8 @@ async fn the_real_bank_with_a_wrong_pin_is_refused() {
     .unwrap();
     let result = phone
         .mobank
-        .start_activation(bank.issue_code().unwrap())
+        .activation()
+        .start(bank.issue_code().unwrap())
         .await;
     assert_eq!(result.unwrap_err(), MobankError::PinningFailed);
     assert_eq!(bank.sms_count().unwrap(), 0);
@@ -171,7 +172,8 @@ async fn cleartext_is_refused() {
     let phone = Phone::new(disguised).unwrap();
     let result = phone
         .mobank
-        .start_activation(bank.issue_code().unwrap())
+        .activation()
+        .start(bank.issue_code().unwrap())
         .await;
     assert!(matches!(result, Err(MobankError::Tls { .. })), "{result:?}");
     bank.stop().await;

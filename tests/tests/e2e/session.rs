@@ -2,11 +2,10 @@
 //! enforced before any byte goes out; the background lock; what login brings along (notices,
 //! limits shaped by the integrity report).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::time::Duration;
 
-use mobank_core::platform::{IntegritySignals, MobankEvent};
+use mobank_core::platform::IntegritySignals;
+use mobank_core::MobankEvent;
 use mobank_core::{LimitReason, MobankError};
 use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN};
 
@@ -17,22 +16,26 @@ async fn idle_4_59_passes_and_5_01_expires_without_a_network_call() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    let session = phone.mobank.login_biometric("Log in").await.unwrap();
+    let session = phone.mobank.auth().login_biometric("Log in").await.unwrap();
     assert_eq!(session.idle_timeout_secs, 300);
     phone.events.take();
 
     phone.clock.advance(Duration::from_secs(4 * 60 + 59));
-    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     // The call just now counts as activity: the window starts again from it.
     phone.clock.advance(Duration::from_secs(4 * 60 + 59));
-    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
 
     phone.clock.advance(Duration::from_secs(5 * 60 + 1));
-    let expired = proxy.assert_sends_nothing(phone.mobank.accounts()).await;
+    let expired = proxy
+        .assert_sends_nothing(phone.mobank.accounts().list())
+        .await;
     assert_eq!(expired.unwrap_err(), MobankError::SessionExpired);
     assert_eq!(phone.events.take(), [MobankEvent::SessionExpired]);
     // The session is gone, not just refused once.
-    let gone = proxy.assert_sends_nothing(phone.mobank.accounts()).await;
+    let gone = proxy
+        .assert_sends_nothing(phone.mobank.accounts().list())
+        .await;
     assert_eq!(gone.unwrap_err(), MobankError::NotLoggedIn);
     bank.stop().await;
 }
@@ -45,7 +48,7 @@ async fn twelve_hours_of_activity_end_the_session_whatever_the_clock_skew() {
         .advance_clock(Duration::from_secs(3 * 24 * 3600));
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    let session = phone.mobank.login_biometric("Log in").await.unwrap();
+    let session = phone.mobank.auth().login_biometric("Log in").await.unwrap();
     let bank_lifetime = session.expires_at_ms - bank.sandbox.now_ms();
     assert!(
         (12 * 3600 - 60) * 1000 < bank_lifetime && bank_lifetime <= 12 * 3600 * 1000,
@@ -59,10 +62,12 @@ async fn twelve_hours_of_activity_end_the_session_whatever_the_clock_skew() {
     while elapsed + step < 12 * 60 * MINUTE {
         phone.clock.advance(step);
         elapsed += step;
-        phone.mobank.accounts().await.unwrap();
+        phone.mobank.accounts().list().await.unwrap();
     }
     phone.clock.advance(12 * 60 * MINUTE - elapsed);
-    let expired = proxy.assert_sends_nothing(phone.mobank.accounts()).await;
+    let expired = proxy
+        .assert_sends_nothing(phone.mobank.accounts().list())
+        .await;
     assert_eq!(expired.unwrap_err(), MobankError::SessionExpired);
     bank.stop().await;
 }
@@ -74,13 +79,20 @@ async fn a_shorter_cap_set_by_the_bank_is_the_one_that_counts() {
         .unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.login_pin(pin(PIN).unwrap()).await.unwrap();
+    phone
+        .mobank
+        .auth()
+        .login_pin(pin(PIN).unwrap())
+        .await
+        .unwrap();
     for _ in 0..7 {
         phone.clock.advance(4 * MINUTE);
-        phone.mobank.accounts().await.unwrap();
+        phone.mobank.accounts().list().await.unwrap();
     }
     phone.clock.advance(2 * MINUTE);
-    let expired = proxy.assert_sends_nothing(phone.mobank.accounts()).await;
+    let expired = proxy
+        .assert_sends_nothing(phone.mobank.accounts().list())
+        .await;
     assert_eq!(expired.unwrap_err(), MobankError::SessionExpired);
     bank.stop().await;
 }
@@ -90,7 +102,7 @@ async fn the_idle_window_spent_in_the_background_locks_the_session() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     phone.events.take();
 
     // A short trip to another app changes nothing.
@@ -98,7 +110,7 @@ async fn the_idle_window_spent_in_the_background_locks_the_session() {
     phone.clock.advance(2 * MINUTE);
     phone.mobank.app_entered_foreground();
     assert!(phone.events.take().is_empty());
-    phone.mobank.accounts().await.unwrap();
+    phone.mobank.accounts().list().await.unwrap();
 
     // The whole idle window away: whoever holds the phone now must authenticate.
     phone.mobank.app_entered_background();
@@ -107,13 +119,13 @@ async fn the_idle_window_spent_in_the_background_locks_the_session() {
     phone.mobank.app_entered_foreground();
     assert_eq!(phone.events.take(), [MobankEvent::SessionLocked]);
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(proxy.bytes_sent(), sent);
 
-    phone.mobank.login_biometric("Log in").await.unwrap();
-    phone.mobank.accounts().await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.mobank.accounts().list().await.unwrap();
     bank.stop().await;
 }
 
@@ -121,18 +133,18 @@ async fn the_idle_window_spent_in_the_background_locks_the_session() {
 async fn the_bank_ending_the_session_reaches_the_app_as_an_event() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     phone.events.take();
     // The phone's clock stands still; the bank's moves past its idle timeout.
     bank.sandbox
         .advance_clock(5 * MINUTE + Duration::from_secs(1));
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::SessionExpired
     );
     assert_eq!(phone.events.take(), [MobankEvent::SessionExpired]);
     assert_eq!(
-        phone.mobank.accounts().await.unwrap_err(),
+        phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     bank.stop().await;
@@ -145,7 +157,7 @@ async fn integrity_findings_go_with_login_and_shape_the_limits() {
         .unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
 
-    let clean = phone.mobank.login_biometric("Log in").await.unwrap();
+    let clean = phone.mobank.auth().login_biometric("Log in").await.unwrap();
     let limits = clean.limits.clone().unwrap();
     assert_eq!(limits.reason, LimitReason::Normal);
     assert!(limits.per_transaction.is_sign_positive() && !limits.per_transaction.is_zero());
@@ -159,16 +171,16 @@ async fn integrity_findings_go_with_login_and_shape_the_limits() {
         hooking: true,
         ..IntegritySignals::default()
     });
-    let hooked = phone.mobank.login_biometric("Log in").await.unwrap();
+    let hooked = phone.mobank.auth().login_biometric("Log in").await.unwrap();
     let limits = hooked.limits.clone().unwrap();
     assert_eq!(limits.reason, LimitReason::BlockedByIntegrity);
     assert!(limits.per_transaction.is_zero() && limits.daily.is_zero());
     assert_eq!(phone.events.take(), [MobankEvent::LimitsChanged { limits }]);
     // Balances stay visible.
-    assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+    assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
 
     // The same limits again are no news.
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     assert!(phone.events.take().is_empty());
     bank.stop().await;
 }

@@ -2,8 +2,6 @@
 //! key store is "try later", never "not bound"; a key that is gone or invalidated ends the
 //! binding, and both a new activation and `unbind` clear the unreadable store for a clean start.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use mobank_core::platform::KeyStore;
 use mobank_core::{BindingState, MobankError};
 use mobank_e2e::{Bank, Phone, STORE_KEY_ALIAS};
@@ -12,8 +10,8 @@ use mobank_e2e::{Bank, Phone, STORE_KEY_ALIAS};
 /// running app had the data key in memory, a new start has to ask the key store for it.
 async fn bound_then_restarted(bank: &Bank, break_key: impl FnOnce(&Phone)) -> Phone {
     let phone = Phone::bound(bank, bank.endpoint()).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
-    phone.mobank.logout();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().logout();
     break_key(&phone);
     phone.restart(bank.endpoint()).unwrap()
 }
@@ -35,7 +33,12 @@ async fn a_locked_key_store_is_storage_locked_and_loses_nothing() {
         MobankError::StorageLocked
     );
     assert_eq!(
-        phone.mobank.login_biometric("Log in").await.unwrap_err(),
+        phone
+            .mobank
+            .auth()
+            .login_biometric("Log in")
+            .await
+            .unwrap_err(),
         MobankError::StorageLocked
     );
     phone.key_store.set_locked(false);
@@ -43,7 +46,7 @@ async fn a_locked_key_store_is_storage_locked_and_loses_nothing() {
         phone.mobank.binding_state().unwrap(),
         BindingState::Bound(_)
     ));
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     bank.stop().await;
 }
 
@@ -57,7 +60,12 @@ async fn a_lost_or_invalidated_store_key_ends_the_binding_and_a_new_one_starts_c
             BindingState::NotBound
         );
         assert_eq!(
-            phone.mobank.login_biometric("Log in").await.unwrap_err(),
+            phone
+                .mobank
+                .auth()
+                .login_biometric("Log in")
+                .await
+                .unwrap_err(),
             MobankError::NotBound
         );
         let old_vault = std::fs::read(phone.store_dir().join("vault.db")).unwrap();
@@ -72,12 +80,12 @@ async fn a_lost_or_invalidated_store_key_ends_the_binding_and_a_new_one_starts_c
             std::fs::read(phone.store_dir().join("vault.db")).unwrap(),
             old_vault
         );
-        phone.mobank.login_biometric("Log in").await.unwrap();
-        assert!(phone.mobank.accounts().await.unwrap().len() >= 2);
+        phone.mobank.auth().login_biometric("Log in").await.unwrap();
+        assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
 
         // And it survives a restart: the new key opens the new store.
         let phone = phone.restart(bank.endpoint()).unwrap();
-        phone.mobank.login_biometric("Log in").await.unwrap();
+        phone.mobank.auth().login_biometric("Log in").await.unwrap();
     }
     bank.stop().await;
 }
@@ -86,7 +94,7 @@ async fn a_lost_or_invalidated_store_key_ends_the_binding_and_a_new_one_starts_c
 async fn unbind_clears_a_store_whose_key_is_lost() {
     let bank = Bank::start().await.unwrap();
     let phone = bound_then_restarted(&bank, lose).await;
-    let outcome = phone.mobank.unbind().await.unwrap();
+    let outcome = phone.mobank.devices().unbind().await.unwrap();
     // Nothing could be signed, so the bank was not told.
     assert!(!outcome.bank_confirmed);
     assert!(!phone.store_dir().exists());
@@ -99,6 +107,6 @@ async fn unbind_clears_a_store_whose_key_is_lost() {
         BindingState::NotBound
     );
     phone.bind(&bank).await.unwrap();
-    phone.mobank.login_biometric("Log in").await.unwrap();
+    phone.mobank.auth().login_biometric("Log in").await.unwrap();
     bank.stop().await;
 }
