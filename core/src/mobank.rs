@@ -13,7 +13,7 @@ use crate::device::state::StateError;
 use crate::device::{BindingState, DeviceSummary};
 use crate::devices::DevicesClient;
 use crate::error::MobankError;
-use crate::events::{EventListener, MobankEvent, Subscription};
+use crate::events::{EventListener, Subscription};
 use crate::history::HistoryClient;
 use crate::input;
 use crate::net::BankClient;
@@ -97,8 +97,8 @@ impl Mobank {
         }
     }
 
-    /// Delivers every later [`MobankEvent`] to `listener`, until the subscription is cancelled
-    /// or dropped. Any number of listeners may be subscribed at once.
+    /// Delivers every later [`crate::MobankEvent`] to `listener`, until the subscription is
+    /// cancelled or dropped. Any number of listeners may be subscribed at once.
     pub fn subscribe(&self, listener: Arc<dyn EventListener>) -> Subscription {
         self.context.events.subscribe(listener)
     }
@@ -106,30 +106,15 @@ impl Mobank {
     /// The app went to the background. Time spent there counts as idle time.
     pub fn app_entered_background(&self) {
         let now = self.context.clock.now_ms();
-        let mut slot = lock(&self.context.session);
-        slot.background_since_ms.get_or_insert(now);
+        lock(&self.context.session).entered_background(now);
     }
 
     /// The app is back. After the idle window in the background, the session is dropped and
-    /// the app gets [`MobankEvent::SessionLocked`]: whoever holds the phone now must
+    /// the app gets [`crate::MobankEvent::SessionLocked`]: whoever holds the phone now must
     /// authenticate again.
     pub fn app_entered_foreground(&self) {
         let now = self.context.clock.now_ms();
-        let event = {
-            let mut slot = lock(&self.context.session);
-            let since = slot.background_since_ms.take();
-            match (since, slot.live.as_ref()) {
-                (Some(since), Some(live)) if now.saturating_sub(since) >= live.idle_ms() => {
-                    slot.live = None;
-                    Some(MobankEvent::SessionLocked)
-                }
-                (_, Some(live)) if live.is_expired(now) => {
-                    slot.live = None;
-                    Some(MobankEvent::SessionExpired)
-                }
-                _ => None,
-            }
-        };
+        let event = lock(&self.context.session).entered_foreground(now);
         self.context.emit(event);
     }
 

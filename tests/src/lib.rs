@@ -20,7 +20,7 @@ use mobank_core::platform::{
 use mobank_core::testing::newest_otp;
 use mobank_core::{
     ActivationStarted, BankEndpoint, DeviceSummary, EventListener, Mobank, MobankConfig,
-    MobankEvent, Pin, SecretString,
+    MobankError, MobankEvent, Pin, SecretString, SessionSummary,
 };
 use mobank_sandbox::{RunningSandbox, SandboxConfig, DEMO_CUSTOMER_ID, DEMO_PHONE};
 use mobank_store::{KeyWrapper, Store, Table, WrapError, Zeroizing};
@@ -232,6 +232,17 @@ impl Phone {
             .activation()
             .complete(bank.latest_otp()?, pin(PIN)?)
             .await?)
+    }
+
+    /// Logs in with the biometric key behind the prompt "Log in".
+    pub async fn login_biometric(&self) -> Result<SessionSummary, MobankError> {
+        self.mobank.auth().login_biometric("Log in").await
+    }
+
+    /// Logs in with the PIN `digits`.
+    pub async fn login_pin(&self, digits: &str) -> Result<SessionSummary, MobankError> {
+        let pin = Pin::from_digits(digits).map_err(MobankError::from)?;
+        self.mobank.auth().login_pin(pin).await
     }
 
     /// The two-step PIN change, both steps expected to succeed.

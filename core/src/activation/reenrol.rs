@@ -7,9 +7,8 @@ use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
     paths, ChallengePurpose, ReenrolBiometricRequest, ReenrolBiometricResponse,
 };
-use mobank_protocol::Ceremony;
 
-use crate::auth::{authorize, sign_off_runtime, Authorized, Operation, Second, Signing};
+use crate::auth::{authorize, Authorized, Operation, Second};
 use crate::context::Context;
 use crate::device::binding::{delete_keys, new_user_verified_alias};
 use crate::device::state::DeviceState;
@@ -67,25 +66,25 @@ async fn register_biometric_key(
     public_key: &[u8],
     prompt: String,
 ) -> Result<DeviceState, MobankError> {
-    let challenge = auth.challenge(ChallengePurpose::Operation).await?;
-    let signing = Signing {
-        ceremony: Ceremony::Operation,
-        challenge: challenge.challenge,
-        operation: Some(operations::REENROL_BIOMETRIC.to_owned()),
-    };
     let second = Second::NewBiometric {
         alias: alias.to_owned(),
         prompt,
     };
-    let assertions = sign_off_runtime(context, &auth.device_id, signing, second).await?;
+    let answered = auth
+        .answer_challenge(
+            ChallengePurpose::Operation,
+            Some(operations::REENROL_BIOMETRIC.to_owned()),
+            second,
+        )
+        .await?;
     let result = context
         .bank
         .post_authorized::<_, ReenrolBiometricResponse>(
             paths::DEVICES_BIOMETRIC_KEY,
             &ReenrolBiometricRequest {
-                challenge_id: challenge.challenge_id,
+                challenge_id: answered.challenge_id,
                 user_verified_public_key: public_key.to_vec(),
-                assertions,
+                assertions: answered.assertions,
             },
             &auth.token,
         )

@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use mobank_protocol::messages::{paths, ChallengePurpose, ChallengeRequest, ChallengeResponse};
-use mobank_protocol::CHALLENGE_LEN;
+use mobank_protocol::{Assertion, Ceremony, CHALLENGE_LEN};
 
 use super::policy::{self, Operation};
+use super::signing::{sign_off_runtime, Second, Signing};
 use crate::context::{Context, Session};
 use crate::error::MobankError;
 use crate::events::MobankEvent;
@@ -103,11 +104,33 @@ impl Authorized {
             .map(change)
     }
 
-    /// A challenge inside the session, for a step-up or an operation.
-    pub(crate) async fn challenge(
+    /// A fresh challenge for `purpose` in this session, signed with the possession key and
+    /// `second` in the ceremony of that purpose. `operation` names what an operation authorises.
+    pub(crate) async fn answer_challenge(
         &self,
         purpose: ChallengePurpose,
-    ) -> Result<ChallengeResponse, MobankError> {
+        operation: Option<String>,
+        second: Second,
+    ) -> Result<Answered, MobankError> {
+        let ceremony = match purpose {
+            ChallengePurpose::StepUp => Ceremony::StepUp,
+            ChallengePurpose::Operation => Ceremony::Operation,
+        };
+        let challenge = self.challenge(purpose).await?;
+        let signing = Signing {
+            ceremony,
+            challenge: challenge.challenge,
+            operation,
+        };
+        let assertions = sign_off_runtime(&self.context, &self.device_id, signing, second).await?;
+        Ok(Answered {
+            challenge_id: challenge.challenge_id,
+            assertions,
+        })
+    }
+
+    /// A challenge inside the session, for a step-up or an operation.
+    async fn challenge(&self, purpose: ChallengePurpose) -> Result<ChallengeResponse, MobankError> {
         let result = self
             .context
             .bank
@@ -123,6 +146,12 @@ impl Authorized {
         }
         Ok(challenge)
     }
+}
+
+/// A challenge the phone answered: what the request to the bank carries.
+pub(crate) struct Answered {
+    pub challenge_id: String,
+    pub assertions: Vec<Assertion>,
 }
 
 /// Bank answers after which the session is gone.

@@ -51,22 +51,21 @@ impl PinClient {
         if state.knowledge.is_none() {
             return Err(MobankError::PinNotSet);
         }
-        let challenge = auth.challenge(ChallengePurpose::Operation).await?;
-        let signing = Signing {
-            ceremony: Ceremony::Operation,
-            challenge: challenge.challenge,
-            operation: Some(operations::PIN_CHANGE_BEGIN.to_owned()),
-        };
-        let assertions =
-            sign_off_runtime(context, &auth.device_id, signing, Second::Pin(old)).await?;
+        let answered = auth
+            .answer_challenge(
+                ChallengePurpose::Operation,
+                Some(operations::PIN_CHANGE_BEGIN.to_owned()),
+                Second::Pin(old),
+            )
+            .await?;
         let sent_at_ms = context.clock.now_ms();
         let result = context
             .bank
             .post_authorized::<_, PinChangeTicket>(
                 paths::PIN_CHANGE_BEGIN,
                 &PinChangeBeginRequest {
-                    challenge_id: challenge.challenge_id,
-                    assertions,
+                    challenge_id: answered.challenge_id,
+                    assertions: answered.assertions,
                 },
                 &auth.token,
             )

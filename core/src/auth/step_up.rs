@@ -3,10 +3,9 @@
 use std::sync::Arc;
 
 use mobank_protocol::messages::{paths, ChallengePurpose, StepUpRequest, StepUpResponse};
-use mobank_protocol::Ceremony;
 
 use super::gate::authorize;
-use super::signing::{sign_off_runtime, strong_authentication_succeeded, Second, Signing};
+use super::signing::{strong_authentication_succeeded, Second};
 use crate::context::Context;
 use crate::error::{internal, MobankError};
 
@@ -17,21 +16,17 @@ pub(super) async fn step_up(context: &Arc<Context>, second: Second) -> Result<()
     let auth = authorize(context, None)?;
     let state = context.usable_state().await?;
     second.check_available(&state)?;
-    let challenge = auth.challenge(ChallengePurpose::StepUp).await?;
-    let signing = Signing {
-        ceremony: Ceremony::StepUp,
-        challenge: challenge.challenge,
-        operation: None,
-    };
-    let assertions = sign_off_runtime(context, &auth.device_id, signing, second).await?;
+    let answered = auth
+        .answer_challenge(ChallengePurpose::StepUp, None, second)
+        .await?;
     let sent_at_ms = context.clock.now_ms();
     let result = context
         .bank
         .post_authorized::<_, StepUpResponse>(
             paths::STEP_UP,
             &StepUpRequest {
-                challenge_id: challenge.challenge_id,
-                assertions,
+                challenge_id: answered.challenge_id,
+                assertions: answered.assertions,
             },
             &auth.token,
         )

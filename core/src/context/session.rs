@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mobank_protocol::messages::LoginResponse;
 
-use crate::events::DeviceNotice;
+use crate::events::{DeviceNotice, MobankEvent};
 use crate::limits::Limits;
 use crate::secret::SecretString;
 
@@ -163,6 +163,28 @@ pub(crate) struct SessionSlot {
     pub background_since_ms: Option<u64>,
     /// The limits of the last session, to tell the app when they change. Outlives the session.
     pub last_limits: Option<Limits>,
+}
+
+impl SessionSlot {
+    /// Time in the background counts as idle time.
+    pub(crate) fn entered_background(&mut self, now_ms: u64) {
+        self.background_since_ms.get_or_insert(now_ms);
+    }
+
+    /// Back in the foreground: after the idle window in the background the session is dropped
+    /// (locked); one that expired meanwhile is dropped too. The event to tell the app, if any.
+    pub(crate) fn entered_foreground(&mut self, now_ms: u64) -> Option<MobankEvent> {
+        let since = self.background_since_ms.take();
+        let event = match (since, self.live.as_ref()) {
+            (Some(since), Some(live)) if now_ms.saturating_sub(since) >= live.idle_ms() => {
+                MobankEvent::SessionLocked
+            }
+            (_, Some(live)) if live.is_expired(now_ms) => MobankEvent::SessionExpired,
+            _ => return None,
+        };
+        self.live = None;
+        Some(event)
+    }
 }
 
 pub(crate) fn millis(duration: Duration) -> u64 {

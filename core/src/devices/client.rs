@@ -7,10 +7,10 @@ use mobank_protocol::messages::{
     paths, ChallengePurpose, DevicesResponse, RevokeDeviceRequest, RevokeDeviceResponse,
     UnbindDeviceRequest,
 };
-use mobank_protocol::{Assertion, Ceremony};
+use mobank_protocol::Assertion;
 
 use super::{DeviceInfo, UnbindOutcome};
-use crate::auth::{authorize, sign_off_runtime, Authorized, Operation, Second, Signing};
+use crate::auth::{authorize, Authorized, Operation, Second};
 use crate::context::Context;
 use crate::device::state::{BindingStatus, StateError};
 use crate::error::{internal, MobankError};
@@ -146,17 +146,13 @@ impl DevicesClient {
         auth: &Authorized,
         operation: String,
     ) -> Result<(String, Assertion), MobankError> {
-        let challenge = auth.challenge(ChallengePurpose::Operation).await?;
-        let signing = Signing {
-            ceremony: Ceremony::Operation,
-            challenge: challenge.challenge,
-            operation: Some(operation),
-        };
-        let mut assertions =
-            sign_off_runtime(&self.context, &auth.device_id, signing, Second::None).await?;
-        let assertion = assertions
+        let mut answered = auth
+            .answer_challenge(ChallengePurpose::Operation, Some(operation), Second::None)
+            .await?;
+        let assertion = answered
+            .assertions
             .pop()
             .ok_or_else(|| internal("no possession assertion"))?;
-        Ok((challenge.challenge_id, assertion))
+        Ok((answered.challenge_id, assertion))
     }
 }

@@ -8,6 +8,7 @@ use mobank_protocol::messages::LoginResponse;
 
 use super::*;
 use crate::context::{Session, StrongFactor};
+use crate::events::MobankEvent;
 use crate::pin::Pin;
 use crate::platform::{Clock, InsecureSoftwareKeyStore, ManualClock};
 use crate::secret::SecretString;

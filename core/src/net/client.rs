@@ -85,16 +85,7 @@ impl BankClient {
         path: &str,
         body: &Req,
     ) -> Result<Resp, NetError> {
-        let json = Zeroizing::new(
-            serde_json::to_vec(body)
-                .map_err(|_| NetError::Setup("request could not be encoded".to_owned()))?,
-        );
-        let request = self
-            .http
-            .request(Method::POST, self.url(path))
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .body(Bytes::from_owner(json));
-        self.execute(request).await
+        self.execute(self.json_post(path, body)?).await
     }
 
     /// GETs with the session token as bearer credential.
@@ -133,17 +124,27 @@ impl BankClient {
         body: &Req,
         token: &SecretString,
     ) -> Result<Resp, NetError> {
+        let request = self
+            .json_post(path, body)?
+            .header(AUTHORIZATION, bearer(token)?);
+        self.execute(request).await
+    }
+
+    /// A POST of `body` as JSON, its serialised bytes in a buffer wiped when the request is gone.
+    fn json_post<Req: Serialize>(
+        &self,
+        path: &str,
+        body: &Req,
+    ) -> Result<reqwest::RequestBuilder, NetError> {
         let json = Zeroizing::new(
             serde_json::to_vec(body)
                 .map_err(|_| NetError::Setup("request could not be encoded".to_owned()))?,
         );
-        let request = self
+        Ok(self
             .http
             .request(Method::POST, self.url(path))
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .header(AUTHORIZATION, bearer(token)?)
-            .body(Bytes::from_owner(json));
-        self.execute(request).await
+            .body(Bytes::from_owner(json)))
     }
 
     fn url(&self, path: &str) -> String {

@@ -194,24 +194,14 @@ async fn no_token_key_pin_otp_or_code_is_on_disk() {
         "the phone derives the key it gave the bank"
     );
 
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(PIN).await.unwrap();
     phone.change_pin(PIN, NEW_PIN).await.unwrap();
     let second_key = knowledge_key_on_the_phone(&phone, NEW_PIN);
     let sent = json_strings(&transcript.sent(), "new_knowledge_key");
     assert_eq!(sent, [b64::encode(&second_key)]);
     assert_ne!(first_key, second_key, "a PIN change makes a new key");
 
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(NEW_PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(NEW_PIN).await.unwrap();
     assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     let tokens = json_strings(&transcript.received(), "session_token");
     assert_eq!(tokens.len(), 2, "two logins");

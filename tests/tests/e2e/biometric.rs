@@ -13,24 +13,14 @@ async fn five_failed_biometric_checks_require_the_pin() {
     phone.key_store.fail_verification(true);
     for _ in 0..4 {
         assert_eq!(
-            phone
-                .mobank
-                .auth()
-                .login_biometric("Log in")
-                .await
-                .unwrap_err(),
+            phone.login_biometric().await.unwrap_err(),
             MobankError::AuthenticationFailed {
                 attempts_remaining: None
             }
         );
     }
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::PinRequired
     );
     let prompts = phone.key_store.prompts_shown().len();
@@ -43,25 +33,15 @@ async fn five_failed_biometric_checks_require_the_pin() {
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = phone.restart(proxy.endpoint(&bank)).unwrap();
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::PinRequired
     );
     assert_eq!(proxy.bytes_sent(), 0);
     assert_eq!(phone.key_store.prompts_shown().len(), prompts);
 
     // None of those checks reached the bank: its count is untouched.
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_pin(PIN).await.unwrap();
+    phone.login_biometric().await.unwrap();
     assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     bank.stop().await;
 }
@@ -73,15 +53,10 @@ async fn a_success_forgives_earlier_failed_checks() {
     for _ in 0..2 {
         phone.key_store.fail_verification(true);
         for _ in 0..4 {
-            phone
-                .mobank
-                .auth()
-                .login_biometric("Log in")
-                .await
-                .unwrap_err();
+            phone.login_biometric().await.unwrap_err();
         }
         phone.key_store.fail_verification(false);
-        phone.mobank.auth().login_biometric("Log in").await.unwrap();
+        phone.login_biometric().await.unwrap();
     }
     bank.stop().await;
 }
@@ -96,12 +71,7 @@ async fn a_changed_enrolment_is_recovered_with_the_pin_without_rebinding() {
     let old_alias = phone.key_alias(".uv").unwrap();
     phone.key_store.invalidate(&old_alias);
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::BiometryChanged
     );
     // Still bound: the binding does not depend on the biometric key.
@@ -111,12 +81,7 @@ async fn a_changed_enrolment_is_recovered_with_the_pin_without_rebinding() {
     ));
 
     // Re-enrolment needs the PIN, not just any login.
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(PIN).await.unwrap();
     assert!(!phone
         .mobank
         .auth()
@@ -148,11 +113,11 @@ async fn a_changed_enrolment_is_recovered_with_the_pin_without_rebinding() {
         BindingState::Bound(renewed)
     );
 
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     // And again, after a restart.
     let phone = phone.restart(bank.endpoint()).unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     bank.stop().await;
 }
 
@@ -161,7 +126,7 @@ async fn a_biometric_login_is_not_enough_to_reenrol() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     assert!(phone
         .mobank
         .auth()
@@ -198,12 +163,7 @@ async fn the_bank_refuses_a_stale_reenrolment_and_the_new_key_is_dropped() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::new(bank.endpoint()).unwrap();
     let device = phone.bind(&bank).await.unwrap();
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(PIN).await.unwrap();
     // Fresh on the phone's clock, stale on the bank's (kept active on both).
     bank.let_strong_auth_go_stale(&phone).await.unwrap();
     let aliases = phone.key_store.aliases();
@@ -225,6 +185,6 @@ async fn the_bank_refuses_a_stale_reenrolment_and_the_new_key_is_dropped() {
         phone.mobank.binding_state().unwrap(),
         BindingState::Bound(device)
     );
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     bank.stop().await;
 }

@@ -16,7 +16,7 @@ async fn a_second_phone_is_announced_listed_and_revoked() {
 
     // The first phone hears of it at its next login, as an event and in the summary; the
     // bank also kept a notification for it.
-    let session = first.mobank.auth().login_biometric("Log in").await.unwrap();
+    let session = first.login_biometric().await.unwrap();
     assert_eq!(session.notices.len(), 1, "{:?}", session.notices);
     let notice = &session.notices[0];
     assert_eq!(notice.kind, NoticeKind::NewDeviceBound);
@@ -35,7 +35,7 @@ async fn a_second_phone_is_announced_listed_and_revoked() {
         .iter()
         .any(|n| n.device_id == first_device.device_id && n.kind == NoticeKind::NewDeviceBound));
     // Delivered once.
-    let again = first.mobank.auth().login_biometric("Log in").await.unwrap();
+    let again = first.login_biometric().await.unwrap();
     assert!(again.notices.is_empty());
 
     let devices = first.mobank.devices().list().await.unwrap();
@@ -73,12 +73,7 @@ async fn a_second_phone_is_announced_listed_and_revoked() {
 
     // The revoked phone cannot log in any more, and says so from then on.
     assert_eq!(
-        second
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        second.login_biometric().await.unwrap_err(),
         MobankError::DeviceBlocked
     );
     let BindingState::Bound(summary) = second.mobank.binding_state().unwrap() else {
@@ -96,7 +91,7 @@ async fn revoking_needs_a_fresh_strong_authentication() {
     let second = Phone::named(bank.endpoint(), "iPhone 15").unwrap();
     let target = second.bind(&bank).await.unwrap().device_id;
 
-    first.mobank.auth().login_biometric("Log in").await.unwrap();
+    first.login_biometric().await.unwrap();
     first.let_strong_auth_go_stale().await.unwrap();
     assert!(first.mobank.auth().needs_step_up(Operation::RevokeDevice));
     // Refused before the network.
@@ -125,12 +120,7 @@ async fn the_bank_enforces_step_up_too() {
 
     // The phone's clock stands still, so the phone thinks the login is fresh; the bank's
     // clock says otherwise (kept active on both sides).
-    first
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    first.login_pin(PIN).await.unwrap();
     bank.let_strong_auth_go_stale(&first).await.unwrap();
     assert_eq!(
         first
@@ -159,12 +149,7 @@ async fn unbinding_tells_the_bank_and_wipes_the_phone() {
     let device = phone.bind(&bank).await.unwrap();
     let observer = Phone::named(bank.endpoint(), "iPad").unwrap();
     observer.bind(&bank).await.unwrap();
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(PIN).await.unwrap();
     assert!(!phone.files().unwrap().is_empty());
 
     let outcome = phone.mobank.devices().unbind().await.unwrap();
@@ -181,12 +166,7 @@ async fn unbinding_tells_the_bank_and_wipes_the_phone() {
     );
 
     // The bank lists it as revoked.
-    observer
-        .mobank
-        .auth()
-        .login_biometric("Log in")
-        .await
-        .unwrap();
+    observer.login_biometric().await.unwrap();
     let devices = observer.mobank.devices().list().await.unwrap();
     let gone = devices
         .iter()
@@ -196,7 +176,7 @@ async fn unbinding_tells_the_bank_and_wipes_the_phone() {
 
     // The phone can be bound afresh.
     phone.bind(&bank).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     bank.stop().await;
 }
 
@@ -205,7 +185,7 @@ async fn unbinding_with_the_bank_out_of_reach_still_wipes_the_phone() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     // The line goes dead.
     proxy.cut();
 
@@ -228,7 +208,7 @@ async fn unbinding_with_a_stale_authentication_wipes_nothing() {
         phone.mobank.devices().unbind().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     phone.let_strong_auth_go_stale().await.unwrap();
     assert_eq!(
         phone.mobank.devices().unbind().await.unwrap_err(),

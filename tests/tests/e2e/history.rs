@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use mobank_core::{BindingState, MobankError, SyncProgress, SyncProgressListener, Transaction};
-use mobank_e2e::{assert_no_file_holds, pin, Bank, CountingProxy, Phone, PIN};
+use mobank_e2e::{assert_no_file_holds, Bank, CountingProxy, Phone, PIN};
 use mobank_protocol::messages::{AppendTransactionRequest, Transaction as BankTransaction};
 use mobank_sandbox::DEMO_CUSTOMER_ID;
 use rust_decimal::Decimal;
@@ -26,12 +26,7 @@ async fn seeded_bank() -> Bank {
 }
 
 async fn logged_in(phone: &Phone) {
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(PIN).await.unwrap();
 }
 
 async fn bound_phone(bank: &Bank) -> Phone {
@@ -522,12 +517,7 @@ async fn a_lost_store_key_means_rebind_never_plaintext_or_an_empty_history() {
         BindingState::NotBound
     );
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(PIN).unwrap())
-            .await
-            .unwrap_err(),
+        phone.login_pin(PIN).await.unwrap_err(),
         MobankError::NotBound
     );
     assert_eq!(
@@ -581,12 +571,7 @@ async fn a_locked_key_store_is_storage_locked_not_an_empty_history() {
     // login says so, rather than "not bound"; nothing is lost.
     phone.key_store.set_locked(true);
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(PIN).unwrap())
-            .await
-            .unwrap_err(),
+        phone.login_pin(PIN).await.unwrap_err(),
         MobankError::StorageLocked
     );
     assert_eq!(

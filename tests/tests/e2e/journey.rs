@@ -141,7 +141,7 @@ async fn the_binding_survives_an_app_restart() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::new(bank.endpoint()).unwrap();
     let device = phone.bind(&bank).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
 
     let phone = phone.restart(bank.endpoint()).unwrap();
     assert_eq!(
@@ -153,7 +153,7 @@ async fn the_binding_survives_an_app_restart() {
         phone.mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     bank.stop().await;
 }
@@ -178,7 +178,7 @@ async fn a_second_activation_on_a_bound_phone_is_refused() {
 async fn an_idle_session_ends_at_the_bank() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     bank.sandbox
         .advance_clock(std::time::Duration::from_secs(5 * 60 + 1));
     assert_eq!(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use mobank_core::net::pinned_tls_config;
 use mobank_core::platform::{KeyPurpose, KeyStore};
 use mobank_core::{BindingState, MobankError};
-use mobank_e2e::{pin, Bank, Phone, PIN};
+use mobank_e2e::{Bank, Phone, PIN};
 use mobank_protocol::messages::{
     paths, ChallengeResponse, LoginChallengeRequest, LoginRequest, LoginResponse,
 };
@@ -152,7 +152,7 @@ async fn an_assertion_by_another_key_is_refused() {
         .generate(&alias, KeyPurpose::UserVerified)
         .unwrap();
 
-    let result = phone.mobank.auth().login_biometric("Log in").await;
+    let result = phone.login_biometric().await;
     assert_eq!(
         result.unwrap_err(),
         MobankError::AuthenticationFailed {
@@ -171,15 +171,15 @@ async fn a_restored_older_device_state_gets_the_device_blocked() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     let before = phone.copy_store().unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     phone.mobank.auth().logout();
 
     // A backup from before that login comes back: the counters go back with it.
     phone.put_back_store(&before).unwrap();
-    let result = phone.mobank.auth().login_biometric("Log in").await;
+    let result = phone.login_biometric().await;
     assert_eq!(result.unwrap_err(), MobankError::DeviceBlocked);
     // Blocked for good, even though the phone's counters are ahead again now.
-    let again = phone.mobank.auth().login_biometric("Log in").await;
+    let again = phone.login_biometric().await;
     assert_eq!(again.unwrap_err(), MobankError::DeviceBlocked);
     bank.stop().await;
 }
@@ -191,24 +191,14 @@ async fn key_store_refusals_become_typed_errors() {
 
     phone.key_store.set_user_cancels(true);
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::UserCancelled
     );
     phone.key_store.set_user_cancels(false);
 
     phone.key_store.fail_verification(true);
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::AuthenticationFailed {
             attempts_remaining: None
         }
@@ -222,30 +212,20 @@ async fn key_store_refusals_become_typed_errors() {
         MobankError::KeyStoreLocked
     );
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::KeyStoreLocked
     );
     phone.key_store.set_locked(false);
 
     // None of that cost the customer an attempt at the bank, and the counters skipped ahead
     // harmlessly.
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
 
     // A new fingerprint enrolled: the biometric key is gone for good.
     phone.key_store.invalidate(&phone.key_alias(".uv").unwrap());
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::BiometryChanged
     );
     // The lock screen removed: the possession key is gone, and with it the binding.
@@ -253,12 +233,7 @@ async fn key_store_refusals_become_typed_errors() {
         .key_store
         .invalidate(&phone.key_alias(".possession").unwrap());
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(PIN).unwrap())
-            .await
-            .unwrap_err(),
+        phone.login_pin(PIN).await.unwrap_err(),
         MobankError::KeyInvalidated
     );
     assert!(matches!(
@@ -285,12 +260,7 @@ async fn vanished_keys_mean_not_bound_and_a_clean_rebind() {
         BindingState::NotBound
     );
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::NotBound
     );
 
@@ -304,7 +274,7 @@ async fn vanished_keys_mean_not_bound_and_a_clean_rebind() {
     let aliases = phone.binding_aliases();
     assert_eq!(aliases.len(), 3, "{aliases:?}");
     assert!(aliases.iter().all(|alias| !old_aliases.contains(alias)));
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     bank.stop().await;
 }
 
@@ -313,7 +283,7 @@ async fn facade_is_shared_across_tasks() {
     let bank = Bank::start().await.unwrap();
     let phone = Arc::new(Phone::new(bank.endpoint()).unwrap());
     phone.bind(&bank).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     let tasks: Vec<_> = (0..4)
         .map(|_| {
             let phone = Arc::clone(&phone);

@@ -27,21 +27,11 @@ fn failed(attempts_remaining: u32) -> MobankError {
 /// Both the right PIN and a biometric login are refused as `DeviceBlocked`.
 async fn assert_blocked_for_every_factor(phone: &Phone) {
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(PIN).unwrap())
-            .await
-            .unwrap_err(),
+        phone.login_pin(PIN).await.unwrap_err(),
         MobankError::DeviceBlocked
     );
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::DeviceBlocked
     );
 }
@@ -52,12 +42,7 @@ async fn pin_login_works_and_only_the_bank_can_tell_a_wrong_pin() {
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
 
-    let session = phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    let session = phone.login_pin(PIN).await.unwrap();
     assert_eq!(session.idle_timeout_secs, 300);
     assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     // No biometric prompt was shown for it.
@@ -69,7 +54,7 @@ async fn pin_login_works_and_only_the_bank_can_tell_a_wrong_pin() {
 
     // A wrong PIN is signed and sent like a right one; the refusal is the bank's.
     let before = proxy.bytes_sent();
-    let result = phone.mobank.auth().login_pin(pin(WRONG_PIN).unwrap()).await;
+    let result = phone.login_pin(WRONG_PIN).await;
     assert_eq!(result.unwrap_err(), failed(4));
     assert!(proxy.bytes_sent() > before);
     // A failed login ended the earlier session too.
@@ -78,21 +63,8 @@ async fn pin_login_works_and_only_the_bank_can_tell_a_wrong_pin() {
         MobankError::NotLoggedIn
     );
     // A success resets the bank's count.
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(WRONG_PIN).unwrap())
-            .await
-            .unwrap_err(),
-        failed(4)
-    );
+    phone.login_pin(PIN).await.unwrap();
+    assert_eq!(phone.login_pin(WRONG_PIN).await.unwrap_err(), failed(4));
     bank.stop().await;
 }
 
@@ -108,18 +80,8 @@ async fn a_wrong_pin_and_a_wrong_biometric_key_get_the_same_answer() {
         .generate(&alias, KeyPurpose::UserVerified)
         .unwrap();
 
-    let wrong_pin = by_pin
-        .mobank
-        .auth()
-        .login_pin(pin(WRONG_PIN).unwrap())
-        .await
-        .unwrap_err();
-    let wrong_biometric = by_biometric
-        .mobank
-        .auth()
-        .login_biometric("Log in")
-        .await
-        .unwrap_err();
+    let wrong_pin = by_pin.login_pin(WRONG_PIN).await.unwrap_err();
+    let wrong_biometric = by_biometric.login_biometric().await.unwrap_err();
     assert_eq!(wrong_pin, failed(4));
     assert_eq!(wrong_pin, wrong_biometric);
     assert_eq!(wrong_pin.to_string(), wrong_biometric.to_string());
@@ -137,22 +99,12 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
 
     for remaining in [4, 3, 2, 1] {
         assert_eq!(
-            phone
-                .mobank
-                .auth()
-                .login_pin(pin(WRONG_PIN).unwrap())
-                .await
-                .unwrap_err(),
+            phone.login_pin(WRONG_PIN).await.unwrap_err(),
             failed(remaining)
         );
     }
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(WRONG_PIN).unwrap())
-            .await
-            .unwrap_err(),
+        phone.login_pin(WRONG_PIN).await.unwrap_err(),
         MobankError::DeviceBlocked
     );
     // Blocked for every factor, the right PIN included, and known on the phone now: no
@@ -169,12 +121,7 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
     // Still blocked after an app restart.
     let phone = phone.restart(proxy.endpoint(&bank)).unwrap();
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(PIN).unwrap())
-            .await
-            .unwrap_err(),
+        phone.login_pin(PIN).await.unwrap_err(),
         MobankError::DeviceBlocked
     );
 
@@ -187,12 +134,7 @@ async fn five_wrong_pins_block_the_binding_until_a_new_activation() {
         .aliases()
         .iter()
         .all(|alias| !old_aliases.contains(alias)));
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(PIN).await.unwrap();
     bank.stop().await;
 }
 
@@ -241,7 +183,7 @@ async fn a_guessable_pin_is_refused_at_binding_before_anything_is_sent() {
 async fn pin_change_needs_the_old_pin_then_only_the_new_one_works() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
 
     assert_eq!(
         phone
@@ -298,29 +240,11 @@ async fn pin_change_needs_the_old_pin_then_only_the_new_one_works() {
     );
     phone.mobank.auth().logout();
 
-    assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(PIN).unwrap())
-            .await
-            .unwrap_err(),
-        failed(4)
-    );
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(NEW_PIN).unwrap())
-        .await
-        .unwrap();
+    assert_eq!(phone.login_pin(PIN).await.unwrap_err(), failed(4));
+    phone.login_pin(NEW_PIN).await.unwrap();
     // And after a restart, from what is stored.
     let phone = phone.restart(bank.endpoint()).unwrap();
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(NEW_PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(NEW_PIN).await.unwrap();
     bank.stop().await;
 }
 
@@ -329,7 +253,7 @@ async fn a_stale_session_must_step_up_before_a_pin_change_and_nothing_is_sent() 
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     assert!(!phone
         .mobank
         .auth()
@@ -359,12 +283,7 @@ async fn a_restored_pin_counter_gets_the_device_blocked() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
     let mut restored = phone.device_state().unwrap();
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(PIN).await.unwrap();
     let current = phone.device_state().unwrap();
 
     // An old copy comes back, but with the possession counter of today: only the PIN's own
@@ -390,16 +309,11 @@ async fn the_wrapping_key_is_what_keeps_the_pin_factor() {
         .delete(&phone.key_alias(".knowledge").unwrap())
         .unwrap();
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_pin(pin(PIN).unwrap())
-            .await
-            .unwrap_err(),
+        phone.login_pin(PIN).await.unwrap_err(),
         MobankError::KeyInvalidated
     );
     // Nothing reached the bank, so nothing was counted: the device keys still log in.
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     bank.stop().await;
 }
 
@@ -407,7 +321,7 @@ async fn the_wrapping_key_is_what_keeps_the_pin_factor() {
 async fn a_commit_five_minutes_after_login_but_soon_after_the_begin_succeeds() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
 
     pass(&bank, &phone, Duration::from_secs(4 * 60));
     phone
@@ -426,10 +340,5 @@ async fn a_commit_five_minutes_after_login_but_soon_after_the_begin_succeeds() {
         .unwrap();
 
     phone.mobank.auth().logout();
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(NEW_PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(NEW_PIN).await.unwrap();
 }

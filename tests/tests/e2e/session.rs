@@ -2,12 +2,13 @@
 //! enforced before any byte goes out; the background lock; what login brings along (notices,
 //! limits shaped by the integrity report).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use mobank_core::platform::IntegritySignals;
 use mobank_core::MobankEvent;
 use mobank_core::{LimitReason, MobankError};
-use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN};
+use mobank_e2e::{Bank, CountingProxy, EventRecorder, Phone, PIN};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -16,7 +17,7 @@ async fn idle_4_59_passes_and_5_01_expires_without_a_network_call() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    let session = phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    let session = phone.login_biometric().await.unwrap();
     assert_eq!(session.idle_timeout_secs, 300);
     phone.events.take();
 
@@ -48,7 +49,7 @@ async fn twelve_hours_of_activity_end_the_session_whatever_the_clock_skew() {
         .advance_clock(Duration::from_secs(3 * 24 * 3600));
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    let session = phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    let session = phone.login_biometric().await.unwrap();
     let bank_lifetime = session.expires_at_ms - bank.sandbox.now_ms();
     assert!(
         (12 * 3600 - 60) * 1000 < bank_lifetime && bank_lifetime <= 12 * 3600 * 1000,
@@ -79,12 +80,7 @@ async fn a_shorter_cap_set_by_the_bank_is_the_one_that_counts() {
         .unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone
-        .mobank
-        .auth()
-        .login_pin(pin(PIN).unwrap())
-        .await
-        .unwrap();
+    phone.login_pin(PIN).await.unwrap();
     for _ in 0..7 {
         phone.clock.advance(4 * MINUTE);
         phone.mobank.accounts().list().await.unwrap();
@@ -102,7 +98,7 @@ async fn the_idle_window_spent_in_the_background_locks_the_session() {
     let bank = Bank::start().await.unwrap();
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     phone.events.take();
 
     // A short trip to another app changes nothing.
@@ -124,7 +120,7 @@ async fn the_idle_window_spent_in_the_background_locks_the_session() {
     );
     assert_eq!(proxy.bytes_sent(), sent);
 
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     phone.mobank.accounts().list().await.unwrap();
     bank.stop().await;
 }
@@ -133,7 +129,7 @@ async fn the_idle_window_spent_in_the_background_locks_the_session() {
 async fn the_bank_ending_the_session_reaches_the_app_as_an_event() {
     let bank = Bank::start().await.unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     phone.events.take();
     // The phone's clock stands still; the bank's moves past its idle timeout.
     bank.sandbox
@@ -157,7 +153,7 @@ async fn integrity_findings_go_with_login_and_shape_the_limits() {
         .unwrap();
     let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
 
-    let clean = phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    let clean = phone.login_biometric().await.unwrap();
     let limits = clean.limits.clone().unwrap();
     assert_eq!(limits.reason, LimitReason::Normal);
     assert!(limits.per_transaction.is_sign_positive() && !limits.per_transaction.is_zero());
@@ -171,7 +167,7 @@ async fn integrity_findings_go_with_login_and_shape_the_limits() {
         hooking: true,
         ..IntegritySignals::default()
     });
-    let hooked = phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    let hooked = phone.login_biometric().await.unwrap();
     let limits = hooked.limits.clone().unwrap();
     assert_eq!(limits.reason, LimitReason::BlockedByIntegrity);
     assert!(limits.per_transaction.is_zero() && limits.daily.is_zero());
@@ -180,7 +176,42 @@ async fn integrity_findings_go_with_login_and_shape_the_limits() {
     assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
 
     // The same limits again are no news.
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     assert!(phone.events.take().is_empty());
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_hear_events_only_while_subscribed() {
+    let bank = Bank::start().await.unwrap();
+    let phone = Phone::bound(&bank, bank.endpoint()).await.unwrap();
+    let lock_by_background = || {
+        phone.mobank.app_entered_background();
+        phone.clock.advance(5 * MINUTE);
+        phone.mobank.app_entered_foreground();
+    };
+    let (screen, analytics) = (
+        Arc::new(EventRecorder::default()),
+        Arc::new(EventRecorder::default()),
+    );
+    let screen_subscription = phone.mobank.subscribe(screen.clone());
+    let analytics_subscription = phone.mobank.subscribe(analytics.clone());
+
+    phone.login_biometric().await.unwrap();
+    phone.events.take();
+    lock_by_background();
+    for heard in [&phone.events, &screen, &analytics] {
+        assert_eq!(heard.take(), [MobankEvent::SessionLocked]);
+    }
+
+    screen_subscription.cancel();
+    drop(analytics_subscription);
+    phone.login_biometric().await.unwrap();
+    phone.events.take();
+    lock_by_background();
+    // The listener given at opening is still there; the two that left hear nothing.
+    assert_eq!(phone.events.take(), [MobankEvent::SessionLocked]);
+    assert!(screen.events().is_empty());
+    assert!(analytics.events().is_empty());
     bank.stop().await;
 }

@@ -10,7 +10,7 @@ use mobank_e2e::{Bank, Phone, STORE_KEY_ALIAS};
 /// running app had the data key in memory, a new start has to ask the key store for it.
 async fn bound_then_restarted(bank: &Bank, break_key: impl FnOnce(&Phone)) -> Phone {
     let phone = Phone::bound(bank, bank.endpoint()).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     phone.mobank.auth().logout();
     break_key(&phone);
     phone.restart(bank.endpoint()).unwrap()
@@ -33,12 +33,7 @@ async fn a_locked_key_store_is_storage_locked_and_loses_nothing() {
         MobankError::StorageLocked
     );
     assert_eq!(
-        phone
-            .mobank
-            .auth()
-            .login_biometric("Log in")
-            .await
-            .unwrap_err(),
+        phone.login_biometric().await.unwrap_err(),
         MobankError::StorageLocked
     );
     phone.key_store.set_locked(false);
@@ -46,7 +41,7 @@ async fn a_locked_key_store_is_storage_locked_and_loses_nothing() {
         phone.mobank.binding_state().unwrap(),
         BindingState::Bound(_)
     ));
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     bank.stop().await;
 }
 
@@ -60,12 +55,7 @@ async fn a_lost_or_invalidated_store_key_ends_the_binding_and_a_new_one_starts_c
             BindingState::NotBound
         );
         assert_eq!(
-            phone
-                .mobank
-                .auth()
-                .login_biometric("Log in")
-                .await
-                .unwrap_err(),
+            phone.login_biometric().await.unwrap_err(),
             MobankError::NotBound
         );
         let old_vault = std::fs::read(phone.store_dir().join("vault.db")).unwrap();
@@ -80,12 +70,12 @@ async fn a_lost_or_invalidated_store_key_ends_the_binding_and_a_new_one_starts_c
             std::fs::read(phone.store_dir().join("vault.db")).unwrap(),
             old_vault
         );
-        phone.mobank.auth().login_biometric("Log in").await.unwrap();
+        phone.login_biometric().await.unwrap();
         assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
 
         // And it survives a restart: the new key opens the new store.
         let phone = phone.restart(bank.endpoint()).unwrap();
-        phone.mobank.auth().login_biometric("Log in").await.unwrap();
+        phone.login_biometric().await.unwrap();
     }
     bank.stop().await;
 }
@@ -107,6 +97,6 @@ async fn unbind_clears_a_store_whose_key_is_lost() {
         BindingState::NotBound
     );
     phone.bind(&bank).await.unwrap();
-    phone.mobank.auth().login_biometric("Log in").await.unwrap();
+    phone.login_biometric().await.unwrap();
     bank.stop().await;
 }
