@@ -40,9 +40,8 @@ impl MobankClient {
         let mut platform = core::Platform::new(Arc::new(ForeignKeyStore(key_store)));
         platform.clock =
             clock.map(|clock| Arc::new(ForeignClock::new(clock)) as Arc<dyn core::platform::Clock>);
-        platform.events = events.map(|events| {
-            Arc::new(ForeignEvents(events)) as Arc<dyn core::platform::EventListener>
-        });
+        platform.events =
+            events.map(|events| Arc::new(ForeignEvents(events)) as Arc<dyn core::EventListener>);
         platform.integrity = integrity.map(|integrity| {
             Arc::new(ForeignIntegrity(integrity)) as Arc<dyn core::platform::DeviceIntegrity>
         });
@@ -62,7 +61,7 @@ impl MobankClient {
         activation_code: String,
     ) -> Result<ActivationStarted, MobankError> {
         let activation_code = SecretString::from(activation_code);
-        Ok(self.inner.start_activation(activation_code).await?.into())
+        Ok(self.inner.activation().start(activation_code).await?.into())
     }
 
     /// Step 2 of binding: the OTP from the SMS and the PIN the customer chose (six ASCII digit
@@ -75,12 +74,12 @@ impl MobankClient {
     ) -> Result<DeviceSummary, MobankError> {
         let otp = SecretString::from(otp);
         let pin = pin_from_ffi(pin)?;
-        Ok(self.inner.complete_activation(otp, pin).await?.into())
+        Ok(self.inner.activation().complete(otp, pin).await?.into())
     }
 
     /// Logs in with the possession key and the biometric key; the platform shows `prompt`.
     pub async fn login_biometric(&self, prompt: String) -> Result<SessionSummary, MobankError> {
-        Ok(self.inner.login_biometric(&prompt).await?.into())
+        Ok(self.inner.auth().login_biometric(&prompt).await?.into())
     }
 
     /// Logs in with the possession key and the PIN (six ASCII digit bytes). A wrong PIN is
@@ -88,45 +87,50 @@ impl MobankClient {
     /// after five failures in a row the bank blocks the binding (`DeviceBlocked`).
     pub async fn login_pin(&self, pin: Vec<u8>) -> Result<SessionSummary, MobankError> {
         let pin = pin_from_ffi(pin)?;
-        Ok(self.inner.login_pin(pin).await?.into())
+        Ok(self.inner.auth().login_pin(pin).await?.into())
     }
 
     /// A fresh strong authentication inside the session with the biometric key, for the
     /// operations that answered `StepUpRequired`.
     pub async fn step_up_biometric(&self, prompt: String) -> Result<(), MobankError> {
-        Ok(self.inner.step_up_biometric(&prompt).await?)
+        Ok(self.inner.auth().step_up_biometric(&prompt).await?)
     }
 
     /// A fresh strong authentication inside the session with the PIN.
     pub async fn step_up_pin(&self, pin: Vec<u8>) -> Result<(), MobankError> {
         let pin = pin_from_ffi(pin)?;
-        Ok(self.inner.step_up_pin(pin).await?)
+        Ok(self.inner.auth().step_up_pin(pin).await?)
     }
 
     /// Whether `operation` needs `step_up_biometric`/`step_up_pin` first (also `true` without
     /// a live session). No network.
     pub fn needs_step_up(&self, operation: SensitiveOperation) -> bool {
-        self.inner.needs_step_up(operation.into())
+        self.inner.auth().needs_step_up(operation.into())
     }
 
     /// PIN change, step one: proves the current PIN to the bank. Needs a fresh strong
     /// authentication. A wrong PIN counts toward the block like any failed factor.
     pub async fn begin_pin_change(&self, old_pin: Vec<u8>) -> Result<(), MobankError> {
         let old_pin = pin_from_ffi(old_pin)?;
-        Ok(self.inner.begin_pin_change(old_pin).await?)
+        Ok(self.inner.pin().begin_change(old_pin).await?)
     }
 
     /// PIN change, step two: the new PIN. One too easy to guess is `PinRejected` before
     /// anything is sent, and the begun change stays open for another try.
     pub async fn commit_pin_change(&self, new_pin: Vec<u8>) -> Result<(), MobankError> {
         let new_pin = pin_from_ffi(new_pin)?;
-        Ok(self.inner.commit_pin_change(new_pin).await?)
+        Ok(self.inner.pin().commit_change(new_pin).await?)
     }
 
     /// After `BiometryChanged`: a new biometric key (the platform shows `prompt`), registered
     /// with the bank. Needs a PIN login or `step_up_pin` within the last minutes.
     pub async fn reenrol_biometric(&self, prompt: String) -> Result<DeviceSummary, MobankError> {
-        Ok(self.inner.reenrol_biometric(&prompt).await?.into())
+        Ok(self
+            .inner
+            .activation()
+            .reenrol_biometric(&prompt)
+            .await?
+            .into())
     }
 
     /// Every account of the customer, sub-accounts included. Needs a live session.
@@ -134,6 +138,7 @@ impl MobankClient {
         Ok(self
             .inner
             .accounts()
+            .list()
             .await?
             .into_iter()
             .map(AccountInfo::from)
@@ -145,6 +150,7 @@ impl MobankClient {
         Ok(self
             .inner
             .devices()
+            .list()
             .await?
             .into_iter()
             .map(DeviceInfo::from)
@@ -153,13 +159,13 @@ impl MobankClient {
 
     /// Revokes another of the customer's devices. Needs a fresh strong authentication.
     pub async fn revoke_device(&self, device_id: String) -> Result<(), MobankError> {
-        Ok(self.inner.revoke_device(device_id).await?)
+        Ok(self.inner.devices().revoke(device_id).await?)
     }
 
     /// Ends this phone's binding and wipes every key and file the library keeps here. Needs a
     /// fresh strong authentication while the binding is active.
     pub async fn unbind(&self) -> Result<UnbindOutcome, MobankError> {
-        Ok(self.inner.unbind().await?.into())
+        Ok(self.inner.devices().unbind().await?.into())
     }
 
     /// The app went to the background; time spent there counts as idle time.
@@ -175,7 +181,7 @@ impl MobankClient {
 
     /// Ends the session and forgets its token.
     pub fn logout(&self) {
-        self.inner.logout();
+        self.inner.auth().logout();
     }
 }
 
@@ -195,5 +201,5 @@ fn pin_from_ffi(pin: Vec<u8>) -> Result<core::Pin, MobankError> {
     let digits = std::str::from_utf8(&pin).map_err(|_| MobankError::PinRejected {
         reason: PinRejection::NotSixDigits,
     })?;
-    Ok(core::Pin::from_digits(digits)?)
+    Ok(core::Pin::from_digits(digits).map_err(core::MobankError::from)?)
 }

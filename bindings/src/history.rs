@@ -100,7 +100,7 @@ impl MobankClient {
         let progress = progress.map(|listener| {
             Arc::new(ForeignProgress(listener)) as Arc<dyn core::SyncProgressListener>
         });
-        Ok(self.inner.sync_history(progress).await?.into())
+        Ok(self.inner.history().sync(progress).await?.into())
     }
 
     /// The latest `count` (1 to 1000) transactions of an account, newest first, from the
@@ -110,10 +110,7 @@ impl MobankClient {
         account_id: String,
         count: u32,
     ) -> Result<Vec<Transaction>, MobankError> {
-        Ok(all(self
-            .inner
-            .recent_transactions(&account_id, count)
-            .await?))
+        Ok(all(self.inner.history().recent(&account_id, count).await?))
     }
 
     /// An account's transactions booked from `from` to `to` (`yyyy-mm-dd`, both included),
@@ -126,7 +123,8 @@ impl MobankClient {
     ) -> Result<Vec<Transaction>, MobankError> {
         Ok(all(self
             .inner
-            .transactions_between(&account_id, &from, &to)
+            .history()
+            .between(&account_id, &from, &to)
             .await?))
     }
 
@@ -137,7 +135,7 @@ impl MobankClient {
         text: String,
         limit: u32,
     ) -> Result<Vec<Transaction>, MobankError> {
-        Ok(all(self.inner.search_transactions(&text, limit).await?))
+        Ok(all(self.inner.history().search(&text, limit).await?))
     }
 
     /// Money out and in per category and currency for one month (`month` 1 to 12) of the
@@ -147,7 +145,11 @@ impl MobankClient {
         year: i32,
         month: u8,
     ) -> Result<Vec<CategorySpending>, MobankError> {
-        Ok(all(self.inner.spending_summary(year, month).await?))
+        Ok(all(self
+            .inner
+            .history()
+            .spending_summary(year, month)
+            .await?))
     }
 
     /// Call before the app is suspended: flushes and closes the store's files so no file lock

@@ -148,7 +148,7 @@ pub trait EventListener: Send + Sync {
 /// A listener that fails loses that one event; the library goes on.
 pub(crate) struct ForeignEvents(pub(crate) Arc<dyn EventListener>);
 
-impl core::platform::EventListener for ForeignEvents {
+impl core::EventListener for ForeignEvents {
     fn on_event(&self, event: core::MobankEvent) {
         if self.0.on_event(event.into()).is_err() {
             tracing::warn!("the app's event listener failed");
@@ -308,7 +308,8 @@ mod tests {
 
     #[test]
     fn failing_listeners_and_checks_are_absorbed() {
-        use mobank_core::platform::{DeviceIntegrity as _, EventListener as _};
+        use mobank_core::platform::DeviceIntegrity as _;
+        use mobank_core::EventListener as _;
         use mobank_core::SyncProgressListener as _;
 
         ForeignEvents(Arc::new(Failing)).on_event(core::MobankEvent::SessionExpired);
@@ -335,7 +336,7 @@ mod tests {
 
     #[test]
     fn every_core_event_reaches_the_app_with_its_fields() {
-        use mobank_core::platform::EventListener as _;
+        use mobank_core::EventListener as _;
         let recording = Arc::new(Recording::default());
         let events = ForeignEvents(recording.clone());
         let limits = core::Limits {

@@ -11,9 +11,10 @@ use mobank_store::{StoreError, StorePart, Table};
 use crate::device::knowledge::OpenError;
 use crate::device::state::StateError;
 use crate::input::InputError;
-use crate::net::NetError;
-use crate::pin_policy::PinRejection;
+use crate::net::{NetError, SetupError};
+use crate::pin::{PinError, PinRejection};
 use crate::platform::KeyStoreError;
+use crate::runtime::TaskFailed;
 
 /// Everything that can go wrong, in terms an app can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,7 +56,7 @@ pub enum MobankError {
     #[error("a device key was invalidated")]
     KeyInvalidated,
     /// The biometric enrolment changed, so the biometric key is gone for good. Log in with
-    /// the PIN, then `reenrol_biometric`; no new binding is needed.
+    /// the PIN, then `activation().reenrol_biometric`; no new binding is needed.
     #[error("the biometric enrolment changed; log in with the PIN to set up biometrics again")]
     BiometryChanged,
     /// Too many failed biometric checks on this phone: only a PIN login is accepted until one
@@ -68,12 +69,12 @@ pub enum MobankError {
     /// This binding has no PIN (bound before PINs existed): log in with biometrics.
     #[error("no PIN is set for this binding")]
     PinNotSet,
-    /// `commit_pin_change` without an accepted `begin_pin_change` in this session, or after the
+    /// `pin().commit_change` without an accepted `pin().begin_change` in this session, or after the
     /// bank's ticket expired. Begin again.
     #[error("no PIN change is in progress")]
     NoPinChangeInProgress,
-    /// The operation needs a recent strong authentication: call `step_up_biometric` or
-    /// `step_up_pin`, then retry. When the phone knows this, nothing was sent.
+    /// The operation needs a recent strong authentication: call `auth().step_up_biometric` or
+    /// `auth().step_up_pin`, then retry. When the phone knows this, nothing was sent.
     #[error("a fresh authentication is required for this operation")]
     StepUpRequired,
     /// The key store cannot be used right now (phone locked, before first unlock). Not data loss.
@@ -104,9 +105,9 @@ pub enum MobankError {
     #[error("storage is locked until the phone is unlocked")]
     StorageLocked,
     /// The encrypted store's key is gone or was invalidated (lock screen removed, backup
-    /// restored to another phone). Nothing on the phone can be read; re-bind (`unbind`, then a
-    /// new activation). `outbox_entries` queued transfers could not be read: tell the customer,
-    /// the bank settles them by their idempotency keys.
+    /// restored to another phone). Nothing on the phone can be read; re-bind
+    /// (`devices().unbind`, then a new activation). `outbox_entries` queued transfers could not
+    /// be read: tell the customer, the bank settles them by their idempotency keys.
     #[error(
         "the storage key is lost; re-bind required ({outbox_entries} queued transfers unreadable)"
     )]
@@ -115,14 +116,14 @@ pub enum MobankError {
     #[error("storage is damaged beyond repair; re-bind required")]
     StorageCorrupt,
     /// The transaction history on the phone failed its integrity check. It has been cleared:
-    /// `sync_history` fetches it again.
+    /// `history().sync` fetches it again.
     #[error("the stored history was damaged and has been cleared; sync again")]
     HistoryDamaged,
-    /// Between `pause_storage` and `resume_storage`.
+    /// Between `Mobank::pause_storage` and `Mobank::resume_storage`.
     #[error("storage is paused")]
     StoragePaused,
     /// The history sync lost its connection to the bank after storing `fetched` transactions.
-    /// They are kept; the next `sync_history` resumes after them.
+    /// They are kept; the next `history().sync` resumes after them.
     #[error("the history sync was interrupted after {fetched} transactions; sync again to resume")]
     SyncInterrupted { fetched: u64 },
     #[error("internal error: {message}")]
@@ -137,9 +138,35 @@ impl From<InputError> for MobankError {
     }
 }
 
-impl From<PinRejection> for MobankError {
-    fn from(reason: PinRejection) -> Self {
-        MobankError::PinRejected { reason }
+impl From<PinError> for MobankError {
+    fn from(error: PinError) -> Self {
+        MobankError::PinRejected {
+            reason: error.reason,
+        }
+    }
+}
+
+impl From<SetupError> for MobankError {
+    fn from(error: SetupError) -> Self {
+        match error {
+            SetupError::InvalidInput { what } => MobankError::InvalidInput {
+                what: what.to_owned(),
+            },
+            SetupError::Unsupported { what } => internal(what),
+        }
+    }
+}
+
+impl From<TaskFailed> for MobankError {
+    fn from(_: TaskFailed) -> Self {
+        internal("background task failed")
+    }
+}
+
+/// A failure of Mobank itself, described for developers.
+pub(crate) fn internal(message: &str) -> MobankError {
+    MobankError::Internal {
+        message: message.to_owned(),
     }
 }
 
@@ -514,6 +541,109 @@ mod tests {
             error.to_string(),
             "the PIN was refused: a PIN must not be a run of digits going up or down"
         );
+    }
+
+    #[test]
+    fn pin_errors_keep_their_reason() {
+        assert_eq!(
+            MobankError::from(PinError {
+                reason: PinRejection::NotSixDigits
+            }),
+            MobankError::PinRejected {
+                reason: PinRejection::NotSixDigits
+            }
+        );
+    }
+
+    #[test]
+    fn setup_errors_keep_the_rule_and_hide_nothing_else() {
+        assert_eq!(
+            MobankError::from(SetupError::InvalidInput {
+                what: "at least one SPKI pin is required"
+            }),
+            MobankError::InvalidInput {
+                what: "at least one SPKI pin is required".to_owned()
+            }
+        );
+        assert!(matches!(
+            MobankError::from(SetupError::Unsupported { what: "no TLS" }),
+            MobankError::Internal { .. }
+        ));
+        assert!(matches!(
+            MobankError::from(TaskFailed),
+            MobankError::Internal { .. }
+        ));
+    }
+
+    #[test]
+    fn a_locked_store_is_storage_locked_never_not_bound() {
+        assert_eq!(
+            MobankError::from(StateError::Store(StoreError::StorageLocked)),
+            MobankError::StorageLocked
+        );
+    }
+
+    #[test]
+    fn a_lost_or_invalidated_store_key_means_not_bound() {
+        for error in [
+            StoreError::KeyLost { outbox_entries: 0 },
+            StoreError::KeyInvalidated { outbox_entries: 1 },
+        ] {
+            assert_eq!(
+                MobankError::from(StateError::Unreadable(error)),
+                MobankError::NotBound
+            );
+        }
+    }
+
+    #[test]
+    fn store_errors_lead_to_the_right_recovery() {
+        let cases = [
+            (StoreError::StorageLocked, MobankError::StorageLocked),
+            (
+                StoreError::KeyLost { outbox_entries: 2 },
+                MobankError::StorageKeyLost { outbox_entries: 2 },
+            ),
+            (
+                StoreError::KeyInvalidated { outbox_entries: 0 },
+                MobankError::StorageKeyLost { outbox_entries: 0 },
+            ),
+            (
+                StoreError::Corrupt {
+                    part: StorePart::Vault,
+                },
+                MobankError::StorageCorrupt,
+            ),
+            (
+                StoreError::Corrupt {
+                    part: StorePart::Cache,
+                },
+                MobankError::HistoryDamaged,
+            ),
+            (
+                StoreError::Integrity {
+                    table: "transactions",
+                },
+                MobankError::HistoryDamaged,
+            ),
+            (
+                StoreError::Integrity { table: "outbox" },
+                MobankError::StorageCorrupt,
+            ),
+            (StoreError::Paused, MobankError::StoragePaused),
+        ];
+        for (store, expected) in cases {
+            assert_eq!(
+                crate::storage::is_cache_damage(&store),
+                expected == MobankError::HistoryDamaged,
+                "{store:?}"
+            );
+            assert_eq!(MobankError::from(store), expected);
+        }
+        assert!(matches!(
+            MobankError::from(StoreError::KeyWrapper("line\nbreak".to_owned())),
+            MobankError::KeyStore { message } if message == "linebreak"
+        ));
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Local checks of what the customer typed, before anything goes to the bank.
 //!
 //! A malformed code or OTP is refused here so it never costs the customer one of the bank's
-//! attempts, and the error describes the rule without echoing what was typed.
+//! attempts, and the error describes the rule without echoing what was typed. Shared by the
+//! features that take the customer's input (activation, auth, devices) and by opening Mobank.
+
+use mobank_protocol::text::{display_text, TextError};
 
 /// Why an input was refused. `what` states the rule; it never contains the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,15 +59,21 @@ pub(crate) fn prompt(prompt: &str) -> Result<&str, InputError> {
     }
 }
 
-pub(crate) fn device_name(name: &str) -> Result<&str, InputError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
-        Err(InputError {
-            what: "device name must be 1 to 64 printable characters",
-        })
-    } else {
-        Ok(name)
-    }
+const DEVICE_NAME_MAX_CHARS: usize = 64;
+
+/// The name shown in the customer's device list, on other devices too: it must display as what
+/// it is (the shared rule for such text, `mobank_protocol::text`). Returned trimmed and in NFC.
+pub(crate) fn device_name(name: &str) -> Result<String, InputError> {
+    display_text(name, DEVICE_NAME_MAX_CHARS).map_err(|error| InputError {
+        what: match error {
+            TextError::Empty | TextError::TooLong { .. } => {
+                "device name must be 1 to 64 characters"
+            }
+            TextError::Control => "device name must not contain control characters or line breaks",
+            TextError::Bidi => "device name must not contain bidirectional control characters",
+            TextError::Invisible => "device name must not contain invisible characters",
+        },
+    })
 }
 
 /// A device id as the bank issued it: short, printable ASCII.
@@ -129,7 +138,9 @@ mod tests {
         assert_eq!(prompt(" Log in to Mobank "), Ok("Log in to Mobank"));
         assert!(device_name("").is_err());
         assert!(device_name("Pixel\n8").is_err());
-        assert_eq!(device_name("Pixel 8"), Ok("Pixel 8"));
+        assert_eq!(device_name(" Pixel 8 "), Ok("Pixel 8".to_owned()));
+        assert!(device_name(&"字".repeat(64)).is_ok());
+        assert!(device_name(&"字".repeat(65)).is_err());
         assert!(platform("windows").is_err());
         assert_eq!(device_id("dev_7f3a"), Ok("dev_7f3a"));
         assert!(device_id("").is_err());

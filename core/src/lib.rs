@@ -2,49 +2,63 @@
 //!
 //! Start with [`Mobank::open`] (or [`Mobank::open_with_platform`] for the optional hooks),
 //! giving it the bank's endpoint with its pinned keys and the app's [`platform::KeyStore`].
+//! Each feature is a handle on it: `mobank.activation().start(..)`, `mobank.auth().login_pin(..)`,
+//! `mobank.history().sync(..)`. The layout is described in `docs/architecture.md`.
 
 // Tests may unwrap; the non-test build of the same code is still linted without this.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+// The facade and the feature clients.
 mod accounts;
+mod activation;
 mod auth;
+mod devices;
+mod history;
+mod mobank;
+
+// What the clients share.
+mod context;
+mod error;
+mod events;
+mod input;
+mod limits;
+mod pin;
+mod runtime;
+mod secret;
+
+// The layers below: the phone's binding and store, the bank client, the platform's hooks.
 mod config;
 mod device;
-mod devices;
-mod error;
-mod history;
-mod input;
-mod mobank;
 pub mod money;
 pub mod net;
-mod pin;
-mod pin_change;
-mod pin_policy;
 pub mod platform;
-mod policy;
-mod reenrol;
-mod secret;
-mod session;
 mod storage;
 
-pub use accounts::{Account, ProductKind};
-pub use config::{BankEndpoint, MobankConfig};
-pub use device::binding::ActivationStarted;
-pub use device::{BindingState, DeviceSummary};
-pub use devices::{DeviceInfo, DeviceStatus};
-pub use error::MobankError;
-pub use history::{CategorySpending, SyncProgress, SyncProgressListener, SyncReport, Transaction};
-pub use mobank::{Mobank, UnbindOutcome};
-pub use mobank_protocol::messages::{LimitReason, NoticeKind};
-pub use pin::Pin;
-pub use pin_policy::PinRejection;
-pub use platform::{IntegritySignals, MobankEvent, Platform};
-pub use policy::Operation;
-pub use secret::SecretString;
-pub use session::{DeviceNotice, Limits, SessionSummary};
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod testing;
 
-/// Whether `pin` may be chosen as a new PIN: the rules `complete_activation` and
-/// `commit_pin_change` apply, for an app that wants to check while the customer types.
+pub use accounts::{Account, AccountsClient, ProductKind};
+pub use activation::{ActivationClient, ActivationStarted};
+pub use auth::{AuthClient, Operation, PinClient};
+pub use config::{BankEndpoint, MobankConfig};
+pub use context::SessionSummary;
+pub use device::{BindingState, DeviceSummary};
+pub use devices::{DeviceInfo, DeviceStatus, DevicesClient, UnbindOutcome};
+pub use error::MobankError;
+pub use events::{DeviceNotice, EventListener, MobankEvent, Subscription};
+pub use history::{
+    CategorySpending, HistoryClient, SyncProgress, SyncProgressListener, SyncReport, Transaction,
+};
+pub use limits::Limits;
+pub use mobank::Mobank;
+pub use mobank_protocol::messages::{LimitReason, NoticeKind};
+pub use pin::{Pin, PinError, PinRejection};
+pub use platform::{IntegritySignals, Platform};
+pub use secret::SecretString;
+
+/// Whether `pin` may be chosen as a new PIN: the rules `activation().complete` and
+/// `pin().commit_change` apply, for an app that wants to check while the customer types.
 pub fn check_new_pin(pin: &Pin) -> Result<(), MobankError> {
-    pin_policy::check_new_pin(pin).map_err(MobankError::from)
+    pin::check_new_pin(pin).map_err(MobankError::from)
 }

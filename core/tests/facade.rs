@@ -4,24 +4,16 @@
 
 use std::sync::Arc;
 
-use mobank_core::net::spki_pin;
 use mobank_core::platform::InsecureSoftwareKeyStore;
+use mobank_core::testing::offline_config;
 use mobank_core::{
-    BankEndpoint, BindingState, Mobank, MobankConfig, MobankError, Pin, PinRejection, SecretString,
+    BindingState, Mobank, MobankConfig, MobankError, Pin, PinRejection, SecretString,
 };
 
-/// A port nothing listens on: any request that escaped would fail with `Network`, which
+/// A bank that cannot be reached: any request that escaped would fail with `Network`, which
 /// every assertion below would notice.
 fn config(dir: &std::path::Path) -> MobankConfig {
-    MobankConfig {
-        data_dir: dir.join("mobank"),
-        bank: BankEndpoint {
-            base_url: "https://127.0.0.1:9".to_owned(),
-            spki_pins: vec![spki_pin(b"some key")],
-        },
-        device_name: "Pixel 8".to_owned(),
-        platform: "android".to_owned(),
-    }
+    offline_config(&dir.join("mobank"))
 }
 
 fn open(dir: &std::path::Path) -> Mobank {
@@ -84,13 +76,14 @@ async fn malformed_codes_and_otps_are_refused_locally_without_echo() {
     let dir = tempfile::tempdir().unwrap();
     let mobank = open(dir.path());
     for code in ["SHORT", "ABC-DEF-G", "UNDER_SCORE_CODE", "码码码码码码码码"] {
-        let what = invalid_input(mobank.start_activation(SecretString::from(code)).await);
+        let what = invalid_input(mobank.activation().start(SecretString::from(code)).await);
         assert!(!what.contains(code), "{what}");
     }
     for otp in ["12345", "1234567", "12a456", ""] {
         let what = invalid_input(
             mobank
-                .complete_activation(SecretString::from(otp), pin("482916"))
+                .activation()
+                .complete(SecretString::from(otp), pin("482916"))
                 .await,
         );
         assert!(otp.is_empty() || !what.contains(otp), "{what}");
@@ -103,23 +96,24 @@ async fn flows_out_of_order_get_typed_errors_before_any_network() {
     let mobank = open(dir.path());
     assert_eq!(
         mobank
-            .complete_activation(SecretString::from("123456"), pin("482916"))
+            .activation()
+            .complete(SecretString::from("123456"), pin("482916"))
             .await
             .unwrap_err(),
         MobankError::NoActivationInProgress
     );
     assert_eq!(
-        mobank.login_biometric("Log in").await.unwrap_err(),
+        mobank.auth().login_biometric("Log in").await.unwrap_err(),
         MobankError::NotBound
     );
     assert_eq!(
-        mobank.accounts().await.unwrap_err(),
+        mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
-    invalid_input(mobank.login_biometric("   ").await);
-    mobank.logout();
+    invalid_input(mobank.auth().login_biometric("   ").await);
+    mobank.auth().logout();
     assert_eq!(
-        mobank.accounts().await.unwrap_err(),
+        mobank.accounts().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
 }
@@ -129,7 +123,8 @@ async fn an_unreachable_bank_is_a_network_error() {
     let dir = tempfile::tempdir().unwrap();
     let mobank = open(dir.path());
     let result = mobank
-        .start_activation(SecretString::from("ABCD-EFGH-JKLM"))
+        .activation()
+        .start(SecretString::from("ABCD-EFGH-JKLM"))
         .await;
     assert!(
         matches!(result, Err(MobankError::Network { .. })),
@@ -153,40 +148,57 @@ async fn session_operations_are_refused_locally_without_a_session() {
     let mobank = open(dir.path());
     // Any of these reaching the network would be a `Network` error (nothing listens).
     assert_eq!(
-        mobank.login_pin(pin("482916")).await.unwrap_err(),
+        mobank.auth().login_pin(pin("482916")).await.unwrap_err(),
         MobankError::NotBound
     );
     assert_eq!(
-        mobank.step_up_pin(pin("482916")).await.unwrap_err(),
+        mobank.auth().step_up_pin(pin("482916")).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(
-        mobank.step_up_biometric("Confirm").await.unwrap_err(),
+        mobank
+            .auth()
+            .step_up_biometric("Confirm")
+            .await
+            .unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(
-        mobank.devices().await.unwrap_err(),
+        mobank.devices().list().await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(
-        mobank.revoke_device("dev_2".to_owned()).await.unwrap_err(),
+        mobank
+            .devices()
+            .revoke("dev_2".to_owned())
+            .await
+            .unwrap_err(),
         MobankError::NotLoggedIn
     );
-    invalid_input(mobank.revoke_device("dev 2".to_owned()).await);
-    assert_eq!(mobank.unbind().await.unwrap_err(), MobankError::NotBound);
+    invalid_input(mobank.devices().revoke("dev 2".to_owned()).await);
     assert_eq!(
-        mobank.begin_pin_change(pin("482916")).await.unwrap_err(),
+        mobank.devices().unbind().await.unwrap_err(),
+        MobankError::NotBound
+    );
+    assert_eq!(
+        mobank.pin().begin_change(pin("482916")).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(
-        mobank.commit_pin_change(pin("640259")).await.unwrap_err(),
+        mobank.pin().commit_change(pin("640259")).await.unwrap_err(),
         MobankError::NotLoggedIn
     );
     assert_eq!(
-        mobank.reenrol_biometric("Set up").await.unwrap_err(),
+        mobank
+            .activation()
+            .reenrol_biometric("Set up")
+            .await
+            .unwrap_err(),
         MobankError::NotLoggedIn
     );
-    assert!(mobank.needs_step_up(mobank_core::Operation::RevokeDevice));
+    assert!(mobank
+        .auth()
+        .needs_step_up(mobank_core::Operation::RevokeDevice));
     // The lifecycle hooks are harmless without a session.
     mobank.app_entered_background();
     mobank.app_entered_foreground();
@@ -198,7 +210,8 @@ async fn a_guessable_pin_is_refused_before_the_activation_is_even_looked_up() {
     let mobank = open(dir.path());
     assert_eq!(
         mobank
-            .complete_activation(SecretString::from("123456"), pin("111111"))
+            .activation()
+            .complete(SecretString::from("123456"), pin("111111"))
             .await
             .unwrap_err(),
         MobankError::PinRejected {
@@ -213,4 +226,49 @@ async fn a_guessable_pin_is_refused_before_the_activation_is_even_looked_up() {
     );
     assert!(mobank_core::check_new_pin(&pin("482916")).is_ok());
     assert_eq!(format!("{:?}", pin("482916")), "***");
+}
+
+#[test]
+fn a_device_name_that_would_display_as_something_else_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_store = Arc::new(InsecureSoftwareKeyStore::new());
+    let open_named = |name: &str| {
+        let mut config = config(dir.path());
+        config.device_name = name.to_owned();
+        Mobank::open(config, key_store.clone()).map(|_| ())
+    };
+    // One of each refused class: a right-to-left override ("Pixelexe.png" on screen), an
+    // isolate, a zero-width space, a line break; and a name over 64 code points.
+    for (name, rule) in [
+        ("Pixel\u{202E}gnp.exe", "bidirectional"),
+        ("Pixel\u{2067}8", "bidirectional"),
+        ("Pix\u{200B}el 8", "invisible"),
+        ("Pixel\n8", "control"),
+        (&"字".repeat(65) as &str, "1 to 64"),
+    ] {
+        let what = invalid_input(open_named(name));
+        assert!(what.contains(rule), "{name:?}: {what}");
+    }
+    assert!(open_named(&"字".repeat(64)).is_ok());
+    assert!(open_named("Li Wei's Pixel 8").is_ok());
+}
+
+#[tokio::test]
+async fn nothing_is_opened_or_created_without_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_store = Arc::new(InsecureSoftwareKeyStore::new());
+    let mobank = Mobank::open(config(dir.path()), key_store.clone()).unwrap();
+    assert_eq!(
+        mobank.history().recent("a", 1).await,
+        Err(MobankError::NotLoggedIn)
+    );
+    assert_eq!(
+        mobank.history().sync(None).await,
+        Err(MobankError::NotLoggedIn)
+    );
+    // Pausing and resuming a store that was never opened is harmless.
+    mobank.pause_storage().unwrap();
+    mobank.resume_storage().unwrap();
+    assert!(key_store.aliases().is_empty());
+    assert!(!dir.path().join("mobank").join("store").exists());
 }

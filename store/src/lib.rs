@@ -8,6 +8,7 @@
 //! scheme, durability, the two-file layout and history search.
 
 mod codec;
+mod columns;
 mod crypto;
 mod error;
 mod files;
@@ -21,6 +22,7 @@ mod setup;
 mod store;
 mod table;
 mod text;
+mod tx_account;
 mod wrapper;
 
 pub use error::{Result, StoreError, StorePart};

@@ -8,7 +8,6 @@ use rusqlite::Connection;
 use crate::crypto::{new_data_key, Keys};
 use crate::error::{Result, StoreError, StorePart};
 use crate::files::{self, Paths};
-use crate::history::AccountDirectory;
 use crate::meta::{canary_opens, skip_epochs_after_restore};
 use crate::nonce::Nonces;
 use crate::schema::{self, SCHEMA_VERSION};
@@ -16,6 +15,7 @@ use crate::setup::{
     attach_cache, create_cache, create_vault, database_sound, open_vault, outbox_entries,
     refresh_backup,
 };
+use crate::tx_account::AccountDirectory;
 use crate::wrapper::{KeyWrapper, WrapError};
 
 /// An open encrypted store: two SQLite files under one directory (decision record 0005), every

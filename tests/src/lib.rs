@@ -14,11 +14,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use mobank_core::platform::{
-    DeviceIntegrity, EventListener, InsecureSoftwareKeyStore, IntegritySignals, KeyStore,
-    KeyStoreError, ManualClock, MobankEvent, Platform,
+    DeviceIntegrity, InsecureSoftwareKeyStore, IntegritySignals, KeyStore, KeyStoreError,
+    ManualClock, Platform,
 };
+use mobank_core::testing::newest_otp;
 use mobank_core::{
-    ActivationStarted, BankEndpoint, DeviceSummary, Mobank, MobankConfig, Pin, SecretString,
+    ActivationStarted, BankEndpoint, DeviceSummary, EventListener, Mobank, MobankConfig,
+    MobankError, MobankEvent, Pin, SecretString, SessionSummary,
 };
 use mobank_sandbox::{RunningSandbox, SandboxConfig, DEMO_CUSTOMER_ID, DEMO_PHONE};
 use mobank_store::{KeyWrapper, Store, Table, WrapError, Zeroizing};
@@ -84,10 +86,9 @@ impl Bank {
     /// The OTP of the newest SMS to the demo customer's phone.
     pub fn latest_otp(&self) -> TestResult<SecretString> {
         let outbox = self.sandbox.sms_outbox(DEMO_PHONE)?;
-        let body = &outbox.messages.last().ok_or("no SMS was sent")?.body;
-        Ok(SecretString::from(
-            otp_in(body).ok_or("no 6-digit code in the SMS")?,
-        ))
+        Ok(newest_otp(
+            outbox.messages.iter().map(|sms| sms.body.as_str()),
+        )?)
     }
 
     /// The bank's clock moves past the step-up window (5 minutes) while the phone's stands
@@ -95,7 +96,7 @@ impl Bank {
     /// authentication is fresh, the bank knows it is not.
     pub async fn let_strong_auth_go_stale(&self, phone: &Phone) -> TestResult<()> {
         self.sandbox.advance_clock(Duration::from_secs(4 * 60));
-        phone.mobank.accounts().await?;
+        phone.mobank.accounts().list().await?;
         self.sandbox.advance_clock(Duration::from_secs(61));
         Ok(())
     }
@@ -103,13 +104,6 @@ impl Bank {
     pub async fn stop(self) {
         self.sandbox.shutdown().await;
     }
-}
-
-/// The first run of exactly six ASCII digits: what `\b(\d{6})\b` finds in the SMS body.
-pub fn otp_in(body: &str) -> Option<String> {
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 6)
-        .map(str::to_owned)
 }
 
 /// Every event the phone's Mobank delivered, oldest first.
@@ -227,7 +221,7 @@ impl Phone {
 
     /// Starts an activation with a fresh code.
     pub async fn start_activation(&self, bank: &Bank) -> TestResult<ActivationStarted> {
-        Ok(self.mobank.start_activation(bank.issue_code()?).await?)
+        Ok(self.mobank.activation().start(bank.issue_code()?).await?)
     }
 
     /// The whole binding: code, OTP from the SMS outbox, keys, PIN [`PIN`].
@@ -235,14 +229,26 @@ impl Phone {
         self.start_activation(bank).await?;
         Ok(self
             .mobank
-            .complete_activation(bank.latest_otp()?, pin(PIN)?)
+            .activation()
+            .complete(bank.latest_otp()?, pin(PIN)?)
             .await?)
+    }
+
+    /// Logs in with the biometric key behind the prompt "Log in".
+    pub async fn login_biometric(&self) -> Result<SessionSummary, MobankError> {
+        self.mobank.auth().login_biometric("Log in").await
+    }
+
+    /// Logs in with the PIN `digits`.
+    pub async fn login_pin(&self, digits: &str) -> Result<SessionSummary, MobankError> {
+        let pin = Pin::from_digits(digits).map_err(MobankError::from)?;
+        self.mobank.auth().login_pin(pin).await
     }
 
     /// The two-step PIN change, both steps expected to succeed.
     pub async fn change_pin(&self, old: &str, new: &str) -> TestResult<()> {
-        self.mobank.begin_pin_change(pin(old)?).await?;
-        self.mobank.commit_pin_change(pin(new)?).await?;
+        self.mobank.pin().begin_change(pin(old)?).await?;
+        self.mobank.pin().commit_change(pin(new)?).await?;
         Ok(())
     }
 
@@ -250,7 +256,7 @@ impl Phone {
     /// phone's clock.
     pub async fn let_strong_auth_go_stale(&self) -> TestResult<()> {
         self.clock.advance(Duration::from_secs(4 * 60));
-        self.mobank.accounts().await?;
+        self.mobank.accounts().list().await?;
         self.clock.advance(Duration::from_secs(61));
         Ok(())
     }
@@ -556,17 +562,4 @@ async fn relay(client: TcpStream, server: TcpStream, sent: Arc<AtomicU64>) {
         let _ = client_write.shutdown().await;
     };
     tokio::join!(upstream, downstream);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::otp_in;
-
-    #[test]
-    fn otp_is_the_first_six_digit_run() {
-        let body =
-            "【Mobank】验证码 042917，5分钟内有效。Code 042917, valid 5 minutes. Never share it.";
-        assert_eq!(otp_in(body).as_deref(), Some("042917"));
-        assert_eq!(otp_in("call 1234567 or 12345"), None);
-    }
 }

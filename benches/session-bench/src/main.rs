@@ -197,14 +197,14 @@ async fn run_probe(probe: Probe, subjects: &Subjects, into: &mut Measured) -> Re
     match probe {
         Probe::LoginBiometric => {
             let started = Instant::now();
-            let session = mobank.login_biometric(PROMPT).await;
+            let session = mobank.auth().login_biometric(PROMPT).await;
             into.login_biometric.push(started.elapsed());
             session.map_err(|e| format!("biometric login failed: {e}"))?;
         }
         Probe::LoginPin => {
             let pin = phone::pin()?;
             let started = Instant::now();
-            let session = mobank.login_pin(pin).await;
+            let session = mobank.auth().login_pin(pin).await;
             into.login_pin.push(started.elapsed());
             session.map_err(|e| format!("PIN login failed: {e}"))?;
         }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use mobank_core::platform::InsecureSoftwareKeyStore;
+use mobank_core::testing::newest_otp;
 use mobank_core::{BankEndpoint, Mobank, MobankConfig, Pin, SecretString};
 use mobank_sandbox::{RunningSandbox, DEMO_CUSTOMER_ID, DEMO_PHONE};
 
@@ -39,17 +40,16 @@ pub async fn bind(bank: &RunningSandbox, phone_dir: &Path) -> Result<(Mobank, St
         .map_err(|e| e.to_string())?
         .activation_code;
     mobank
-        .start_activation(SecretString::from(code))
+        .activation()
+        .start(SecretString::from(code))
         .await
         .map_err(err)?;
     let outbox = bank.sms_outbox(DEMO_PHONE).map_err(|e| e.to_string())?;
-    let body = &outbox.messages.last().ok_or("the bank sent no SMS")?.body;
-    let otp = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 6)
-        .ok_or("no 6-digit code in the SMS")?;
+    let otp = newest_otp(outbox.messages.iter().map(|sms| sms.body.as_str()))
+        .map_err(|e| e.to_string())?;
     let device = mobank
-        .complete_activation(SecretString::from(otp.to_owned()), pin()?)
+        .activation()
+        .complete(otp, pin()?)
         .await
         .map_err(err)?;
     Ok((mobank, device.device_id))

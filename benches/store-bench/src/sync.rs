@@ -36,11 +36,12 @@ async fn measure(phone_dir: &Path, bank_dir: &Path) -> Result<(f64, u64, f64), S
         .map_err(|e| e.to_string())?;
 
     let (mobank, _device_id) = phone::bind(&bank, phone_dir).await?;
-    mobank.login_pin(phone::pin()?).await.map_err(err)?;
+    mobank.auth().login_pin(phone::pin()?).await.map_err(err)?;
     // Creates the empty store, so the clock measures the sync alone.
     let account = "acct_current_01";
     if !mobank
-        .recent_transactions(account, 1)
+        .history()
+        .recent(account, 1)
         .await
         .map_err(err)?
         .is_empty()
@@ -50,7 +51,7 @@ async fn measure(phone_dir: &Path, bank_dir: &Path) -> Result<(f64, u64, f64), S
 
     let cpu = process_cpu_ms();
     let started = Instant::now();
-    let report = mobank.sync_history(None).await.map_err(err)?;
+    let report = mobank.history().sync(None).await.map_err(err)?;
     let elapsed = workload::ms(started.elapsed());
     let cpu_ms = process_cpu_ms() - cpu;
     if report.stored < u64::from(SEEDED) || report.fetched != report.stored {

@@ -3,10 +3,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use mobank_core::platform::{
-    EventListener, InsecureSoftwareKeyStore, KeyPurpose, KeyStore, KeyStoreError,
-};
-use mobank_core::{Limits, MobankEvent};
+use mobank_core::platform::{InsecureSoftwareKeyStore, KeyPurpose, KeyStore, KeyStoreError};
+use mobank_core::{EventListener, Limits, MobankEvent};
 use zeroize::Zeroizing;
 
 use super::format::{bank_time, money};

@@ -60,7 +60,8 @@ pub async fn lookalike_refused(demo: &Demo) -> Outcome {
     )
     .or_fail("opening the look-alike app")?;
     match lookalike
-        .start_activation(SecretString::from("ABCD2345EFGH"))
+        .activation()
+        .start(SecretString::from("ABCD2345EFGH"))
         .await
     {
         Err(MobankError::PinningFailed) => {

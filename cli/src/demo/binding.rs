@@ -1,8 +1,8 @@
 //! Binding a phone: activation code, SMS, a PIN the bank will accept, device keys.
 
+use mobank_core::testing::newest_otp;
 use mobank_core::{DeviceSummary, Mobank, MobankError, Pin, SecretString};
 use mobank_sandbox::DEMO_CUSTOMER_ID;
-use zeroize::Zeroizing;
 
 use super::{unexpected, Demo, OrFail, Outcome};
 
@@ -35,7 +35,8 @@ pub async fn bind_phone(demo: &Demo) -> Outcome {
 
     say.step("Li Wei types the code into the new phone");
     let started = phone
-        .start_activation(SecretString::from(issued.activation_code.clone()))
+        .activation()
+        .start(SecretString::from(issued.activation_code.clone()))
         .await
         .or_fail("starting the activation")?;
     say.phone(&format!("\"We sent a code to {}\"", started.masked_phone));
@@ -43,11 +44,12 @@ pub async fn bind_phone(demo: &Demo) -> Outcome {
     say.step("The SMS arrives on the registered phone");
     let sms = latest_sms(demo, &issued.phone)?;
     say.phone(&format!("SMS: {}", say.dim(&sms)));
-    let otp = Zeroizing::new(six_digit_code(&sms).ok_or("the SMS carries no 6-digit code")?);
+    let otp = newest_otp([sms.as_str()]).or_fail("reading the SMS code")?;
 
     say.step("Li Wei chooses a six-digit PIN");
     match phone
-        .complete_activation(SecretString::from(otp.as_str()), pin("123456")?)
+        .activation()
+        .complete(SecretString::from(otp.expose_secret()), pin("123456")?)
         .await
     {
         Err(MobankError::PinRejected { reason }) => {
@@ -60,13 +62,14 @@ pub async fn bind_phone(demo: &Demo) -> Outcome {
     say.aside("Refused on the phone, before anything was sent: the SMS code is still unused.");
 
     say.step("A wrong SMS code first — the bank says so, and nothing is bound");
-    let wrong = if otp.as_str() == "000000" {
+    let wrong = if otp.expose_secret() == "000000" {
         "111111"
     } else {
         "000000"
     };
     match phone
-        .complete_activation(SecretString::from(wrong), pin(PHONE_PIN)?)
+        .activation()
+        .complete(SecretString::from(wrong), pin(PHONE_PIN)?)
         .await
     {
         Err(MobankError::OtpInvalid) => {
@@ -77,7 +80,8 @@ pub async fn bind_phone(demo: &Demo) -> Outcome {
 
     say.step("The right code: this phone is bound to Li Wei");
     let device = phone
-        .complete_activation(SecretString::from(otp.as_str()), pin(PHONE_PIN)?)
+        .activation()
+        .complete(otp, pin(PHONE_PIN)?)
         .await
         .or_fail("binding the phone")?;
     show_device(demo, &device);
@@ -99,15 +103,17 @@ pub async fn bind_other(demo: &Demo, device: &Mobank, pin_digits: &str) -> Outco
         demo.say.bold(&issued.activation_code)
     ));
     device
-        .start_activation(SecretString::from(issued.activation_code.clone()))
+        .activation()
+        .start(SecretString::from(issued.activation_code.clone()))
         .await
         .or_fail("starting the second activation")?;
     let sms = latest_sms(demo, &issued.phone)?;
-    let otp = Zeroizing::new(six_digit_code(&sms).ok_or("the SMS carries no 6-digit code")?);
+    let otp = newest_otp([sms.as_str()]).or_fail("reading the SMS code")?;
     demo.say
         .phone(&format!("SMS code typed in, PIN {PIN_DOTS} chosen"));
     device
-        .complete_activation(SecretString::from(otp.as_str()), pin(pin_digits)?)
+        .activation()
+        .complete(otp, pin(pin_digits)?)
         .await
         .or_fail("binding the second device")
 }
@@ -135,36 +141,9 @@ fn latest_sms(demo: &Demo, phone: &str) -> Outcome<String> {
         .ok_or_else(|| "no SMS was sent".to_string())
 }
 
-/// The first run of exactly six digits, as a person reads a code from an SMS.
-fn six_digit_code(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut start = 0;
-    while start < chars.len() {
-        if chars[start].is_ascii_digit() {
-            let end = (start..chars.len())
-                .find(|&i| !chars[i].is_ascii_digit())
-                .unwrap_or(chars.len());
-            if end - start == 6 {
-                return Some(chars[start..end].iter().collect());
-            }
-            start = end;
-        } else {
-            start += 1;
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_the_code_in_a_bilingual_sms() {
-        let sms = "【Mobank】验证码 482913，10分钟内有效。Code 482913, valid 10 minutes.";
-        assert_eq!(six_digit_code(sms).as_deref(), Some("482913"));
-        assert_eq!(six_digit_code("call 0123456789 now"), None);
-    }
 
     #[test]
     fn the_demo_pins_are_ones_the_bank_accepts() {

@@ -32,6 +32,7 @@ async fn bind_ipad(demo: &Demo, ipad: &Mobank) -> Outcome<String> {
 
     say.step("The iPad logs in: new devices start with low limits");
     let session = ipad
+        .auth()
         .login_biometric("Log in to Mobank")
         .await
         .or_fail("the iPad's login")?;
@@ -52,6 +53,7 @@ async fn notice_on_phone(demo: &Demo) -> Outcome {
     say.step("Back on the phone: the bank tells Li Wei about the iPad");
     let session = demo
         .phone
+        .auth()
         .login_biometric("Log in to Mobank")
         .await
         .or_fail("the phone's login")?;
@@ -74,7 +76,12 @@ async fn list(demo: &Demo) -> Outcome {
     let say = &demo.say;
     say.step("Settings → Devices");
     demo.pass(Duration::from_secs(3 * 60), "later");
-    let devices = demo.phone.devices().await.or_fail("listing the devices")?;
+    let devices = demo
+        .phone
+        .devices()
+        .list()
+        .await
+        .or_fail("listing the devices")?;
     let this = devices.iter().filter(|d| d.this_device).count();
     let ipad_active = devices
         .iter()
@@ -96,24 +103,30 @@ async fn revoke(demo: &Demo, ipad_id: &str) -> Outcome {
         Duration::from_secs(2 * 60 + 30),
         "reading the list: the login is now 5:30 old",
     );
-    ensure(phone.needs_step_up(Operation::RevokeDevice), || {
+    ensure(phone.auth().needs_step_up(Operation::RevokeDevice), || {
         "a login 5:30 old must not be fresh enough to revoke a device".to_string()
     })?;
-    match phone.revoke_device(ipad_id.to_string()).await {
+    match phone.devices().revoke(ipad_id.to_string()).await {
         Err(MobankError::StepUpRequired) => {
             say.refused("StepUpRequired — the phone asks before sending anything")
         }
         other => return Err(unexpected("a stale session must need a step-up", other)),
     }
     phone
+        .auth()
         .step_up_biometric("Confirm removing iPad")
         .await
         .or_fail("the step-up")?;
     phone
-        .revoke_device(ipad_id.to_string())
+        .devices()
+        .revoke(ipad_id.to_string())
         .await
         .or_fail("revoking the iPad")?;
-    let devices = phone.devices().await.or_fail("listing the devices")?;
+    let devices = phone
+        .devices()
+        .list()
+        .await
+        .or_fail("listing the devices")?;
     let revoked = devices
         .iter()
         .any(|d| d.device_id == ipad_id && d.status == DeviceStatus::Revoked);
@@ -127,7 +140,7 @@ async fn revoke(demo: &Demo, ipad_id: &str) -> Outcome {
 async fn locked_out(demo: &Demo, ipad: &Mobank) -> Outcome {
     let say = &demo.say;
     say.step("Whoever has the iPad now cannot log in");
-    match ipad.login_biometric("Log in to Mobank").await {
+    match ipad.auth().login_biometric("Log in to Mobank").await {
         Err(MobankError::DeviceBlocked) => {
             say.refused("DeviceBlocked — \"This device was removed from your account.\"")
         }

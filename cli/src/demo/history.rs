@@ -37,7 +37,8 @@ async fn sync(demo: &Demo) -> Outcome {
     let started = std::time::Instant::now();
     let report = demo
         .phone
-        .sync_history(Some(bar.clone()))
+        .history()
+        .sync(Some(bar.clone()))
         .await
         .or_fail("the history sync")?;
     let elapsed = started.elapsed();
@@ -62,7 +63,8 @@ async fn sync(demo: &Demo) -> Outcome {
     ));
     let again = demo
         .phone
-        .sync_history(None)
+        .history()
+        .sync(None)
         .await
         .or_fail("the second sync")?;
     ensure(again.fetched == 0, || {
@@ -81,7 +83,8 @@ async fn latest(demo: &Demo, accounts: &[Account]) -> Outcome {
     say.step(&format!("The latest five on {}", current.name));
     let recent = demo
         .phone
-        .recent_transactions(&current.account_id, 5)
+        .history()
+        .recent(&current.account_id, 5)
         .await
         .or_fail("reading the latest transactions")?;
     let newest_first = recent
@@ -104,7 +107,8 @@ async fn search(demo: &Demo) -> Outcome {
     ));
     let found = demo
         .phone
-        .search_transactions(SEARCH, MAX_RESULTS as u32)
+        .history()
+        .search(SEARCH, MAX_RESULTS as u32)
         .await
         .or_fail("the search")?;
     let all_match = found.iter().all(|t| {
@@ -133,6 +137,7 @@ async fn spending(demo: &Demo) -> Outcome {
     say.step(&format!("Where the money went in {}", month_name(month)));
     let summary = demo
         .phone
+        .history()
         .spending_summary(month.0, month.1)
         .await
         .or_fail("the spending summary")?;

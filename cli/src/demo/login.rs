@@ -13,6 +13,7 @@ pub async fn first_login(demo: &Demo) -> Outcome<Vec<Account>> {
     say.step("Login with face recognition");
     let session = demo
         .phone
+        .auth()
         .login_biometric("Log in to Mobank")
         .await
         .or_fail("the biometric login")?;
@@ -45,6 +46,7 @@ pub async fn first_login(demo: &Demo) -> Outcome<Vec<Account>> {
     let accounts = demo
         .phone
         .accounts()
+        .list()
         .await
         .or_fail("listing the accounts")?;
     ensure(accounts.len() >= 2, || {
@@ -111,8 +113,8 @@ pub async fn log_out(demo: &Demo) -> Outcome {
     let say = &demo.say;
     say.chapter("Done for today");
     say.step("Log out");
-    demo.phone.logout();
-    match demo.phone.accounts().await {
+    demo.phone.auth().logout();
+    match demo.phone.accounts().list().await {
         Err(MobankError::NotLoggedIn) => say.ok("logged out: the token is gone from memory"),
         other => {
             return Err(unexpected(

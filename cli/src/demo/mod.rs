@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mobank_core::platform::ManualClock;
-use mobank_core::{BankEndpoint, Mobank, MobankConfig, MobankError, Platform};
+use mobank_core::{BankEndpoint, Mobank, MobankConfig, Platform};
 use mobank_sandbox::RunningSandbox;
 
 pub use narrate::Narrator;
@@ -142,7 +142,7 @@ pub trait OrFail<T> {
     fn or_fail(self, what: &str) -> Outcome<T>;
 }
 
-impl<T> OrFail<T> for Result<T, MobankError> {
+impl<T, E: std::fmt::Display + Debug> OrFail<T> for Result<T, E> {
     fn or_fail(self, what: &str) -> Outcome<T> {
         self.map_err(|error| format!("{what} failed: {error} ({error:?})"))
     }

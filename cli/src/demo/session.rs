@@ -21,14 +21,18 @@ async fn idle_timeout(demo: &Demo) -> Outcome {
     let phone = &demo.phone;
     say.step("Li Wei puts the phone down (a fast clock: minutes pass in no time)");
     demo.pass(Duration::from_secs(4 * 60 + 59), "without a tap");
-    phone.accounts().await.or_fail("a call after 4:59 idle")?;
+    phone
+        .accounts()
+        .list()
+        .await
+        .or_fail("a call after 4:59 idle")?;
     say.ok("after 4:59 still logged in: the balances load (and the idle clock restarts)");
     ensure(demo.events.take().is_empty(), || {
         "no event may arrive while the session is alive".to_string()
     })?;
 
     demo.pass(Duration::from_secs(5 * 60), "without a tap");
-    match phone.accounts().await {
+    match phone.accounts().list().await {
         Err(MobankError::SessionExpired) => say.refused(
             "after 5:00 the session is over: refused on the phone, before any network call",
         ),
@@ -50,7 +54,7 @@ async fn pin_login(demo: &Demo) -> Outcome {
     let phone = &demo.phone;
     say.step("Back in with the PIN — mistyped first");
     say.phone(&format!("PIN {PIN_DOTS}"));
-    match phone.login_pin(pin(MISTYPED_PIN)?).await {
+    match phone.auth().login_pin(pin(MISTYPED_PIN)?).await {
         Err(MobankError::AuthenticationFailed {
             attempts_remaining: Some(left),
         }) if left == 4 => say.refused(&format!(
@@ -69,11 +73,13 @@ async fn pin_login(demo: &Demo) -> Outcome {
     say.step("The right PIN");
     say.phone(&format!("PIN {PIN_DOTS}"));
     phone
+        .auth()
         .login_pin(pin(PHONE_PIN)?)
         .await
         .or_fail("the PIN login")?;
     let accounts = phone
         .accounts()
+        .list()
         .await
         .or_fail("accounts after the PIN login")?;
     say.ok(&format!(

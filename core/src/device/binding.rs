@@ -4,16 +4,8 @@ use mobank_protocol::{Assertion, Ceremony, Factor};
 use ring::rand::{SecureRandom, SystemRandom};
 
 use super::signer::{make_assertion, AssertionSpec};
+use super::state::DeviceState;
 use crate::platform::{KeyPurpose, KeyStore, KeyStoreError};
-
-/// What the customer sees after entering the activation code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActivationStarted {
-    /// Where the OTP went, masked by the bank: `+86 138****8000`.
-    pub masked_phone: String,
-    /// Bank time (Unix ms) after which the OTP is no longer accepted.
-    pub otp_expires_at_ms: i64,
-}
 
 /// The bank's activation, between the code and the OTP.
 #[derive(Debug, Clone)]
@@ -116,12 +108,37 @@ pub(crate) fn create_keys_and_proofs(
 }
 
 /// Best effort: a key that cannot be deleted now is unusable anyway, as no state refers to it.
-pub(crate) fn delete_keys(key_store: &dyn KeyStore, aliases: &[&str]) {
+pub(crate) fn delete_keys<S: AsRef<str>>(key_store: &dyn KeyStore, aliases: &[S]) {
     for alias in aliases {
-        if let Err(error) = key_store.delete(alias) {
+        if let Err(error) = key_store.delete(alias.as_ref()) {
             tracing::warn!(%error, "could not delete a device key");
         }
     }
+}
+
+/// Every key of a new binding, the knowledge wrapping key included (it may not exist yet;
+/// deleting a missing key is not an error).
+pub(crate) fn new_key_aliases(keys: &NewKeys) -> Vec<String> {
+    vec![
+        keys.possession_alias.clone(),
+        keys.user_verified_alias.clone(),
+        knowledge_alias(&keys.possession_alias),
+    ]
+}
+
+/// Every key a saved binding refers to.
+pub(crate) fn state_aliases(state: &DeviceState) -> Vec<String> {
+    let mut aliases = vec![
+        state.possession_key_alias.clone(),
+        state.user_verified_key_alias.clone(),
+        knowledge_alias(&state.possession_key_alias),
+    ];
+    if let Some(knowledge) = &state.knowledge {
+        if !aliases.contains(&knowledge.wrap_alias) {
+            aliases.push(knowledge.wrap_alias.clone());
+        }
+    }
+    aliases
 }
 
 #[cfg(test)]

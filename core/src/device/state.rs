@@ -261,8 +261,7 @@ mod tests {
     use zeroize::Zeroizing;
 
     use super::*;
-    use crate::device::store_repo::{StoreRepo, LEGACY_FILE};
-    use crate::error::MobankError;
+    use crate::device::store_repo::{StoreRepo, LEGACY_FILE, LEGACY_FILE_IMPORT};
     use crate::platform::{InsecureSoftwareKeyStore, KeyPurpose, KeyStore, KeyStoreError};
     use crate::storage::StorageSlot;
 
@@ -295,7 +294,7 @@ mod tests {
 
     /// Device states over the store in `dir`, as one run of the app sees them.
     fn open_states(dir: &Path, key_store: Arc<dyn KeyStore>) -> (DeviceStates, Arc<StorageSlot>) {
-        let slot = Arc::new(StorageSlot::new(dir, key_store));
+        let slot = Arc::new(StorageSlot::new(dir, key_store, LEGACY_FILE_IMPORT));
         let states = DeviceStates::new(Box::new(StoreRepo::new(Arc::clone(&slot))));
         (states, slot)
     }
@@ -503,9 +502,9 @@ mod tests {
         drop(states);
         key_store.set_locked(true);
         let (locked, _slot) = open_states(dir.path(), key_store.clone());
+        // `error.rs` maps exactly this to `StorageLocked`.
         let error = locked.load().unwrap_err();
         assert_eq!(error, StateError::Store(StoreError::StorageLocked));
-        assert_eq!(MobankError::from(error), MobankError::StorageLocked);
         assert!(matches!(
             locked.reserve("dev_1", None),
             Err(StateError::Store(StoreError::StorageLocked))
@@ -529,9 +528,17 @@ mod tests {
                 key_store.delete(crate::storage::STORE_KEY_ALIAS).unwrap();
             }
             let (lost, _slot) = open_states(dir.path(), key_store.clone());
+            // `error.rs` maps exactly these to `NotBound`.
             let error = lost.load().unwrap_err();
-            assert!(matches!(error, StateError::Unreadable(_)), "{error:?}");
-            assert_eq!(MobankError::from(error), MobankError::NotBound);
+            assert!(
+                matches!(
+                    error,
+                    StateError::Unreadable(
+                        StoreError::KeyLost { .. } | StoreError::KeyInvalidated { .. }
+                    )
+                ),
+                "{error:?}"
+            );
         }
     }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use mobank_store::{Store, StoreError, Table};
 
 use super::state::{io_error, DeviceState, DeviceStateRepo, StateError};
-use crate::storage::StorageSlot;
+use crate::storage::{Importer, StorageSlot};
 
 /// The one key of the device state table.
 const STATE_KEY: &str = "binding";
@@ -108,16 +108,30 @@ fn from_store(error: StoreError) -> StateError {
     }
 }
 
+/// Moves a device state file of an earlier version into the store as it opens.
+pub(crate) const LEGACY_FILE_IMPORT: Importer = Importer {
+    pending: legacy_file_exists,
+    import: import_or_keep_legacy_file,
+};
+
 /// Whether a device state file of an earlier version is in `dir`.
-pub(crate) fn legacy_file_exists(dir: &Path) -> bool {
+fn legacy_file_exists(dir: &Path) -> bool {
     dir.join(LEGACY_FILE).exists()
+}
+
+/// A file that cannot be imported stays where it is; reading the device state reports it, and a
+/// new activation replaces it.
+fn import_or_keep_legacy_file(store: &Store, dir: &Path) {
+    if let Err(error) = import_legacy_file(store, dir) {
+        tracing::warn!(%error, "could not import the device state file");
+    }
 }
 
 /// Moves the device state of an earlier version into the vault, then deletes the file (and
 /// makes the deletion durable). If the vault already holds a state, the file is what an import
 /// interrupted before the deletion left behind: the vault's copy is newer or the same. An
 /// unreadable file is left in place and reported.
-pub(crate) fn import_legacy_file(store: &Store, dir: &Path) -> Result<(), StateError> {
+fn import_legacy_file(store: &Store, dir: &Path) -> Result<(), StateError> {
     let imported = match read_record(store) {
         Ok(Some(_)) => false,
         // A damaged record in the vault is not replaced by an older file.

@@ -2,10 +2,12 @@
 //! and the queries the app's screens make (latest of an account, a date range, text search, a
 //! monthly summary by category). Everything needs a live session.
 
+mod cache;
+mod client;
 mod convert;
-mod facade;
 mod model;
 mod queries;
 mod sync;
 
+pub use client::HistoryClient;
 pub use model::{CategorySpending, SyncProgress, SyncProgressListener, SyncReport, Transaction};

@@ -5,10 +5,13 @@ use std::sync::Arc;
 
 use mobank_store::{Store, StoreError};
 
+use super::cache::store_for;
 use super::convert::{from_stored, from_total, parse_iso_date};
 use super::model::{CategorySpending, Transaction};
+use crate::auth::authorize;
+use crate::context::Context;
 use crate::error::MobankError;
-use crate::mobank::{blocking, Inner};
+use crate::runtime::blocking;
 use crate::storage::{is_cache_damage, reset_cache};
 
 /// The most results one call returns: a screen's worth many times over, and a bound on what a
@@ -98,45 +101,43 @@ impl Month {
     }
 }
 
-impl Inner {
-    pub(crate) async fn run_query(
-        self: &Arc<Self>,
-        query: Query,
-    ) -> Result<Vec<Transaction>, MobankError> {
-        self.read_history(move |store| query.run(store)).await
-    }
+pub(crate) async fn run_query(
+    context: &Arc<Context>,
+    query: Query,
+) -> Result<Vec<Transaction>, MobankError> {
+    read_history(context, move |store| query.run(store)).await
+}
 
-    pub(crate) async fn month_summary(
-        self: &Arc<Self>,
-        month: Month,
-    ) -> Result<Vec<CategorySpending>, MobankError> {
-        self.read_history(move |store| {
-            let totals = store.monthly_summary(month.year, month.month, None)?;
-            Ok(totals.into_iter().map(from_total).collect())
-        })
-        .await
-    }
+pub(crate) async fn month_summary(
+    context: &Arc<Context>,
+    month: Month,
+) -> Result<Vec<CategorySpending>, MobankError> {
+    read_history(context, move |store| {
+        let totals = store.monthly_summary(month.year, month.month, None)?;
+        Ok(totals.into_iter().map(from_total).collect())
+    })
+    .await
+}
 
-    /// Runs a read in the live session's store, off the runtime. A cache that fails its
-    /// integrity check is cleared (the next sync fetches it again) and reported as
-    /// `HistoryDamaged`, never as an empty history.
-    async fn read_history<T: Send + 'static>(
-        self: &Arc<Self>,
-        read: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, MobankError> {
-        let auth = self.authorize(None)?;
-        let store = self.store_for(&auth.device_id).await?;
-        let device_id = auth.device_id;
-        blocking(move || match read(&store) {
-            Ok(found) => Ok(found),
-            Err(error) if is_cache_damage(&error) => {
-                reset_cache(&store, &device_id)?;
-                Err(MobankError::HistoryDamaged)
-            }
-            Err(error) => Err(error.into()),
-        })
-        .await?
-    }
+/// Runs a read in the live session's store, off the runtime. A cache that fails its
+/// integrity check is cleared (the next sync fetches it again) and reported as
+/// `HistoryDamaged`, never as an empty history.
+async fn read_history<T: Send + 'static>(
+    context: &Arc<Context>,
+    read: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, MobankError> {
+    let auth = authorize(context, None)?;
+    let store = store_for(context, &auth.device_id).await?;
+    let device_id = auth.device_id;
+    blocking(move || match read(&store) {
+        Ok(found) => Ok(found),
+        Err(error) if is_cache_damage(&error) => {
+            reset_cache(&store, &device_id)?;
+            Err(MobankError::HistoryDamaged)
+        }
+        Err(error) => Err(error.into()),
+    })
+    .await?
 }
 
 fn account_id_arg(account_id: &str) -> Result<String, MobankError> {

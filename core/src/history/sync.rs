@@ -14,12 +14,14 @@ use mobank_protocol::messages::{paths, TransactionsPage, TransactionsQuery};
 use mobank_store::{Store, StoreError, Table, Transaction as StoredTransaction};
 use tokio::task::JoinHandle;
 
+use super::cache::store_for;
 use super::convert::to_stored;
 use super::model::{SyncProgress, SyncProgressListener, SyncReport};
-use crate::auth::Authorized;
-use crate::error::MobankError;
-use crate::mobank::{blocking, internal, Inner};
+use crate::auth::{authorize, Authorized};
+use crate::context::Context;
+use crate::error::{internal, MobankError};
 use crate::net::NetError;
+use crate::runtime::blocking;
 use crate::storage::{is_cache_damage, reset_cache};
 
 /// The bank's largest page: fewer round trips and store transactions per sync. Halved for as
@@ -32,111 +34,108 @@ const MAX_CURSOR_LEN: usize = 512;
 
 type Write = JoinHandle<Result<usize, StoreError>>;
 
-impl Inner {
-    pub(crate) async fn sync_history(
-        self: &Arc<Self>,
-        progress: Option<Arc<dyn SyncProgressListener>>,
-    ) -> Result<SyncReport, MobankError> {
-        let auth = self.authorize(None)?;
-        let store = self.store_for(&auth.device_id).await?;
-        let mut cursor = {
-            let store = Arc::clone(&store);
-            blocking(move || read_cursor(&store)).await??
-        };
-        // What the bank said follows the last page received; reports come right after that
-        // page is stored, so with `fetched` it makes the total of this sync.
-        let mut remaining: Option<u64> = None;
-        let report = |fetched: u64, remaining: Option<u64>, done| {
-            if let Some(listener) = &progress {
-                listener.on_progress(SyncProgress {
-                    fetched,
-                    total_estimate: remaining.map(|rest| fetched.saturating_add(rest)),
-                    done,
-                });
-            }
-        };
+pub(super) async fn sync(
+    context: &Arc<Context>,
+    progress: Option<Arc<dyn SyncProgressListener>>,
+) -> Result<SyncReport, MobankError> {
+    let auth = authorize(context, None)?;
+    let store = store_for(context, &auth.device_id).await?;
+    let mut cursor = {
+        let store = Arc::clone(&store);
+        blocking(move || read_cursor(&store)).await??
+    };
+    // What the bank said follows the last page received; reports come right after that
+    // page is stored, so with `fetched` it makes the total of this sync.
+    let mut remaining: Option<u64> = None;
+    let report = |fetched: u64, remaining: Option<u64>, done| {
+        if let Some(listener) = &progress {
+            listener.on_progress(SyncProgress {
+                fetched,
+                total_estimate: remaining.map(|rest| fetched.saturating_add(rest)),
+                done,
+            });
+        }
+    };
 
-        let mut fetched = 0u64;
-        let mut page_size = PAGE_SIZE;
-        let mut writing: Option<Write> = None;
-        loop {
-            let fetch = self.fetch_page(&auth, cursor.clone(), page_size);
-            let page = match writing.take() {
-                Some(write) => {
-                    let (page, written) = tokio::join!(fetch, write);
-                    // What is stored counts even when the next page did not arrive.
-                    fetched += self.written(written, &store, &auth.device_id).await?;
-                    report(fetched, remaining, false);
-                    page
-                }
-                None => fetch.await,
-            };
-            let page = match page {
-                Err(error) if too_large(&error) && page_size > 1 => {
-                    page_size /= 2;
-                    continue;
-                }
-                other => other.map_err(|error| interrupted(error, fetched))?,
-            };
-            let after_page = page.remaining;
-            let Some((rows, next, has_more)) = prepare(page, cursor.as_deref())? else {
-                break;
-            };
-            remaining = after_page;
-            let store = Arc::clone(&store);
-            let cursor_after = next.clone();
-            writing = Some(tokio::task::spawn_blocking(move || {
-                store.insert_transactions_with_cursor(&rows, CURSOR, cursor_after.as_bytes())
-            }));
-            cursor = Some(next);
-            if !has_more {
-                break;
+    let mut fetched = 0u64;
+    let mut page_size = PAGE_SIZE;
+    let mut writing: Option<Write> = None;
+    loop {
+        let fetch = fetch_page(context, &auth, cursor.clone(), page_size);
+        let page = match writing.take() {
+            Some(write) => {
+                let (page, written) = tokio::join!(fetch, write);
+                // What is stored counts even when the next page did not arrive.
+                fetched += written_rows(written, &store, &auth.device_id).await?;
+                report(fetched, remaining, false);
+                page
             }
+            None => fetch.await,
+        };
+        let page = match page {
+            Err(error) if too_large(&error) && page_size > 1 => {
+                page_size /= 2;
+                continue;
+            }
+            other => other.map_err(|error| interrupted(error, fetched))?,
+        };
+        let after_page = page.remaining;
+        let Some((rows, next, has_more)) = prepare(page, cursor.as_deref())? else {
+            break;
+        };
+        remaining = after_page;
+        let store = Arc::clone(&store);
+        let cursor_after = next.clone();
+        writing = Some(tokio::task::spawn_blocking(move || {
+            store.insert_transactions_with_cursor(&rows, CURSOR, cursor_after.as_bytes())
+        }));
+        cursor = Some(next);
+        if !has_more {
+            break;
         }
-        if let Some(write) = writing {
-            fetched += self.written(write.await, &store, &auth.device_id).await?;
-        }
-        report(fetched, remaining.map(|_| 0), true);
-        let stored = blocking(move || store.transaction_count(None)).await??;
-        tracing::info!(fetched, stored, "history synced");
-        Ok(SyncReport { fetched, stored })
     }
-
-    async fn fetch_page(
-        self: &Arc<Self>,
-        auth: &Authorized,
-        cursor: Option<String>,
-        page_size: u32,
-    ) -> Result<TransactionsPage, MobankError> {
-        let query = TransactionsQuery {
-            cursor,
-            limit: Some(page_size),
-        };
-        let result = self
-            .bank
-            .get_authorized_query(paths::TRANSACTIONS, &query, &auth.token)
-            .await;
-        self.settle(auth, result).await
+    if let Some(write) = writing {
+        fetched += written_rows(write.await, &store, &auth.device_id).await?;
     }
+    report(fetched, remaining.map(|_| 0), true);
+    let stored = blocking(move || store.transaction_count(None)).await??;
+    tracing::info!(fetched, stored, "history synced");
+    Ok(SyncReport { fetched, stored })
+}
 
-    /// How many rows a finished page write stored. A cache found damaged while writing is
-    /// cleared, so the next sync starts over on a sound one.
-    async fn written(
-        &self,
-        outcome: Result<Result<usize, StoreError>, tokio::task::JoinError>,
-        store: &Arc<Store>,
-        device_id: &str,
-    ) -> Result<u64, MobankError> {
-        match outcome {
-            Ok(Ok(rows)) => Ok(u64::try_from(rows).unwrap_or(u64::MAX)),
-            Ok(Err(error)) if is_cache_damage(&error) => {
-                let (store, device_id) = (Arc::clone(store), device_id.to_owned());
-                blocking(move || reset_cache(&store, &device_id)).await??;
-                Err(MobankError::HistoryDamaged)
-            }
-            Ok(Err(error)) => Err(error.into()),
-            Err(_) => Err(internal("history write task failed")),
+async fn fetch_page(
+    context: &Context,
+    auth: &Authorized,
+    cursor: Option<String>,
+    page_size: u32,
+) -> Result<TransactionsPage, MobankError> {
+    let query = TransactionsQuery {
+        cursor,
+        limit: Some(page_size),
+    };
+    let result = context
+        .bank
+        .get_authorized_query(paths::TRANSACTIONS, &query, &auth.token)
+        .await;
+    auth.settle(result).await
+}
+
+/// How many rows a finished page write stored. A cache found damaged while writing is
+/// cleared, so the next sync starts over on a sound one.
+async fn written_rows(
+    outcome: Result<Result<usize, StoreError>, tokio::task::JoinError>,
+    store: &Arc<Store>,
+    device_id: &str,
+) -> Result<u64, MobankError> {
+    match outcome {
+        Ok(Ok(rows)) => Ok(u64::try_from(rows).unwrap_or(u64::MAX)),
+        Ok(Err(error)) if is_cache_damage(&error) => {
+            let (store, device_id) = (Arc::clone(store), device_id.to_owned());
+            blocking(move || reset_cache(&store, &device_id)).await??;
+            Err(MobankError::HistoryDamaged)
         }
+        Ok(Err(error)) => Err(error.into()),
+        Err(_) => Err(internal("history write task failed")),
     }
 }
 

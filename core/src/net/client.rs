@@ -12,9 +12,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::pinning::{is_pin_mismatch, pinned_tls_config};
+use super::pinning::{is_pin_mismatch, pinned_tls_config, SetupError};
 use crate::config::BankEndpoint;
-use crate::error::MobankError;
 use crate::input::InputError;
 use crate::secret::SecretString;
 
@@ -23,7 +22,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Far above any response of this API; stops a misbehaving server from filling memory.
 const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
-/// What went wrong talking to the bank. Turned into [`MobankError`] in `error.rs` only.
+/// What went wrong talking to the bank. Turned into `MobankError` in `error.rs` only.
 #[derive(Debug)]
 pub(crate) enum NetError {
     /// The server's key matches no pin; the handshake was aborted before any request byte.
@@ -59,7 +58,7 @@ pub(crate) struct BankClient {
 }
 
 impl BankClient {
-    pub(crate) fn new(endpoint: &BankEndpoint) -> Result<Self, MobankError> {
+    pub(crate) fn new(endpoint: &BankEndpoint) -> Result<Self, SetupError> {
         let base_url = validate_base_url(&endpoint.base_url)?;
         let tls = pinned_tls_config(&endpoint.spki_pins)?;
         let http = reqwest::Client::builder()
@@ -73,8 +72,8 @@ impl BankClient {
             .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("mobank-core/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|_| MobankError::Internal {
-                message: "the HTTPS client could not be created".to_owned(),
+            .map_err(|_| SetupError::Unsupported {
+                what: "the HTTPS client could not be created",
             })?;
         Ok(Self { http, base_url })
     }
@@ -86,16 +85,7 @@ impl BankClient {
         path: &str,
         body: &Req,
     ) -> Result<Resp, NetError> {
-        let json = Zeroizing::new(
-            serde_json::to_vec(body)
-                .map_err(|_| NetError::Setup("request could not be encoded".to_owned()))?,
-        );
-        let request = self
-            .http
-            .request(Method::POST, self.url(path))
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .body(Bytes::from_owner(json));
-        self.execute(request).await
+        self.execute(self.json_post(path, body)?).await
     }
 
     /// GETs with the session token as bearer credential.
@@ -134,17 +124,27 @@ impl BankClient {
         body: &Req,
         token: &SecretString,
     ) -> Result<Resp, NetError> {
+        let request = self
+            .json_post(path, body)?
+            .header(AUTHORIZATION, bearer(token)?);
+        self.execute(request).await
+    }
+
+    /// A POST of `body` as JSON, its serialised bytes in a buffer wiped when the request is gone.
+    fn json_post<Req: Serialize>(
+        &self,
+        path: &str,
+        body: &Req,
+    ) -> Result<reqwest::RequestBuilder, NetError> {
         let json = Zeroizing::new(
             serde_json::to_vec(body)
                 .map_err(|_| NetError::Setup("request could not be encoded".to_owned()))?,
         );
-        let request = self
+        Ok(self
             .http
             .request(Method::POST, self.url(path))
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .header(AUTHORIZATION, bearer(token)?)
-            .body(Bytes::from_owner(json));
-        self.execute(request).await
+            .body(Bytes::from_owner(json)))
     }
 
     fn url(&self, path: &str) -> String {

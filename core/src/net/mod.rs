@@ -7,4 +7,4 @@ mod pinning;
 mod tests;
 
 pub(crate) use client::{BankClient, NetError};
-pub use pinning::{certificate_spki_pin, pinned_tls_config, spki_pin};
+pub use pinning::{certificate_spki_pin, pinned_tls_config, spki_pin, SetupError};

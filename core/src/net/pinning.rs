@@ -23,7 +23,6 @@ use rustls::server::ParsedCertificate;
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, SignatureScheme};
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
-use crate::error::MobankError;
 use crate::input::InputError;
 
 /// The verifier's error when the server's key matches no pin. Found again in the error chain
@@ -32,6 +31,24 @@ use crate::input::InputError;
 #[error("the server's public key matches none of the pinned keys")]
 pub(crate) struct PinMismatch;
 
+/// Why a bank client or its pinned TLS configuration could not be made. Becomes
+/// `MobankError::InvalidInput` or `MobankError::Internal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SetupError {
+    /// A URL, pin or certificate is malformed. `what` states the rule, never the value.
+    #[error("invalid input: {what}")]
+    InvalidInput { what: &'static str },
+    /// The TLS or HTTP library refused a configuration that should work.
+    #[error("{what}")]
+    Unsupported { what: &'static str },
+}
+
+impl From<InputError> for SetupError {
+    fn from(error: InputError) -> Self {
+        SetupError::InvalidInput { what: error.what }
+    }
+}
+
 /// The pin of a DER SubjectPublicKeyInfo: base64 (standard alphabet, padded) of its SHA-256.
 /// The same format as HPKP and OkHttp's `sha256/…` pins, without the prefix.
 pub fn spki_pin(spki_der: &[u8]) -> String {
@@ -39,7 +56,7 @@ pub fn spki_pin(spki_der: &[u8]) -> String {
 }
 
 /// The pin of the key in a DER certificate.
-pub fn certificate_spki_pin(certificate_der: &[u8]) -> Result<String, MobankError> {
+pub fn certificate_spki_pin(certificate_der: &[u8]) -> Result<String, SetupError> {
     let der = CertificateDer::from(certificate_der);
     let parsed = ParsedCertificate::try_from(&der).map_err(|_| InputError {
         what: "certificate is not valid DER X.509",
@@ -50,13 +67,13 @@ pub fn certificate_spki_pin(certificate_der: &[u8]) -> Result<String, MobankErro
 /// A rustls client configuration (ring, TLS 1.2 and 1.3 only) that accepts a server only if
 /// its certificate's key matches one of `pins` (base64 SHA-256 of the SPKI) and the
 /// certificate is valid for the host name. Nothing else is trusted.
-pub fn pinned_tls_config(pins: &[String]) -> Result<ClientConfig, MobankError> {
+pub fn pinned_tls_config(pins: &[String]) -> Result<ClientConfig, SetupError> {
     let verifier = PinnedServerVerifier::new(pins)?;
     let provider = Arc::new(ring_provider::default_provider());
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|_| MobankError::Internal {
-            message: "TLS versions unsupported".to_owned(),
+        .map_err(|_| SetupError::Unsupported {
+            what: "TLS versions unsupported",
         })?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))

@@ -1,15 +1,15 @@
 //! What only the platform can do, reached through traits the app implements.
 
 pub mod clock;
-pub mod events;
 pub mod integrity;
 pub mod key_store;
 pub mod software_key_store;
 
 use std::sync::Arc;
 
+use crate::events::EventListener;
+
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use events::{EventListener, MobankEvent};
 pub use integrity::{DeviceIntegrity, IntegritySignals};
 pub use key_store::{KeyPurpose, KeyStore, KeyStoreError};
 pub use software_key_store::InsecureSoftwareKeyStore;
@@ -20,7 +20,8 @@ pub struct Platform {
     pub key_store: Arc<dyn KeyStore>,
     /// Default: [`SystemClock`].
     pub clock: Option<Arc<dyn Clock>>,
-    /// Default: events are dropped.
+    /// A listener subscribed for as long as the Mobank opened with it lives; more can come
+    /// and go with [`crate::Mobank::subscribe`]. Default: none.
     pub events: Option<Arc<dyn EventListener>>,
     /// Default: nothing is reported to the bank.
     pub integrity: Option<Arc<dyn DeviceIntegrity>>,

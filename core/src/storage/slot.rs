@@ -15,21 +15,32 @@ use std::sync::{Arc, Mutex};
 use mobank_store::{Store, StoreError, StorePart, Table};
 
 use super::wrapper::PlatformWrapper;
-use crate::device::store_repo;
-use crate::error::MobankError;
-use crate::mobank::{blocking, lock, Inner};
 use crate::platform::KeyStore;
+use crate::runtime::lock;
 
 /// Under the data directory.
 const STORE_DIR: &str = "store";
 /// In the cache's sync table: the device id of the binding whose data the cache holds.
 const OWNER_KEY: &str = "owner.device_id";
 
+/// Data an earlier version kept beside the store, moved into it when the store opens. Given by
+/// the layer that owns that data (the device state file, `device/store_repo.rs`), so the store
+/// knows nothing of what it holds.
+#[derive(Clone, Copy)]
+pub(crate) struct Importer {
+    /// Whether there is anything to move. Checked on every open, so it must be cheap.
+    pub pending: fn(&Path) -> bool,
+    /// Moves it into the open store. What cannot be moved stays where it is, for the owner to
+    /// report when it reads its data.
+    pub import: fn(&Store, &Path),
+}
+
 /// The store of one [`crate::Mobank`], opened on first use. Shared by the device state and the
 /// history.
 pub(crate) struct StorageSlot {
     data_dir: PathBuf,
     key_store: Arc<dyn KeyStore>,
+    importer: Importer,
     state: Mutex<SlotState>,
     /// Held while a store is opened (and an old device state file imported, and the cache
     /// claimed), so that two callers never both create a store in the same directory. The one
@@ -51,10 +62,11 @@ struct SlotState {
 }
 
 impl StorageSlot {
-    pub(crate) fn new(data_dir: &Path, key_store: Arc<dyn KeyStore>) -> Self {
+    pub(crate) fn new(data_dir: &Path, key_store: Arc<dyn KeyStore>, importer: Importer) -> Self {
         Self {
             data_dir: data_dir.to_path_buf(),
             key_store,
+            importer,
             state: Mutex::new(SlotState::default()),
             opening: Mutex::new(()),
         }
@@ -87,7 +99,7 @@ impl StorageSlot {
     /// Call it with no lock held.
     pub(crate) fn open(&self, create: bool) -> Result<Option<Arc<Store>>, StoreError> {
         if let Some(store) = self.current()? {
-            if !store_repo::legacy_file_exists(&self.data_dir) {
+            if !(self.importer.pending)(&self.data_dir) {
                 return Ok(Some(store));
             }
         }
@@ -96,8 +108,9 @@ impl StorageSlot {
     }
 
     /// The open store, its cache claimed for the binding `device_id`. Blocking, like
-    /// [`StorageSlot::open`]; creates the store if there is none.
-    fn open_for(&self, device_id: &str) -> Result<Option<Arc<Store>>, StoreError> {
+    /// [`StorageSlot::open`]; creates the store if there is none. `None`: the phone was wiped
+    /// meanwhile.
+    pub(crate) fn open_for(&self, device_id: &str) -> Result<Option<Arc<Store>>, StoreError> {
         let _opening = lock(&self.opening);
         if let Some(store) = self.ready(device_id)? {
             return Ok(Some(store));
@@ -122,7 +135,7 @@ impl StorageSlot {
 
     /// Call with `opening` held.
     fn open_locked(&self, create: bool) -> Result<Option<Arc<Store>>, StoreError> {
-        let legacy = store_repo::legacy_file_exists(&self.data_dir);
+        let legacy = (self.importer.pending)(&self.data_dir);
         let (open, wipes) = {
             let state = lock(&self.state);
             if state.paused {
@@ -140,11 +153,7 @@ impl StorageSlot {
             },
         };
         if legacy {
-            // A file that cannot be imported stays where it is; reading the device state
-            // reports it, and a new activation replaces it.
-            if let Err(error) = store_repo::import_legacy_file(&store, &self.data_dir) {
-                tracing::warn!(%error, "could not import the device state file");
-            }
+            (self.importer.import)(&store, &self.data_dir);
         }
 
         let (published, paused) = {
@@ -169,8 +178,9 @@ impl StorageSlot {
         Ok(Some(store))
     }
 
-    /// The open store if it is already claimed for `device_id`.
-    fn ready(&self, device_id: &str) -> Result<Option<Arc<Store>>, StoreError> {
+    /// The open store if it is already claimed for `device_id`. Never opens it and never calls
+    /// the key store.
+    pub(crate) fn ready(&self, device_id: &str) -> Result<Option<Arc<Store>>, StoreError> {
         let state = lock(&self.state);
         if state.paused {
             return Err(StoreError::Paused);
@@ -200,49 +210,30 @@ impl StorageSlot {
             other => other,
         }
     }
-}
-
-impl Inner {
-    /// The open store, its cache claimed for the binding `device_id`. Opens (creating or
-    /// recovering) it on first use, on the blocking pool: the key store may take its time.
-    pub(crate) async fn store_for(
-        self: &Arc<Self>,
-        device_id: &str,
-    ) -> Result<Arc<Store>, MobankError> {
-        if let Some(store) = self.storage.ready(device_id)? {
-            return Ok(store);
-        }
-        let slot = Arc::clone(&self.storage);
-        let device = device_id.to_owned();
-        blocking(move || slot.open_for(&device))
-            .await??
-            // The phone was wiped meanwhile.
-            .ok_or(MobankError::NotBound)
-    }
 
     /// Checkpoints and closes the store's files (iOS suspends apps that hold file locks). Until
-    /// [`Inner::resume_storage`], history and device state calls answer `StoragePaused` and
-    /// nothing opens the store.
-    pub(crate) fn pause_storage(&self) -> Result<(), MobankError> {
+    /// [`StorageSlot::resume`], history and device state calls answer `Paused` and nothing
+    /// opens the store.
+    pub(crate) fn pause(&self) -> Result<(), StoreError> {
         let store = {
-            let mut state = lock(&self.storage.state);
+            let mut state = lock(&self.state);
             state.paused = true;
             state.store.clone()
         };
         match store {
-            Some(store) => store.pause().map_err(MobankError::from),
+            Some(store) => store.pause(),
             None => Ok(()),
         }
     }
 
-    pub(crate) fn resume_storage(&self) -> Result<(), MobankError> {
+    pub(crate) fn resume(&self) -> Result<(), StoreError> {
         let store = {
-            let mut state = lock(&self.storage.state);
+            let mut state = lock(&self.state);
             state.paused = false;
             state.store.clone()
         };
         match store {
-            Some(store) => store.resume().map_err(MobankError::from),
+            Some(store) => store.resume(),
             None => Ok(()),
         }
     }
@@ -250,22 +241,21 @@ impl Inner {
     /// Closes the store, deletes its files (the device state with them) and asks the key store
     /// to delete its wrapping key, whether or not it could be opened (a lost key leaves files
     /// only this removes). Blocking: call it from the blocking pool.
-    pub(crate) fn wipe_storage(&self) -> Result<(), MobankError> {
-        let slot = &self.storage;
+    pub(crate) fn wipe(&self) -> Result<(), StoreError> {
         let store = {
-            let mut state = lock(&slot.state);
+            let mut state = lock(&self.state);
             state.wipes = state.wipes.wrapping_add(1);
             state.owner = None;
             state.store.take()
         };
         if let Some(store) = store {
             // Closing first so no connection writes into files about to be removed; whatever
-            // else holds this store now gets `StoragePaused`.
+            // else holds this store now gets `Paused`.
             if store.pause().is_err() {
                 tracing::warn!("the store could not be checkpointed before wiping");
             }
         }
-        Store::destroy(slot.store_dir(), &slot.wrapper()).map_err(MobankError::from)?;
+        Store::destroy(self.store_dir(), &self.wrapper())?;
         tracing::info!("encrypted store wiped");
         Ok(())
     }
@@ -302,60 +292,5 @@ pub(crate) fn is_cache_damage(error: &StoreError) -> bool {
             .iter()
             .any(|t| t.part() == StorePart::Vault && t.name() == *table),
         _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn store_errors_lead_to_the_right_recovery() {
-        let cases = [
-            (StoreError::StorageLocked, MobankError::StorageLocked),
-            (
-                StoreError::KeyLost { outbox_entries: 2 },
-                MobankError::StorageKeyLost { outbox_entries: 2 },
-            ),
-            (
-                StoreError::KeyInvalidated { outbox_entries: 0 },
-                MobankError::StorageKeyLost { outbox_entries: 0 },
-            ),
-            (
-                StoreError::Corrupt {
-                    part: StorePart::Vault,
-                },
-                MobankError::StorageCorrupt,
-            ),
-            (
-                StoreError::Corrupt {
-                    part: StorePart::Cache,
-                },
-                MobankError::HistoryDamaged,
-            ),
-            (
-                StoreError::Integrity {
-                    table: "transactions",
-                },
-                MobankError::HistoryDamaged,
-            ),
-            (
-                StoreError::Integrity { table: "outbox" },
-                MobankError::StorageCorrupt,
-            ),
-            (StoreError::Paused, MobankError::StoragePaused),
-        ];
-        for (store, expected) in cases {
-            assert_eq!(
-                is_cache_damage(&store),
-                expected == MobankError::HistoryDamaged,
-                "{store:?}"
-            );
-            assert_eq!(MobankError::from(store), expected);
-        }
-        assert!(matches!(
-            MobankError::from(StoreError::KeyWrapper("line\nbreak".to_owned())),
-            MobankError::KeyStore { message } if message == "linebreak"
-        ));
     }
 }

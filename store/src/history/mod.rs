@@ -13,7 +13,6 @@
 //!   record to another row, editing its clear day, or pointing it at another account all make it
 //!   fail to open.
 
-mod accounts;
 mod newest;
 mod rows;
 mod summary;
@@ -24,20 +23,18 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 
-pub(crate) use accounts::AccountDirectory;
 use newest::Newest;
 use rows::{blob_at, collect_account_rows, day_at, integrity, open_transaction, tag_at};
 use summary::{add_to_totals, month_days};
 use writer::HistoryWriter;
 
+use crate::columns::{PART, TABLE};
 use crate::crypto::{Keys, Lookup};
-use crate::error::{Result, StoreError, StorePart};
+use crate::error::{Result, StoreError};
 use crate::model::{CategoryTotal, Transaction};
 use crate::store::{Conns, Inner, Store};
 use crate::text::Matcher;
-
-const TABLE: &str = "transactions";
-const PART: StorePart = StorePart::Cache;
+use crate::tx_account::AccountDirectory;
 /// Longer probe chains than this cannot come from honest collisions (each step is a 2⁻⁶⁴ event).
 const MAX_PROBES: usize = 8;
 

@@ -1,9 +1,8 @@
 //! Reading and opening history rows.
 
-use rusqlite::Row;
-
 use super::{PART, TABLE};
-use crate::crypto::{Aad, Keys, Lookup, LOOKUP_LEN};
+pub(super) use crate::columns::{blob_at, day_at, integrity, tag_at};
+use crate::crypto::{Aad, Keys, Lookup};
 use crate::error::{Result, StoreError};
 use crate::model::{decode_transaction, Transaction, TxView};
 
@@ -44,27 +43,4 @@ pub(super) fn transaction_aad(slot: i64, account_mac: &Lookup, day: i32) -> Aad 
         .push(account_mac)
         .push(&day.to_be_bytes());
     aad
-}
-
-pub(super) fn blob_at<'r>(row: &'r Row<'_>, index: usize) -> Result<&'r [u8]> {
-    row.get_ref(index)
-        .ok()
-        .and_then(|v| v.as_blob().ok())
-        .ok_or_else(integrity)
-}
-
-pub(super) fn lookup_at(row: &Row<'_>, index: usize) -> Result<Lookup> {
-    <[u8; LOOKUP_LEN]>::try_from(blob_at(row, index)?).map_err(|_| integrity())
-}
-
-pub(super) fn tag_at(row: &Row<'_>, index: usize) -> Result<i64> {
-    row.get::<_, i64>(index).map_err(|_| integrity())
-}
-
-pub(super) fn day_at(row: &Row<'_>, index: usize) -> Result<i32> {
-    row.get::<_, i32>(index).map_err(|_| integrity())
-}
-
-pub(super) fn integrity() -> StoreError {
-    StoreError::Integrity { table: TABLE }
 }

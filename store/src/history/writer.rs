@@ -5,7 +5,6 @@ use std::borrow::Borrow;
 
 use rusqlite::{params, Connection, Statement, TransactionBehavior};
 
-use super::accounts::AccountDirectory;
 use super::rows::{blob_at, day_at, integrity, open_transaction, transaction_aad};
 use super::{BY_TAG, MAX_PROBES, PART, TABLE};
 use crate::crypto::{begin_record, Keys};
@@ -16,6 +15,7 @@ use crate::model::{encode_transaction, Transaction};
 use crate::nonce::Nonces;
 use crate::store::Conns;
 use crate::table::Table;
+use crate::tx_account::AccountDirectory;
 
 pub(super) const INSERT: &str =
     "INSERT INTO tx (id_tag, acct, day, sealed) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id_tag) DO NOTHING";

@@ -1,0 +1,78 @@
+//! What the core tells the app without being asked, and who hears it: any number of listeners,
+//! each for as long as its [`Subscription`] lives.
+
+mod subscription;
+
+use mobank_protocol::messages::{self, NoticeKind};
+
+use crate::limits::Limits;
+
+pub(crate) use subscription::Listeners;
+pub use subscription::Subscription;
+
+/// One event for the app. Delivered through [`EventListener::on_event`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MobankEvent {
+    /// The session ended on its own (idle timeout, absolute cap, or the bank ended it).
+    /// The customer must log in again.
+    SessionExpired,
+    /// The app spent the idle window in the background; the session was dropped so the next
+    /// person to open the app has to authenticate.
+    SessionLocked,
+    /// Another device was bound to the customer. If the customer did not do that, the app
+    /// should lead them to revoke it.
+    NewDeviceBound {
+        device_name: Option<String>,
+        at_ms: i64,
+    },
+    /// One of the customer's devices was revoked or unbound.
+    DeviceRevoked {
+        device_name: Option<String>,
+        at_ms: i64,
+    },
+    /// The PIN of one of the customer's devices was changed.
+    PinChanged {
+        device_name: Option<String>,
+        at_ms: i64,
+    },
+    /// The transfer limits of this session differ from the last ones this app saw.
+    LimitsChanged { limits: Limits },
+}
+
+/// Implemented by the app. The core calls it from whichever thread noticed the event, never
+/// while holding one of its locks, so the listener may call back into Mobank.
+pub trait EventListener: Send + Sync {
+    fn on_event(&self, event: MobankEvent);
+}
+
+/// Something that happened to one of the customer's devices, as the bank reports it at login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceNotice {
+    pub kind: NoticeKind,
+    /// The device it happened to.
+    pub device_name: Option<String>,
+    /// Bank time, Unix ms.
+    pub at_ms: i64,
+}
+
+impl From<messages::Notice> for DeviceNotice {
+    fn from(notice: messages::Notice) -> Self {
+        Self {
+            kind: notice.kind,
+            device_name: notice.device_name,
+            at_ms: notice.at_ms,
+        }
+    }
+}
+
+impl From<&DeviceNotice> for MobankEvent {
+    fn from(notice: &DeviceNotice) -> Self {
+        let device_name = notice.device_name.clone();
+        let at_ms = notice.at_ms;
+        match notice.kind {
+            NoticeKind::NewDeviceBound => Self::NewDeviceBound { device_name, at_ms },
+            NoticeKind::DeviceRevoked => Self::DeviceRevoked { device_name, at_ms },
+            NoticeKind::PinChanged => Self::PinChanged { device_name, at_ms },
+        }
+    }
+}

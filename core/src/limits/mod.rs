@@ -1,0 +1,31 @@
+//! Transfer limits. Today: the limits the bank set for the session, as the app shows them and
+//! as [`crate::MobankEvent::LimitsChanged`] reports them. With transfers, this folder gains the
+//! per-channel limits (per transaction, daily, monthly), lowering them at once and raising them
+//! after a step-up and a cooling-off period.
+
+use mobank_protocol::messages::{self, LimitReason};
+use rust_decimal::Decimal;
+
+/// Transfer limits as the bank set them for this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    pub per_transaction: Decimal,
+    pub daily: Decimal,
+    pub currency: String,
+    /// The strictest reason that applies.
+    pub reason: LimitReason,
+    /// Bank time (Unix ms) at which a new device's cooling-off period ends.
+    pub cooling_off_until_ms: Option<i64>,
+}
+
+impl From<messages::Limits> for Limits {
+    fn from(limits: messages::Limits) -> Self {
+        Self {
+            per_transaction: limits.per_transaction,
+            daily: limits.daily,
+            currency: limits.currency,
+            reason: limits.reason,
+            cooling_off_until_ms: limits.cooling_off_until_ms,
+        }
+    }
+}

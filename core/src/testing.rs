@@ -1,0 +1,80 @@
+//! What tests and the demo share when they drive Mobank without a real bank or against the
+//! sandbox: an offline configuration, and the customer's reading of the OTP from an SMS. Behind
+//! the `testing` feature; not part of the app API.
+
+use std::path::Path;
+
+use crate::config::{BankEndpoint, MobankConfig};
+use crate::net::spki_pin;
+use crate::secret::SecretString;
+
+/// A configuration whose bank can never be reached: a port nothing listens on, under a pin no
+/// server has. Any request that escaped would fail with `Network`, which a test expecting a
+/// local refusal notices.
+pub fn offline_config(data_dir: &Path) -> MobankConfig {
+    MobankConfig {
+        data_dir: data_dir.to_path_buf(),
+        bank: BankEndpoint {
+            base_url: "https://127.0.0.1:9".to_owned(),
+            spki_pins: vec![spki_pin(b"a key no server has")],
+        },
+        device_name: "Pixel 8".to_owned(),
+        platform: "android".to_owned(),
+    }
+}
+
+/// Why no OTP could be read from the SMS outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoOtp {
+    #[error("no SMS was sent")]
+    NoSms,
+    #[error("the SMS carries no 6-digit code")]
+    NoCode,
+}
+
+/// The OTP in the newest of `sms_bodies` (oldest first, as the sandbox's outbox lists them):
+/// its first run of exactly six ASCII digits, as a person reads a code from an SMS.
+pub fn newest_otp<'a>(
+    sms_bodies: impl IntoIterator<Item = &'a str>,
+) -> Result<SecretString, NoOtp> {
+    let newest = sms_bodies.into_iter().last().ok_or(NoOtp::NoSms)?;
+    newest
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .map(SecretString::from)
+        .ok_or(NoOtp::NoCode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn otp(bodies: &[&str]) -> Result<String, NoOtp> {
+        newest_otp(bodies.iter().copied()).map(|otp| otp.expose_secret().to_owned())
+    }
+
+    #[test]
+    fn otp_is_the_first_six_digit_run() {
+        let body =
+            "【Mobank】验证码 042917，5分钟内有效。Code 042917, valid 5 minutes. Never share it.";
+        assert_eq!(otp(&[body]).as_deref(), Ok("042917"));
+        assert_eq!(otp(&["call 1234567 or 12345"]), Err(NoOtp::NoCode));
+    }
+
+    #[test]
+    fn finds_the_code_in_a_bilingual_sms() {
+        let sms = "【Mobank】验证码 482913，10分钟内有效。Code 482913, valid 10 minutes.";
+        assert_eq!(otp(&[sms]).as_deref(), Ok("482913"));
+        assert_eq!(otp(&["call 0123456789 now"]), Err(NoOtp::NoCode));
+    }
+
+    #[test]
+    fn only_the_newest_sms_counts() {
+        assert_eq!(
+            otp(&["code 111111", "code 222222"]).as_deref(),
+            Ok("222222")
+        );
+        assert_eq!(otp(&["code 111111", "no code"]), Err(NoOtp::NoCode));
+        assert_eq!(otp(&[]), Err(NoOtp::NoSms));
+    }
+}

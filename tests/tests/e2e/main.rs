@@ -1,0 +1,16 @@
+//! The end-to-end suites: the core against the sandbox bank over real TLS, one module per area,
+//! all in one test binary (one link, one run).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod activation;
+mod at_rest;
+mod biometric;
+mod devices;
+mod history;
+mod journey;
+mod login;
+mod pin;
+mod pinning;
+mod session;
+mod store_key;
