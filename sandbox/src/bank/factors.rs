@@ -12,13 +12,13 @@ use zeroize::Zeroizing;
 use crate::bank::{Bank, MAX_FAILED_ATTEMPTS};
 use crate::error::ApiFailure;
 
-pub(super) type KnowledgeKey = Zeroizing<[u8; KNOWLEDGE_KEY_LEN]>;
+pub(crate) type KnowledgeKey = Zeroizing<[u8; KNOWLEDGE_KEY_LEN]>;
 
-pub(super) fn device_unknown() -> ApiFailure {
+pub(crate) fn device_unknown() -> ApiFailure {
     ApiFailure::new(ErrorCode::DeviceUnknown, "this device is not bound")
 }
 
-pub(super) fn device_blocked() -> ApiFailure {
+pub(crate) fn device_blocked() -> ApiFailure {
     ApiFailure::new(ErrorCode::DeviceBlocked, "the device binding is blocked")
 }
 
@@ -27,18 +27,18 @@ fn no_pin() -> ApiFailure {
 }
 
 /// Copies a stored or received knowledge key into zeroizing memory; `None` unless 32 bytes.
-pub(super) fn knowledge_key(bytes: &[u8]) -> Option<KnowledgeKey> {
+pub(crate) fn knowledge_key(bytes: &[u8]) -> Option<KnowledgeKey> {
     let array: [u8; KNOWLEDGE_KEY_LEN] = bytes.try_into().ok()?;
     Some(Zeroizing::new(array))
 }
 
-pub(super) struct Device {
-    pub(super) device_id: String,
-    pub(super) customer_id: String,
-    pub(super) name: String,
-    pub(super) status: String,
-    pub(super) cooling_off_until_ms: Option<i64>,
-    pub(super) revoked_at_ms: Option<i64>,
+pub(crate) struct Device {
+    pub(crate) device_id: String,
+    pub(crate) customer_id: String,
+    pub(crate) name: String,
+    pub(crate) status: String,
+    pub(crate) cooling_off_until_ms: Option<i64>,
+    pub(crate) revoked_at_ms: Option<i64>,
     possession_public_key: Vec<u8>,
     user_verified_public_key: Vec<u8>,
     knowledge_key: Option<KnowledgeKey>,
@@ -49,7 +49,7 @@ pub(super) struct Device {
 }
 
 impl Device {
-    pub(super) fn load(tx: &Transaction<'_>, device_id: &str) -> Result<Option<Self>, ApiFailure> {
+    pub(crate) fn load(tx: &Transaction<'_>, device_id: &str) -> Result<Option<Self>, ApiFailure> {
         let found = tx
             .query_row(
                 "SELECT device_id, customer_id, name, status, cooling_off_until_ms,
@@ -104,7 +104,7 @@ impl Device {
 
 /// Which second factor a ceremony takes beside possession.
 #[derive(Clone, Copy)]
-pub(super) enum SecondFactor {
+pub(crate) enum SecondFactor {
     /// Login, step-up: the biometric or the PIN.
     Either,
     /// The PIN change proves the PIN itself.
@@ -134,15 +134,15 @@ impl SecondFactor {
 }
 
 /// A possession assertion and one second-factor assertion, received in either order.
-pub(super) struct TwoFactors {
-    pub(super) possession: Assertion,
-    pub(super) second: Assertion,
+pub(crate) struct TwoFactors {
+    pub(crate) possession: Assertion,
+    pub(crate) second: Assertion,
 }
 
 impl TwoFactors {
     /// A bad request for any other shape: another count, a factor twice, a second factor the
     /// ceremony does not take.
-    pub(super) fn from_assertions(
+    pub(crate) fn from_assertions(
         assertions: Vec<Assertion>,
         expected: SecondFactor,
     ) -> Result<Self, ApiFailure> {
@@ -159,13 +159,13 @@ impl TwoFactors {
         Ok(Self { possession, second })
     }
 
-    pub(super) fn both(&self) -> [&Assertion; 2] {
+    pub(crate) fn both(&self) -> [&Assertion; 2] {
         [&self.possession, &self.second]
     }
 }
 
 /// Which key a knowledge assertion is checked with.
-pub(super) enum KnowledgeCheck<'a> {
+pub(crate) enum KnowledgeCheck<'a> {
     OnFile,
     /// A PIN change commit proves the new key it brings.
     NewKey(&'a KnowledgeKey),
@@ -174,25 +174,25 @@ pub(super) enum KnowledgeCheck<'a> {
 /// Whether a success clears the failure count: a full two-factor authentication does, an
 /// operation signed by the possession key alone does not.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum OnSuccess {
+pub(crate) enum OnSuccess {
     ResetFailures,
     KeepFailures,
 }
 
 /// One authentication attempt: the assertions and what they must have signed.
-pub(super) struct Attempt<'a> {
-    pub(super) assertions: &'a [&'a Assertion],
-    pub(super) ceremony: Ceremony,
-    pub(super) challenge: &'a [u8],
-    pub(super) operation: Option<&'a str>,
-    pub(super) knowledge: KnowledgeCheck<'a>,
-    pub(super) on_success: OnSuccess,
+pub(crate) struct Attempt<'a> {
+    pub(crate) assertions: &'a [&'a Assertion],
+    pub(crate) ceremony: Ceremony,
+    pub(crate) challenge: &'a [u8],
+    pub(crate) operation: Option<&'a str>,
+    pub(crate) knowledge: KnowledgeCheck<'a>,
+    pub(crate) on_success: OnSuccess,
 }
 
 impl<'a> Attempt<'a> {
     /// Possession and a second factor with the PIN on file: a full strong authentication,
     /// which clears the failure count.
-    pub(super) fn strong(
+    pub(crate) fn strong(
         ceremony: Ceremony,
         assertions: &'a [&'a Assertion],
         challenge: &'a [u8],
@@ -210,7 +210,7 @@ impl<'a> Attempt<'a> {
 
     /// An operation signed by the possession key alone, which leaves the failure count as it
     /// is.
-    pub(super) fn possession_signed(
+    pub(crate) fn possession_signed(
         possession: &'a [&'a Assertion],
         challenge: &'a [u8],
         operation: &'a str,
@@ -229,7 +229,7 @@ impl<'a> Attempt<'a> {
 /// Loads the device a spent challenge was issued to and authenticates the attempt against it;
 /// the device, once it has passed. An unknown device, a device that is not active and a
 /// knowledge assertion from a device with no PIN are refused before anything is counted.
-pub(super) fn authenticate(
+pub(crate) fn authenticate(
     tx: &Transaction<'_>,
     bank: &Bank,
     device_id: &str,

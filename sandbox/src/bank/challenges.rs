@@ -10,7 +10,7 @@ use crate::error::ApiFailure;
 use crate::random;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Purpose {
+pub(crate) enum Purpose {
     Login,
     StepUp,
     Operation,
@@ -36,15 +36,15 @@ impl Purpose {
     }
 }
 
-pub(super) struct Issued {
-    pub(super) challenge_id: String,
-    pub(super) challenge: Vec<u8>,
-    pub(super) expires_at_ms: i64,
+pub(crate) struct Issued {
+    pub(crate) challenge_id: String,
+    pub(crate) challenge: Vec<u8>,
+    pub(crate) expires_at_ms: i64,
 }
 
 impl Issued {
     /// The answer to a login or in-session challenge request.
-    pub(super) fn into_response(self, bank: &Bank, now: i64) -> ChallengeResponse {
+    pub(crate) fn into_response(self, bank: &Bank, now: i64) -> ChallengeResponse {
         ChallengeResponse {
             challenge_id: self.challenge_id,
             challenge: self.challenge,
@@ -55,14 +55,14 @@ impl Issued {
     }
 }
 
-pub(super) fn challenge_invalid() -> ApiFailure {
+pub(crate) fn challenge_invalid() -> ApiFailure {
     ApiFailure::new(
         ErrorCode::ChallengeInvalid,
         "the challenge is unknown, used or expired",
     )
 }
 
-pub(super) fn issue(
+pub(crate) fn issue(
     tx: &Transaction<'_>,
     bank: &Bank,
     device_id: &str,
@@ -96,7 +96,7 @@ pub(super) fn issue(
 /// Spends the challenge and returns its bytes if it was issued to `device_id` for `purpose`
 /// and has not expired. Spent by this attempt whatever its outcome (the caller's transaction
 /// commits refusals), so no answer can ever be replayed.
-pub(super) fn consume(
+pub(crate) fn consume(
     tx: &Transaction<'_>,
     challenge_id: &str,
     purpose: Purpose,

@@ -7,18 +7,18 @@ use mobank_protocol::ErrorCode;
 use rusqlite::{params, OptionalExtension, Transaction};
 use zeroize::Zeroizing;
 
+use super::policy::IntegrityFlags;
 use crate::bank::Bank;
 use crate::error::ApiFailure;
-use crate::policy::IntegrityFlags;
 use crate::random;
 
-pub(super) struct IssuedSession {
-    pub(super) token: Zeroizing<String>,
-    pub(super) expires_at_ms: i64,
+pub(crate) struct IssuedSession {
+    pub(crate) token: Zeroizing<String>,
+    pub(crate) expires_at_ms: i64,
 }
 
 /// A new session after a login at `now`, which is its first strong authentication.
-pub(super) fn issue(
+pub(crate) fn issue(
     tx: &Transaction<'_>,
     bank: &Bank,
     device_id: &str,
@@ -46,14 +46,14 @@ pub(super) fn issue(
 }
 
 /// Who a live session acts for.
-pub(super) struct SessionOwner {
-    pub(super) customer_id: String,
-    pub(super) device_id: String,
-    pub(super) strong_auth_at_ms: i64,
+pub(crate) struct SessionOwner {
+    pub(crate) customer_id: String,
+    pub(crate) device_id: String,
+    pub(crate) strong_auth_at_ms: i64,
 }
 
 /// Records a strong authentication (a step-up, a PIN change's first step) in the session.
-pub(super) fn record_strong_auth(
+pub(crate) fn record_strong_auth(
     tx: &Transaction<'_>,
     token_hash: &[u8],
     now: i64,
@@ -66,7 +66,7 @@ pub(super) fn record_strong_auth(
 }
 
 /// Checks the session behind `token_hash` and records this use of it.
-pub(super) fn authorize(
+pub(crate) fn authorize(
     tx: &Transaction<'_>,
     bank: &Bank,
     token_hash: &[u8],
