@@ -294,15 +294,9 @@ impl RunningSandbox {
     /// The customer's full account numbers, which the customer API only ever sends masked:
     /// tests look for them where they must not be.
     pub fn account_numbers(&self, customer_id: &str) -> Result<Vec<String>, SandboxError> {
-        self.bank.with_db(|conn| {
-            let mut statement = conn.prepare(
-                "SELECT account_number FROM accounts WHERE customer_id = ?1 ORDER BY sort_order",
-            )?;
-            let numbers = statement
-                .query_map([customer_id], |row| row.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            Ok(numbers)
-        })
+        Ok(self
+            .bank
+            .with_db(|conn| db::customers::account_numbers(conn, customer_id))?)
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for both servers.

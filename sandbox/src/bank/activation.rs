@@ -6,12 +6,13 @@
 use mobank_protocol::assertion::{verify, Expectation, PUBLIC_KEY_LEN};
 use mobank_protocol::messages::{CompleteActivationResponse, NoticeKind, StartActivationResponse};
 use mobank_protocol::{Assertion, Ceremony, ErrorCode, Factor, VerifiedAssertion, VerifyError};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 use zeroize::Zeroizing;
 
 use super::display::{self, MAX_NAME_CHARS};
 use super::factors::{knowledge_key, KnowledgeKey};
 use super::{notices, notify, otp, Bank, MAX_FAILED_ATTEMPTS};
+use crate::db::{activations, devices};
 use crate::error::ApiFailure;
 use crate::{mask, random};
 
@@ -53,57 +54,32 @@ pub(crate) fn start(bank: &Bank, code: &str) -> Result<StartActivationResponse, 
 
     let phone = bank.with_db(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found = tx
-            .query_row(
-                "SELECT c.code_id, c.customer_id, c.expires_at_ms, c.used_at_ms, c.starts, u.phone
-                 FROM activation_codes c JOIN customers u ON u.customer_id = c.customer_id
-                 WHERE c.code_hash = ?1",
-                [&code_hash],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, i64>(2)?,
-                        row.get::<_, Option<i64>>(3)?,
-                        row.get::<_, i64>(4)?,
-                        row.get::<_, String>(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((code_id, customer_id, expires_at_ms, used_at_ms, starts, phone)) = found else {
+        let Some(code) = activations::find_code(&tx, &code_hash)? else {
             return Err(activation_invalid());
         };
-        if used_at_ms.is_some() || now >= expires_at_ms || starts >= MAX_STARTS_PER_CODE {
+        if code.used_at_ms.is_some()
+            || now >= code.expires_at_ms
+            || code.starts >= MAX_STARTS_PER_CODE
+        {
             return Err(activation_invalid());
         }
-        tx.execute(
-            "UPDATE activation_codes SET starts = starts + 1 WHERE code_id = ?1",
-            [&code_id],
-        )?;
-        // Only the newest OTP for a code is worth anything.
-        tx.execute(
-            "UPDATE activations SET state = 'dead' WHERE code_id = ?1 AND state = 'open'",
-            [&code_id],
-        )?;
-        tx.execute(
-            "INSERT INTO activations (activation_id, code_id, customer_id, challenge, otp_salt,
-                                      otp_tag, otp_expires_at_ms, state, created_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8)",
-            params![
-                activation_id,
-                code_id,
-                customer_id,
-                challenge.as_slice(),
-                otp_salt.as_slice(),
-                otp_tag,
+        activations::count_start(&tx, &code.code_id)?;
+        activations::insert(
+            &tx,
+            &activations::NewActivation {
+                activation_id: &activation_id,
+                code_id: &code.code_id,
+                customer_id: &code.customer_id,
+                challenge: challenge.as_slice(),
+                otp_salt: otp_salt.as_slice(),
+                otp_tag: &otp_tag,
                 otp_expires_at_ms,
-                now
-            ],
+                created_at_ms: now,
+            },
         )?;
-        notify::send_sms(&tx, &phone, &sms, now)?;
+        notify::send_sms(&tx, &code.phone, &sms, now)?;
         tx.commit()?;
-        Ok(phone)
+        Ok(code.phone)
     })?;
     tracing::info!(%activation_id, "activation started, OTP sent to the registered phone");
     Ok(StartActivationResponse {
@@ -187,17 +163,6 @@ fn one_of_each(assertions: Vec<Assertion>) -> Option<(Assertion, Assertion)> {
     }
 }
 
-struct OpenActivation {
-    code_id: String,
-    customer_id: String,
-    customer_name: String,
-    challenge: Vec<u8>,
-    otp_salt: Vec<u8>,
-    otp_tag: Vec<u8>,
-    otp_expires_at_ms: i64,
-    otp_failures: u32,
-}
-
 pub(crate) fn complete(
     bank: &Bank,
     activation_id: &str,
@@ -209,42 +174,14 @@ pub(crate) fn complete(
     let with_pin = device.knowledge_key.is_some();
     let customer_name = bank.with_db(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found = tx
-            .query_row(
-                "SELECT a.code_id, a.customer_id, u.display_name, a.challenge, a.otp_salt,
-                        a.otp_tag, a.otp_expires_at_ms, a.otp_failures
-                 FROM activations a
-                 JOIN activation_codes c ON c.code_id = a.code_id
-                 JOIN customers u ON u.customer_id = a.customer_id
-                 WHERE a.activation_id = ?1 AND a.state = 'open' AND c.used_at_ms IS NULL",
-                [activation_id],
-                |row| {
-                    Ok(OpenActivation {
-                        code_id: row.get(0)?,
-                        customer_id: row.get(1)?,
-                        customer_name: row.get(2)?,
-                        challenge: row.get(3)?,
-                        otp_salt: row.get(4)?,
-                        otp_tag: row.get(5)?,
-                        otp_expires_at_ms: row.get(6)?,
-                        otp_failures: row.get(7)?,
-                    })
-                },
-            )
-            .optional()?;
-        let Some(activation) = found else {
+        let Some(activation) = activations::find_open(&tx, activation_id)? else {
             return Err(activation_invalid());
         };
 
         if !otp::matches(&activation.otp_salt, otp, &activation.otp_tag) {
             let failures = activation.otp_failures.saturating_add(1);
             let dead = failures >= MAX_FAILED_ATTEMPTS;
-            tx.execute(
-                "UPDATE activations
-                 SET otp_failures = ?2, state = CASE WHEN ?3 THEN 'dead' ELSE state END
-                 WHERE activation_id = ?1",
-                params![activation_id, failures, dead],
-            )?;
+            activations::record_otp_failure(&tx, activation_id, failures, dead)?;
             tx.commit()?;
             tracing::info!(%activation_id, failures, dead, "wrong OTP");
             return Err(if dead {
@@ -292,41 +229,31 @@ pub(crate) fn complete(
                 (Err(failure), _) | (_, Err(failure)) => return Err(failure),
             };
 
-        let already_registered: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM devices
-                            WHERE possession_public_key IN (?1, ?2)
-                               OR user_verified_public_key IN (?1, ?2))",
-            params![
-                device.possession_public_key,
-                device.user_verified_public_key
-            ],
-            |row| row.get(0),
-        )?;
-        if already_registered {
+        if devices::any_key_registered(
+            &tx,
+            &device.possession_public_key,
+            &device.user_verified_public_key,
+        )? {
             return Err(ApiFailure::bad_request(
                 "a device key is already registered",
             ));
         }
 
-        tx.execute(
-            "INSERT INTO devices (device_id, customer_id, name, platform, possession_public_key,
-                                  user_verified_public_key, possession_sign_count,
-                                  user_verified_sign_count, status, bound_at_ms, last_seen_ms,
-                                  knowledge_key, cooling_off_until_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'active', ?9, ?9, ?10, ?11)",
-            params![
-                device_id,
-                activation.customer_id,
-                device.name,
-                device.platform,
-                device.possession_public_key,
-                device.user_verified_public_key,
-                possession.sign_count,
-                user_verified.sign_count,
-                now,
-                device.knowledge_key.as_ref().map(|key| key.as_slice()),
-                now.saturating_add(bank.policy.cooling_off_ms),
-            ],
+        devices::insert(
+            &tx,
+            &devices::NewDevice {
+                device_id: &device_id,
+                customer_id: &activation.customer_id,
+                name: &device.name,
+                platform: &device.platform,
+                possession_public_key: &device.possession_public_key,
+                user_verified_public_key: &device.user_verified_public_key,
+                possession_sign_count: possession.sign_count,
+                user_verified_sign_count: user_verified.sign_count,
+                knowledge_key: device.knowledge_key.as_ref().map(|key| key.as_slice()),
+                bound_at_ms: now,
+                cooling_off_until_ms: now.saturating_add(bank.policy.cooling_off_ms),
+            },
         )?;
         notices::notify_others(
             &tx,
@@ -340,14 +267,7 @@ pub(crate) fn complete(
             },
             now,
         )?;
-        tx.execute(
-            "UPDATE activations SET state = 'completed' WHERE activation_id = ?1",
-            [activation_id],
-        )?;
-        tx.execute(
-            "UPDATE activation_codes SET used_at_ms = ?2 WHERE code_id = ?1",
-            params![activation.code_id, now],
-        )?;
+        activations::complete(&tx, activation_id, &activation.code_id, now)?;
         tx.commit()?;
         Ok(activation.customer_name)
     })?;

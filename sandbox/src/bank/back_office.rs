@@ -5,10 +5,12 @@
 use mobank_protocol::messages::{
     AppendTransactionRequest, IssueActivationResponse, Transaction, TRANSACTION_CATEGORIES,
 };
-use rusqlite::{params, OptionalExtension, Transaction as DbTransaction, TransactionBehavior};
+use rusqlite::{Transaction as DbTransaction, TransactionBehavior};
 
 use super::display::{self, MAX_HISTORY_TEXT_CHARS, MAX_NAME_CHARS};
 use super::{notify, Bank};
+use crate::db::activations;
+use crate::db::customers::{self, HeldAccount};
 use crate::db::seed::DEMO_CUSTOMER_ID;
 use crate::dev::{Booked, CreditRequest, MoveRequest};
 use crate::error::SandboxError;
@@ -32,25 +34,14 @@ pub(crate) fn issue_activation_code(
     let expires_at_ms = now.saturating_add(bank.policy.activation_ttl_ms);
     let phone = bank.with_db(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let phone: String = tx
-            .query_row(
-                "SELECT phone FROM customers WHERE customer_id = ?1",
-                [customer_id],
-                |row| row.get(0),
-            )
-            .optional()?
-            .ok_or(SandboxError::UnknownCustomer)?;
-        tx.execute(
-            "INSERT INTO activation_codes (code_id, code_hash, customer_id, created_at_ms,
-                                           expires_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                code_id,
-                random::sha256(code.as_bytes()),
-                customer_id,
-                now,
-                expires_at_ms
-            ],
+        let phone = customers::phone(&tx, customer_id)?.ok_or(SandboxError::UnknownCustomer)?;
+        activations::insert_code(
+            &tx,
+            &code_id,
+            &random::sha256(code.as_bytes()),
+            customer_id,
+            now,
+            expires_at_ms,
         )?;
         tx.commit()?;
         Ok::<_, SandboxError>(phone)
@@ -63,49 +54,22 @@ pub(crate) fn issue_activation_code(
     })
 }
 
-/// A customer account as the back office sees it.
-struct CustomerAccount {
-    account_id: String,
-    customer_id: String,
-    name: String,
-    account_number: String,
-    currency: Currency,
-    phone: String,
+/// The account as the back office sees it; an unknown account, or a system account, is
+/// `UnknownAccount`.
+fn held_account(tx: &DbTransaction<'_>, account_id: &str) -> Result<HeldAccount, SandboxError> {
+    customers::held_account(tx, account_id)?.ok_or(SandboxError::UnknownAccount)
 }
 
-impl CustomerAccount {
-    fn load(tx: &DbTransaction<'_>, account_id: &str) -> Result<Self, SandboxError> {
-        tx.prepare_cached(
-            "SELECT a.account_id, a.customer_id, a.name, a.account_number, l.currency, c.phone
-             FROM accounts a
-             JOIN ledger_accounts l ON l.account_id = a.account_id
-             JOIN customers c ON c.customer_id = a.customer_id
-             WHERE a.account_id = ?1",
-        )?
-        .query_row([account_id], |row| {
-            Ok(Self {
-                account_id: row.get(0)?,
-                customer_id: row.get(1)?,
-                name: row.get(2)?,
-                account_number: row.get(3)?,
-                currency: row.get(4)?,
-                phone: row.get(5)?,
-            })
-        })
-        .optional()?
-        .ok_or(SandboxError::UnknownAccount)
-    }
-
-    /// How the account is named in the history of the customer's other account.
-    fn label(&self) -> String {
-        let tail_start = self
-            .account_number
-            .char_indices()
-            .rev()
-            .nth(3)
-            .map_or(0, |(index, _)| index);
-        format!("{} ****{}", self.name, &self.account_number[tail_start..])
-    }
+/// How an account is named in the history of the customer's other account:
+/// `贵金属保证金 Precious-metal margin ****0001`.
+fn label(account: &HeldAccount) -> String {
+    let number = &account.account_number;
+    let tail_start = number
+        .char_indices()
+        .rev()
+        .nth(3)
+        .map_or(0, |(index, _)| index);
+    format!("{} ****{}", account.name, &number[tail_start..])
 }
 
 fn currency_of(code: &str) -> Result<Currency, SandboxError> {
@@ -167,7 +131,7 @@ pub(crate) fn credit(bank: &Bank, request: &CreditRequest) -> Result<Booked, San
     let outside_world = SystemAccount::OutsideWorld.id(currency);
     let booked = bank.with_db(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let account = CustomerAccount::load(&tx, &request.account_id)?;
+        let account = held_account(&tx, &request.account_id)?;
         let legs = [
             Leg {
                 account_id: &outside_world,
@@ -240,14 +204,14 @@ pub(crate) fn move_funds(bank: &Bank, request: &MoveRequest) -> Result<Booked, S
     let now = bank.clock.now_ms();
     let booked = bank.with_db(|conn| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let from = CustomerAccount::load(&tx, &request.from_account_id)?;
-        let to = CustomerAccount::load(&tx, &request.to_account_id)?;
+        let from = held_account(&tx, &request.from_account_id)?;
+        let to = held_account(&tx, &request.to_account_id)?;
         if from.customer_id != to.customer_id {
             return Err(SandboxError::InvalidRequest(
                 "the back office moves money only between accounts of the same customer",
             ));
         }
-        let (from_label, to_label) = (from.label(), to.label());
+        let (from_label, to_label) = (label(&from), label(&to));
         let legs = [
             Leg {
                 account_id: &from.account_id,
@@ -323,17 +287,10 @@ pub(crate) fn append_transaction(
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let account_id = match &request.account_id {
             Some(id) => id.clone(),
-            None => tx
-                .query_row(
-                    "SELECT account_id FROM accounts WHERE customer_id = ?1 AND product = 'current'
-                     ORDER BY sort_order LIMIT 1",
-                    [DEMO_CUSTOMER_ID],
-                    |row| row.get(0),
-                )
-                .optional()?
+            None => customers::current_account(&tx, DEMO_CUSTOMER_ID)?
                 .ok_or(SandboxError::UnknownAccount)?,
         };
-        let account = CustomerAccount::load(&tx, &account_id)?;
+        let account = held_account(&tx, &account_id)?;
         let currency = account.currency;
         let minor = currency
             .to_minor(request.amount)

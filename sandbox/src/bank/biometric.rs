@@ -6,12 +6,12 @@
 use mobank_protocol::assertion::{operations, verify, Expectation, PUBLIC_KEY_LEN};
 use mobank_protocol::messages::ReenrolBiometricResponse;
 use mobank_protocol::{Assertion, Ceremony};
-use rusqlite::{params, OptionalExtension};
 
 use super::challenges::{self, Purpose};
 use super::factors::{authenticate, Attempt, SecondFactor, TwoFactors};
 use super::policy::{self, SensitiveOperation};
 use super::{session, Bank};
+use crate::db::devices;
 use crate::error::ApiFailure;
 
 /// The new key's shape and the two assertions, checked before anything is looked up.
@@ -85,21 +85,10 @@ pub(crate) fn reenrol(
             },
         )
         .map_err(|_| ApiFailure::bad_request("the new key's proof does not verify"))?;
-        let registered: Option<String> = tx
-            .query_row(
-                "SELECT device_id FROM devices WHERE user_verified_public_key = ?1",
-                [new_key],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if registered.is_some() {
+        if devices::user_verified_key_registered(tx, new_key)? {
             return Err(ApiFailure::bad_request("this key is already registered"));
         }
-        tx.execute(
-            "UPDATE devices SET user_verified_public_key = ?2, user_verified_sign_count = ?3
-             WHERE device_id = ?1",
-            params![owner.device_id, new_key, verified.sign_count],
-        )?;
+        devices::replace_user_verified_key(tx, &owner.device_id, new_key, verified.sign_count)?;
         tracing::info!(device_id = %owner.device_id, "biometric key re-enrolled");
         Ok(ReenrolBiometricResponse {
             server_time_ms: now,

@@ -7,12 +7,13 @@ use mobank_protocol::messages::{
     DeviceInfo, DeviceStatus, DevicesResponse, NoticeKind, RevokeDeviceResponse,
 };
 use mobank_protocol::{Assertion, ErrorCode};
-use rusqlite::{params, Transaction};
+use rusqlite::Transaction;
 
 use super::challenges::{self, Purpose};
 use super::factors::{authenticate, Attempt, Device};
 use super::policy::{self, SensitiveOperation};
 use super::{notices, session, Bank};
+use crate::db::devices;
 use crate::error::ApiFailure;
 
 /// The session customer's devices, the session's own marked.
@@ -33,42 +34,25 @@ fn list_devices(
     customer_id: &str,
     this_device: &str,
 ) -> Result<Vec<DeviceInfo>, ApiFailure> {
-    let mut statement = tx.prepare_cached(
-        "SELECT device_id, name, platform, bound_at_ms, last_seen_ms, status FROM devices
-         WHERE customer_id = ?1 ORDER BY bound_at_ms, device_id",
-    )?;
-    let rows = statement
-        .query_map([customer_id], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, i64>(3)?,
-                row.get::<_, Option<i64>>(4)?,
-                row.get::<_, String>(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(
-            |(device_id, name, platform, bound_at_ms, last_seen_ms, status)| {
-                let status = match status.as_str() {
-                    "active" => DeviceStatus::Active,
-                    "blocked" => DeviceStatus::Blocked,
-                    "revoked" => DeviceStatus::Revoked,
-                    _ => return Err(ApiFailure::internal("unknown device status", &status)),
-                };
-                Ok(DeviceInfo {
-                    this_device: device_id == this_device,
-                    device_id,
-                    name,
-                    platform,
-                    bound_at_ms,
-                    last_seen_ms,
-                    status,
-                })
-            },
-        )
+    devices::of_customer(tx, customer_id)?
+        .into_iter()
+        .map(|row| {
+            let status = match row.status.as_str() {
+                "active" => DeviceStatus::Active,
+                "blocked" => DeviceStatus::Blocked,
+                "revoked" => DeviceStatus::Revoked,
+                _ => return Err(ApiFailure::internal("unknown device status", &row.status)),
+            };
+            Ok(DeviceInfo {
+                this_device: row.device_id == this_device,
+                device_id: row.device_id,
+                name: row.name,
+                platform: row.platform,
+                bound_at_ms: row.bound_at_ms,
+                last_seen_ms: row.last_seen_ms,
+                status,
+            })
+        })
         .collect()
 }
 
@@ -127,10 +111,7 @@ pub(crate) fn remove(
                 server_time_ms: now,
             });
         }
-        tx.execute(
-            "UPDATE devices SET status = 'revoked', revoked_at_ms = ?2 WHERE device_id = ?1",
-            params![device.device_id, now],
-        )?;
+        devices::revoke(tx, &device.device_id, now)?;
         // Its sessions end with it: `session::authorize` checks the device's status.
         notices::notify_others(
             tx,

@@ -6,10 +6,11 @@
 
 use mobank_protocol::assertion::{verify, verify_knowledge, Expectation, KNOWLEDGE_KEY_LEN};
 use mobank_protocol::{Assertion, Ceremony, ErrorCode, Factor, VerifiedAssertion, VerifyError};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use zeroize::Zeroizing;
 
 use crate::bank::{Bank, MAX_FAILED_ATTEMPTS};
+use crate::db::devices;
 use crate::error::ApiFailure;
 
 pub(crate) type KnowledgeKey = Zeroizing<[u8; KNOWLEDGE_KEY_LEN]>;
@@ -50,51 +51,31 @@ pub(crate) struct Device {
 
 impl Device {
     pub(crate) fn load(tx: &Transaction<'_>, device_id: &str) -> Result<Option<Self>, ApiFailure> {
-        let found = tx
-            .query_row(
-                "SELECT device_id, customer_id, name, status, cooling_off_until_ms,
-                        revoked_at_ms, possession_public_key, user_verified_public_key,
-                        knowledge_key, possession_sign_count, user_verified_sign_count,
-                        knowledge_sign_count, failed_attempts
-                 FROM devices WHERE device_id = ?1",
-                [device_id],
-                |row| {
-                    let stored_key: Option<Zeroizing<Vec<u8>>> =
-                        row.get::<_, Option<Vec<u8>>>(8)?.map(Zeroizing::new);
-                    Ok((
-                        Self {
-                            device_id: row.get(0)?,
-                            customer_id: row.get(1)?,
-                            name: row.get(2)?,
-                            status: row.get(3)?,
-                            cooling_off_until_ms: row.get(4)?,
-                            revoked_at_ms: row.get(5)?,
-                            possession_public_key: row.get(6)?,
-                            user_verified_public_key: row.get(7)?,
-                            knowledge_key: None,
-                            possession_sign_count: row.get(9)?,
-                            user_verified_sign_count: row.get(10)?,
-                            knowledge_sign_count: row.get(11)?,
-                            failed_attempts: row.get(12)?,
-                        },
-                        stored_key,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((mut device, stored_key)) = found else {
+        let Some(row) = devices::load(tx, device_id)? else {
             return Ok(None);
         };
-        if let Some(stored) = stored_key {
-            // The schema allows only 32 bytes; anything else is a corrupt ledger.
-            device.knowledge_key = Some(knowledge_key(&stored).ok_or_else(|| {
-                ApiFailure::internal(
-                    "stored knowledge key has the wrong length",
-                    &device.device_id,
-                )
-            })?);
-        }
-        Ok(Some(device))
+        let knowledge_key = match &row.knowledge_key {
+            None => None,
+            // The schema allows only 32 bytes; anything else is a corrupt database.
+            Some(stored) => Some(knowledge_key(stored).ok_or_else(|| {
+                ApiFailure::internal("stored knowledge key has the wrong length", &row.device_id)
+            })?),
+        };
+        Ok(Some(Self {
+            device_id: row.device_id,
+            customer_id: row.customer_id,
+            name: row.name,
+            status: row.status,
+            cooling_off_until_ms: row.cooling_off_until_ms,
+            revoked_at_ms: row.revoked_at_ms,
+            possession_public_key: row.possession_public_key,
+            user_verified_public_key: row.user_verified_public_key,
+            knowledge_key,
+            possession_sign_count: row.possession_sign_count,
+            user_verified_sign_count: row.user_verified_sign_count,
+            knowledge_sign_count: row.knowledge_sign_count,
+            failed_attempts: row.failed_attempts,
+        }))
     }
 
     fn is_active(&self) -> bool {
@@ -305,7 +286,7 @@ fn settle(
         // Only a key's real signature (or the real knowledge key's tag) gets this far, so a
         // counter that did not move forward means a second copy of the key is signing: a
         // cloned phone or a restored backup.
-        block(tx, device_id, "counter_regression")?;
+        devices::block(tx, device_id, "counter_regression")?;
         tracing::warn!(%device_id, ?factor, stored, received, "signature counter went backwards: device blocked as a suspected clone");
         return Err(device_blocked());
     }
@@ -314,13 +295,11 @@ fn settle(
         .find_map(|(_, outcome)| outcome.as_ref().err())
     {
         let failures = device.failed_attempts.saturating_add(1);
-        tx.execute(
-            "UPDATE devices SET failed_attempts = ?2 WHERE device_id = ?1",
-            params![device_id, failures],
-        )?;
+        devices::set_failed_attempts(tx, device_id, failures)?;
         let blocked = failures >= MAX_FAILED_ATTEMPTS;
         if blocked {
-            block(tx, device_id, "too_many_failures")?;
+            // Its sessions end with it: `session::authorize` checks the device's status.
+            devices::block(tx, device_id, "too_many_failures")?;
         }
         tracing::info!(%device_id, %error, failures, blocked, "authentication failed");
         return Err(if blocked {
@@ -333,37 +312,9 @@ fn settle(
     }
     for (factor, outcome) in outcomes {
         if let Ok(verified) = outcome {
-            tx.execute(
-                counter_update(*factor),
-                params![device_id, verified.sign_count],
-            )?;
+            devices::set_sign_count(tx, device_id, *factor, verified.sign_count)?;
         }
     }
-    let reset = on_success == OnSuccess::ResetFailures;
-    tx.execute(
-        "UPDATE devices SET last_seen_ms = ?2,
-                            failed_attempts = CASE WHEN ?3 THEN 0 ELSE failed_attempts END
-         WHERE device_id = ?1",
-        params![device_id, now, reset],
-    )?;
-    Ok(())
-}
-
-fn counter_update(factor: Factor) -> &'static str {
-    match factor {
-        Factor::Possession => "UPDATE devices SET possession_sign_count = ?2 WHERE device_id = ?1",
-        Factor::UserVerified => {
-            "UPDATE devices SET user_verified_sign_count = ?2 WHERE device_id = ?1"
-        }
-        Factor::Knowledge => "UPDATE devices SET knowledge_sign_count = ?2 WHERE device_id = ?1",
-    }
-}
-
-/// Its sessions end with it: `session::authorize` checks the device's status on every use.
-fn block(tx: &Transaction<'_>, device_id: &str, reason: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE devices SET status = 'blocked', blocked_reason = ?2 WHERE device_id = ?1",
-        params![device_id, reason],
-    )?;
+    devices::record_success(tx, device_id, now, on_success == OnSuccess::ResetFailures)?;
     Ok(())
 }

@@ -4,12 +4,12 @@
 
 use mobank_protocol::messages::{ChallengeResponse, IntegritySignals, LoginResponse};
 use mobank_protocol::Ceremony;
-use rusqlite::{OptionalExtension, Transaction};
 
 use super::challenges::{self, Purpose};
 use super::factors::{authenticate, device_blocked, device_unknown, Attempt, TwoFactors};
 use super::policy::{self, IntegrityFlags};
 use super::{notices, session, Bank};
+use crate::db::devices;
 use crate::error::ApiFailure;
 
 pub(crate) fn issue_challenge(
@@ -18,7 +18,7 @@ pub(crate) fn issue_challenge(
 ) -> Result<ChallengeResponse, ApiFailure> {
     let now = bank.clock.now_ms();
     let issued = bank.transact(|tx| {
-        let status = device_status(tx, device_id)?.ok_or_else(device_unknown)?;
+        let status = devices::status(tx, device_id)?.ok_or_else(device_unknown)?;
         if status != "active" {
             return Err(device_blocked());
         }
@@ -32,15 +32,6 @@ pub(crate) fn issue_challenge(
         )
     })?;
     Ok(issued.into_response(bank, now))
-}
-
-fn device_status(tx: &Transaction<'_>, device_id: &str) -> rusqlite::Result<Option<String>> {
-    tx.query_row(
-        "SELECT status FROM devices WHERE device_id = ?1",
-        [device_id],
-        |row| row.get(0),
-    )
-    .optional()
 }
 
 pub(crate) fn log_in(

@@ -1,7 +1,8 @@
 //! The bank's rules: binding, login and its factors, step-up, devices, the PIN, history,
-//! notices, limits and policy, and what the back office does. Each operation runs its SQL in
-//! one SQLite transaction and answers with a protocol message or a typed refusal; the HTTP
-//! layers (`api`, `dev::routes`) only carry requests to it.
+//! notices, limits and policy, and what the back office does. Each operation runs in one
+//! SQLite transaction, reading and writing through `crate::db` and `crate::ledger`, and answers
+//! with a protocol message or a typed refusal; the HTTP layers (`api`, `dev::routes`) only
+//! carry requests to it.
 //!
 //! This module also holds the state every operation shares: the database, the clock, the
 //! random generator and the policy numbers derived from the configuration.

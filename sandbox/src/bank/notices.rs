@@ -3,9 +3,10 @@
 //! push notifications a real bank would send at the same moment.
 
 use mobank_protocol::messages::{Notice, NoticeKind, Notification};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{Connection, Transaction};
 
 use crate::bank::Bank;
+use crate::db::{devices, notices};
 use crate::error::ApiFailure;
 use crate::random;
 
@@ -44,32 +45,21 @@ pub(crate) fn notify_others(
     event: &Event<'_>,
     now: i64,
 ) -> Result<(), ApiFailure> {
-    let recipients = {
-        let mut statement = tx.prepare_cached(
-            "SELECT device_id FROM devices WHERE customer_id = ?1 AND status = 'active'
-             ORDER BY bound_at_ms, device_id",
-        )?;
-        let all = statement
-            .query_map([customer_id], |row| row.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        all.into_iter()
-            .filter(|id| !except.contains(&id.as_str()))
-            .collect::<Vec<_>>()
-    };
+    let recipients = devices::active_of_customer(tx, customer_id)?
+        .into_iter()
+        .filter(|id| !except.contains(&id.as_str()));
     for recipient in recipients {
-        tx.execute(
-            "INSERT INTO notices (notice_id, customer_id, device_id, kind, subject_device_id,
-                                  device_name, at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                random::id(&bank.rng, "ntc")?,
+        notices::insert(
+            tx,
+            &notices::NewNotice {
+                notice_id: &random::id(&bank.rng, "ntc")?,
                 customer_id,
-                recipient,
-                kind_name(event.kind),
-                event.subject_device_id,
-                event.subject_name,
-                now
-            ],
+                device_id: &recipient,
+                kind: kind_name(event.kind),
+                subject_device_id: event.subject_device_id,
+                device_name: event.subject_name,
+                at_ms: now,
+            },
         )?;
         tracing::info!(device_id = %recipient, kind = kind_name(event.kind), "device notified");
     }
@@ -82,36 +72,16 @@ pub(crate) fn take_undelivered(
     device_id: &str,
     now: i64,
 ) -> Result<Vec<Notice>, ApiFailure> {
-    let rows = {
-        let mut statement = tx.prepare_cached(
-            "SELECT notice_id, kind, device_name, at_ms FROM notices
-             WHERE device_id = ?1 AND delivered_at_ms IS NULL ORDER BY at_ms, rowid",
-        )?;
-        let rows = statement
-            .query_map([device_id], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, i64>(3)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows
-    };
-    tx.execute(
-        "UPDATE notices SET delivered_at_ms = ?2 WHERE device_id = ?1 AND delivered_at_ms IS NULL",
-        params![device_id, now],
-    )?;
-    rows.into_iter()
-        .map(|(notice_id, kind, device_name, at_ms)| {
+    notices::take_undelivered(tx, device_id, now)?
+        .into_iter()
+        .map(|row| {
             Ok(Notice {
-                notice_id,
-                kind: parse_kind(&kind).ok_or_else(|| {
-                    ApiFailure::internal("unknown notice kind in the ledger", &kind)
+                kind: parse_kind(&row.kind).ok_or_else(|| {
+                    ApiFailure::internal("unknown notice kind in the database", &row.kind)
                 })?,
-                device_name,
-                at_ms,
+                notice_id: row.notice_id,
+                device_name: row.device_name,
+                at_ms: row.at_ms,
             })
         })
         .collect()
@@ -122,31 +92,16 @@ pub(crate) fn sent_to_customer(
     conn: &Connection,
     customer_id: &str,
 ) -> rusqlite::Result<Vec<Notification>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT customer_id, device_id, kind, device_name, at_ms FROM notices
-         WHERE customer_id = ?1 ORDER BY at_ms, rowid",
-    )?;
-    let rows = statement
-        .query_map([customer_id], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, Option<String>>(3)?,
-                row.get::<_, i64>(4)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows
+    Ok(notices::of_customer(conn, customer_id)?
         .into_iter()
-        .filter_map(|(customer_id, device_id, kind, device_name, at_ms)| {
+        .filter_map(|row| {
             // The schema admits only the known kinds.
             Some(Notification {
-                customer_id,
-                device_id,
-                kind: parse_kind(&kind)?,
-                device_name,
-                at_ms,
+                kind: parse_kind(&row.kind)?,
+                customer_id: row.customer_id,
+                device_id: row.device_id,
+                device_name: row.device_name,
+                at_ms: row.at_ms,
             })
         })
         .collect())

@@ -4,9 +4,10 @@
 //! back-office move), as Chinese banks do (动账通知): money never moves unseen.
 
 use mobank_protocol::messages::Transaction;
-use rusqlite::{params, Transaction as DbTransaction};
+use rusqlite::Transaction as DbTransaction;
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::db::sms;
 use crate::ledger::money::{grouped, Currency};
 
 /// Notices are timed in Beijing time, as the bank's statements are.
@@ -19,9 +20,7 @@ pub(crate) fn send_sms(
     body: &str,
     now_ms: i64,
 ) -> rusqlite::Result<()> {
-    tx.prepare_cached("INSERT INTO sms_outbox (phone, body, sent_at_ms) VALUES (?1, ?2, ?3)")?
-        .execute(params![phone, body, now_ms])?;
-    Ok(())
+    sms::insert(tx, phone, body, now_ms)
 }
 
 /// Texts the owner of `account_number` about one booking on it.

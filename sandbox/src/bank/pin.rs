@@ -5,12 +5,12 @@
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{NoticeKind, PinChangeResponse, PinChangeTicket};
 use mobank_protocol::Ceremony;
-use rusqlite::params;
 
 use super::challenges::{self, Purpose};
 use super::factors::{authenticate, Attempt, KnowledgeCheck, KnowledgeKey, OnSuccess, TwoFactors};
 use super::policy::{self, SensitiveOperation, PIN_CHANGE_TICKET_TTL_MS};
 use super::{notices, session, Bank};
+use crate::db::devices;
 use crate::error::ApiFailure;
 
 /// First step: possession + the old PIN, a strong authentication at most five minutes old;
@@ -91,10 +91,7 @@ pub(crate) fn commit(
             },
             now,
         )?;
-        tx.execute(
-            "UPDATE devices SET knowledge_key = ?2 WHERE device_id = ?1",
-            params![owner.device_id, new_key.as_slice()],
-        )?;
+        devices::replace_knowledge_key(tx, &owner.device_id, new_key.as_slice())?;
         notices::notify_others(
             tx,
             bank,

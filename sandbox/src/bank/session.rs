@@ -4,11 +4,12 @@
 //! signals its app reported.
 
 use mobank_protocol::ErrorCode;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use zeroize::Zeroizing;
 
 use super::policy::IntegrityFlags;
 use crate::bank::Bank;
+use crate::db::{devices, sessions};
 use crate::error::ApiFailure;
 use crate::random;
 
@@ -27,17 +28,15 @@ pub(crate) fn issue(
 ) -> Result<IssuedSession, ApiFailure> {
     let token = random::session_token(&bank.rng)?;
     let expires_at_ms = now.saturating_add(bank.policy.session_cap_ms);
-    tx.execute(
-        "INSERT INTO sessions (token_hash, device_id, created_at_ms, last_used_at_ms, expires_at_ms,
-                               strong_auth_at_ms, integrity_flags)
-         VALUES (?1, ?2, ?3, ?3, ?4, ?3, ?5)",
-        params![
-            random::sha256(token.as_bytes()),
+    sessions::insert(
+        tx,
+        &sessions::NewSession {
+            token_hash: &random::sha256(token.as_bytes()),
             device_id,
-            now,
+            created_at_ms: now,
             expires_at_ms,
-            integrity.0
-        ],
+            integrity_flags: integrity.0,
+        },
     )?;
     Ok(IssuedSession {
         token,
@@ -58,11 +57,7 @@ pub(crate) fn record_strong_auth(
     token_hash: &[u8],
     now: i64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE sessions SET strong_auth_at_ms = ?2 WHERE token_hash = ?1",
-        params![token_hash, now],
-    )?;
-    Ok(())
+    sessions::record_strong_auth(tx, token_hash, now)
 }
 
 /// Checks the session behind `token_hash` and records this use of it.
@@ -72,50 +67,30 @@ pub(crate) fn authorize(
     token_hash: &[u8],
     now: i64,
 ) -> Result<SessionOwner, ApiFailure> {
-    let found = tx
-        .query_row(
-            "SELECT s.last_used_at_ms, s.expires_at_ms, d.status, d.customer_id, d.device_id,
-                    s.strong_auth_at_ms
-             FROM sessions s JOIN devices d ON d.device_id = s.device_id
-             WHERE s.token_hash = ?1",
-            [token_hash],
-            |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, String>(2)?,
-                    SessionOwner {
-                        customer_id: row.get(3)?,
-                        device_id: row.get(4)?,
-                        strong_auth_at_ms: row.get(5)?,
-                    },
-                ))
-            },
-        )
-        .optional()?;
-    let Some((last_used_at_ms, expires_at_ms, status, owner)) = found else {
+    let Some(found) = sessions::find(tx, token_hash)? else {
         return Err(ApiFailure::new(ErrorCode::Unauthorized, "no such session"));
     };
-    if now >= expires_at_ms || now.saturating_sub(last_used_at_ms) >= bank.policy.idle_timeout_ms {
+    if now >= found.expires_at_ms
+        || now.saturating_sub(found.last_used_at_ms) >= bank.policy.idle_timeout_ms
+    {
         return Err(ApiFailure::new(
             ErrorCode::SessionExpired,
             "the session has expired",
         ));
     }
-    if status != "active" {
+    if found.device_status != "active" {
         return Err(ApiFailure::new(
             ErrorCode::DeviceBlocked,
             "the device binding is blocked",
         ));
     }
-    tx.execute(
-        "UPDATE sessions SET last_used_at_ms = ?2 WHERE token_hash = ?1",
-        params![token_hash, now],
-    )?;
+    sessions::touch(tx, token_hash, now)?;
     // "Last seen" in the device list is the device's last activity.
-    tx.execute(
-        "UPDATE devices SET last_seen_ms = ?2 WHERE device_id = ?1",
-        params![owner.device_id, now],
-    )?;
+    devices::touch(tx, &found.device_id, now)?;
+    let owner = SessionOwner {
+        customer_id: found.customer_id,
+        device_id: found.device_id,
+        strong_auth_at_ms: found.strong_auth_at_ms,
+    };
     Ok(owner)
 }

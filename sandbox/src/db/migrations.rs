@@ -418,6 +418,99 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_ledger_becomes_double_entry_keeping_balances_history_and_cursors() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        run_up_to(&mut conn, 3).unwrap();
+        // Two bookings on the current account, a zero row, one on savings; the current
+        // account held more than its bookings (its balance from before the history).
+        conn.execute_batch(
+            "INSERT INTO transactions (transaction_id, customer_id, account_id, booked_at_ms,
+                                       amount_minor, currency, counterparty, memo, category)
+             VALUES ('txn_a', 'demo', 'acct_current_01', 100, -3600, 'CNY', 'Starbucks', '',
+                     'dining'),
+                    ('txn_b', 'demo', 'acct_current_01', 200, 120050, 'CNY', 'ACME', '',
+                     'salary'),
+                    ('txn_c', 'demo', 'acct_savings_01', 300, 0, 'CNY', 'Sweep', '',
+                     'transfer'),
+                    ('txn_d', 'demo', 'acct_savings_01', 400, 500, 'CNY', 'Interest', '',
+                     'other');
+             UPDATE accounts SET balance_minor = balance_minor + 116450
+             WHERE account_id = 'acct_current_01';
+             UPDATE accounts SET balance_minor = balance_minor + 500
+             WHERE account_id = 'acct_savings_01';",
+        )
+        .unwrap();
+
+        run(&mut conn).unwrap();
+
+        let balances: Vec<(String, i64)> = conn
+            .prepare(
+                "SELECT account_id, balance_minor FROM ledger_accounts
+                 WHERE account_id LIKE 'acct_%' AND account_id NOT LIKE 'acct_landlord%'
+                 ORDER BY account_id",
+            )
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            balances,
+            [
+                ("acct_current_01".to_owned(), 5_238_025 + 116_450),
+                ("acct_margin_01".to_owned(), 0),
+                ("acct_savings_01".to_owned(), 12_000_000 + 500),
+            ]
+        );
+        // Each booking is the entry with its sequence number; the history keeps its
+        // sequence numbers, so cursors handed out before still point where they did.
+        let rows: Vec<(i64, String, i64, String)> = conn
+            .prepare(
+                "SELECT t.seq, t.transaction_id, t.entry_id, e.kind
+                 FROM transactions t JOIN journal_entries e USING (entry_id) ORDER BY t.seq",
+            )
+            .unwrap()
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (1, "txn_a".to_owned(), 1, "card_payment".to_owned()),
+                (2, "txn_b".to_owned(), 2, "incoming_credit".to_owned()),
+                (3, "txn_c".to_owned(), 3, "card_payment".to_owned()),
+                (4, "txn_d".to_owned(), 4, "incoming_credit".to_owned()),
+            ]
+        );
+        let check = crate::ledger::check::check(&conn).unwrap();
+        assert!(check.balanced, "{check:?}");
+        let cny = &check.totals[0];
+        assert_eq!(cny.card_network, rust_decimal::Decimal::new(3_600, 2));
+        // The demo's two opening entries, the landlord's two, and three of the bookings move
+        // money (the zero row has no postings).
+        assert_eq!((check.entries, check.postings), (8, 14));
+        let new_seq: i64 = conn
+            .query_row(
+                "INSERT INTO transactions (transaction_id, customer_id, account_id, booked_at_ms,
+                                           amount_minor, currency, counterparty, memo, category,
+                                           entry_id)
+                 VALUES ('txn_e', 'demo', 'acct_current_01', 500, 0, 'CNY', 'x', '', 'other', 1)
+                 RETURNING seq",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(new_seq, 5);
+        assert!(conn
+            .execute("UPDATE accounts SET balance_minor = 0", [])
+            .is_err());
+    }
+
+    #[test]
     fn a_newer_ledger_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();

@@ -1,7 +1,17 @@
-//! The bank's ledger: one SQLite file in the data directory.
+//! The bank's storage: one SQLite file in the data directory, its numbered migrations, the
+//! customers it starts with, and the SQL of everything but the ledger (which keeps its own, in
+//! `crate::ledger`). Functions here read and write rows; the rules that decide what to write
+//! are in `crate::bank`.
 
+pub(crate) mod activations;
+pub(crate) mod challenges;
+pub(crate) mod customers;
+pub(crate) mod devices;
 mod migrations;
+pub(crate) mod notices;
 pub(crate) mod seed;
+pub(crate) mod sessions;
+pub(crate) mod sms;
 
 use std::path::Path;
 use std::time::Duration;
