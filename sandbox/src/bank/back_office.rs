@@ -16,7 +16,7 @@ use crate::dev::{Booked, CreditRequest, MoveRequest};
 use crate::error::SandboxError;
 use crate::ledger::money::AmountError;
 use crate::ledger::{self, Currency, EntryKind, Leg, NewEntry, Shown, SystemAccount};
-use crate::random;
+use crate::{mask, random};
 
 /// Category of a credit that names none, and of every move.
 const TRANSFER: &str = "transfer";
@@ -63,13 +63,11 @@ fn held_account(tx: &DbTransaction<'_>, account_id: &str) -> Result<HeldAccount,
 /// How an account is named in the history of the customer's other account:
 /// `贵金属保证金 Precious-metal margin ****0001`.
 fn label(account: &HeldAccount) -> String {
-    let number = &account.account_number;
-    let tail_start = number
-        .char_indices()
-        .rev()
-        .nth(3)
-        .map_or(0, |(index, _)| index);
-    format!("{} ****{}", account.name, &number[tail_start..])
+    format!(
+        "{} ****{}",
+        account.name,
+        mask::last_four(&account.account_number)
+    )
 }
 
 fn currency_of(code: &str) -> Result<Currency, SandboxError> {

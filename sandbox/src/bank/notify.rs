@@ -9,6 +9,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use crate::db::sms;
 use crate::ledger::money::{grouped, Currency};
+use crate::mask;
 
 /// Notices are timed in Beijing time, as the bank's statements are.
 const LOCAL_OFFSET_SECS: i32 = 8 * 3600;
@@ -40,15 +41,6 @@ pub(crate) fn movement(
     )
 }
 
-/// The last four characters of an account number: all a notice ever shows of it.
-fn tail(account_number: &str) -> &str {
-    account_number
-        .char_indices()
-        .rev()
-        .nth(3)
-        .map_or(account_number, |(index, _)| &account_number[index..])
-}
-
 fn chinese_name(currency: Currency) -> &'static str {
     match currency.code() {
         "CNY" => "人民币",
@@ -77,7 +69,7 @@ fn movement_text(
         (u8::from(at.month()), at.day(), at.hour(), at.minute())
     });
     let amount = grouped(amount_minor.abs(), currency);
-    let tail = tail(account_number);
+    let tail = mask::last_four(account_number);
     let party = &booking.counterparty;
     let code = currency.code();
     let (verb, sign, preposition) = if amount_minor >= 0 {

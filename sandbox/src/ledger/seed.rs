@@ -28,6 +28,7 @@ use super::journal::{EntryKind, Writer};
 use super::{Currency, SystemAccount};
 use crate::db::seed::{DEMO_CUSTOMER_ID, LANDLORD_CUSTOMER_ID};
 use crate::error::SandboxError;
+use crate::mask::last_four;
 
 const DAY_MS: i64 = 86_400_000;
 const HOUR_MS: i64 = 3_600_000;
@@ -385,17 +386,11 @@ fn seed_accounts(tx: &Transaction<'_>) -> Result<SeedAccounts, SandboxError> {
         [DEMO_CUSTOMER_ID],
         |row| row.get(0),
     )?;
-    let last4 = |number: &str| {
-        number
-            .get(number.len().saturating_sub(4)..)
-            .unwrap_or(number)
-            .to_owned()
-    };
     let openings = [opening(tx, &current_id)?, opening(tx, &savings_id)?];
     let cny = Currency::CNY;
     Ok(SeedAccounts {
-        current_label: format!("活期账户 Current ****{}", last4(&current_number)),
-        savings_label: format!("储蓄账户 Savings ****{}", last4(&savings_number)),
+        current_label: format!("活期账户 Current ****{}", last_four(&current_number)),
+        savings_label: format!("储蓄账户 Savings ****{}", last_four(&savings_number)),
         ids: [
             current_id,
             savings_id,
