@@ -33,6 +33,10 @@ pub struct SandboxConfig {
     /// On start, book this many transactions of realistic history for the demo customer, if
     /// the ledger has none yet (a data directory is seeded once). 0: none.
     pub seed_history: u32,
+    /// Lets the developer API move the bank's clock (`POST /dev/clock/advance`): for test
+    /// suites in any language. Off by default, so a shared sandbox keeps real time. The
+    /// in-process `RunningSandbox::advance_clock` works either way.
+    pub test_clock: bool,
 }
 
 impl SandboxConfig {
@@ -64,6 +68,7 @@ impl Default for SandboxConfig {
             session_cap: Duration::from_secs(12 * 60 * 60),
             cooling_off: Duration::from_secs(24 * 60 * 60),
             seed_history: 0,
+            test_clock: false,
         }
     }
 }

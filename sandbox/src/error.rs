@@ -2,12 +2,16 @@
 //! in-process developer calls), and `ApiFailure`, the one place where anything that goes wrong
 //! while answering a request becomes a status code and a typed `ErrorBody`.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mobank_protocol::{ApiError, ErrorBody, ErrorCode};
+
+use crate::bank::display::TextRefused;
+use crate::ledger::LedgerError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
@@ -38,6 +42,15 @@ pub enum SandboxError {
     /// A developer-API request that cannot be carried out as asked.
     #[error("invalid request: {0}")]
     InvalidRequest(&'static str),
+    /// Text that breaks the display-text rule; names the field and the rule, never the text.
+    #[error("invalid request: {0}")]
+    InvalidText(TextRefused),
+    /// A customer account would go below zero; nothing was booked.
+    #[error("the account's balance would go below zero")]
+    InsufficientFunds,
+    /// The developer API may move the clock only when the sandbox runs with `--test-clock`.
+    #[error("clock control is off; start the sandbox with --test-clock")]
+    ClockControlOff,
     #[error("internal error: {0}")]
     Internal(&'static str),
 }
@@ -47,21 +60,21 @@ pub enum SandboxError {
 pub(crate) struct ApiFailure {
     status: StatusCode,
     code: ErrorCode,
-    message: &'static str,
+    message: Cow<'static, str>,
     attempts_remaining: Option<u32>,
 }
 
 impl ApiFailure {
-    pub(crate) fn new(code: ErrorCode, message: &'static str) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self {
             status: status_for(code),
             code,
-            message,
+            message: message.into(),
             attempts_remaining: None,
         }
     }
 
-    pub(crate) fn bad_request(message: &'static str) -> Self {
+    pub(crate) fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorCode::BadRequest, message)
     }
 
@@ -131,7 +144,7 @@ impl IntoResponse for ApiFailure {
         let body = ErrorBody {
             error: ApiError {
                 code: self.code,
-                message: self.message.to_owned(),
+                message: self.message.into_owned(),
                 attempts_remaining: self.attempts_remaining,
             },
         };
@@ -156,8 +169,34 @@ impl From<SandboxError> for ApiFailure {
             SandboxError::UnknownCustomer => Self::new(ErrorCode::NotFound, "no such customer"),
             SandboxError::UnknownAccount => Self::new(ErrorCode::NotFound, "no such account"),
             SandboxError::InvalidRequest(message) => Self::bad_request(message),
+            SandboxError::InvalidText(refused) => refused.into(),
+            SandboxError::InsufficientFunds => {
+                Self::bad_request("the account's balance would go below zero")
+            }
+            SandboxError::ClockControlOff => Self::new(
+                ErrorCode::NotFound,
+                "clock control is off; start the sandbox with --test-clock",
+            ),
             SandboxError::Database(error) => error.into(),
             other => Self::internal("sandbox failure", &other),
+        }
+    }
+}
+
+impl From<LedgerError> for SandboxError {
+    fn from(error: LedgerError) -> Self {
+        match error {
+            LedgerError::UnknownAccount => Self::UnknownAccount,
+            LedgerError::InsufficientFunds => Self::InsufficientFunds,
+            LedgerError::CurrencyMismatch => {
+                Self::InvalidRequest("currency must be the account's currency")
+            }
+            LedgerError::Database(error) => Self::Database(error),
+            LedgerError::Random => Self::Internal("the system random generator failed"),
+            LedgerError::MalformedLegs | LedgerError::Unbalanced | LedgerError::Visibility => {
+                tracing::error!(%error, "the bank built an entry the ledger refuses");
+                Self::Internal("the bank built an entry the ledger refuses")
+            }
         }
     }
 }

@@ -30,6 +30,10 @@ struct Args {
     /// (a data directory that already has history keeps it).
     #[arg(long, default_value_t = 0, value_name = "N")]
     seed_history: u32,
+    /// Let the developer API move the bank's clock (POST /dev/clock/advance), for test suites.
+    /// Without it that route answers 404 not_found and the clock keeps real time.
+    #[arg(long)]
+    test_clock: bool,
 }
 
 #[tokio::main]
@@ -46,6 +50,7 @@ async fn main() -> ExitCode {
         listen: args.listen,
         dev_listen: args.dev_listen,
         seed_history: args.seed_history,
+        test_clock: args.test_clock,
         ..SandboxConfig::default()
     };
     let sandbox = match mobank_sandbox::start(config).await {

@@ -20,6 +20,15 @@ pub(crate) fn phone(number: &str) -> String {
     format!("{head}****{tail}")
 }
 
+/// The last four characters of an account number: all a notice or a label ever shows of it.
+pub(crate) fn last_four(number: &str) -> &str {
+    number
+        .char_indices()
+        .rev()
+        .nth(3)
+        .map_or(number, |(index, _)| &number[index..])
+}
+
 /// `6222021234567890` → `6222 **** **** 7890`.
 pub(crate) fn account_number(number: &str) -> String {
     let chars: Vec<char> = number.chars().filter(|c| !c.is_whitespace()).collect();
@@ -54,5 +63,11 @@ mod tests {
             "6222 **** **** 0123"
         );
         assert_eq!(account_number("123"), "**** ****");
+    }
+
+    #[test]
+    fn the_last_four_of_a_number_are_its_tail_or_all_of_a_short_one() {
+        assert_eq!(last_four("6222021234567890"), "7890");
+        assert_eq!(last_four("123"), "123");
     }
 }

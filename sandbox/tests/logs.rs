@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{Bank, Phone};
 use mobank_protocol::messages::{paths, StartActivationRequest};
+use mobank_sandbox::dev::{CreditRequest, MoveRequest};
 use mobank_sandbox::DEMO_CUSTOMER_ID;
 
 #[derive(Clone, Default)]
@@ -78,11 +79,39 @@ async fn no_secret_or_personal_number_is_ever_logged() {
     let challenge = bank.challenge(&forged).await;
     bank.post_err(paths::LOGIN, &forged.login_request(&challenge))
         .await;
+    // Money arriving from outside and moving to a sub-account, and a refused overdraft.
+    bank.sandbox
+        .credit(&CreditRequest {
+            account_id: "acct_current_01".to_owned(),
+            amount: "1200.50".parse().unwrap(),
+            currency: "CNY".to_owned(),
+            counterparty_name: "张三 Zhang San".to_owned(),
+            counterparty_account: "6230580000987654329".to_owned(),
+            memo: "还款".to_owned(),
+            category: None,
+        })
+        .unwrap();
+    let move_to_margin = |amount: &str| MoveRequest {
+        from_account_id: "acct_current_01".to_owned(),
+        to_account_id: "acct_margin_01".to_owned(),
+        amount: amount.parse().unwrap(),
+        currency: "CNY".to_owned(),
+        memo: String::new(),
+    };
+    bank.sandbox.move_funds(&move_to_margin("100.00")).unwrap();
+    assert!(bank
+        .sandbox
+        .move_funds(&move_to_margin("9999999.00"))
+        .is_err());
     bank.sandbox.shutdown().await;
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("device bound"), "the capture works: {logs}");
     assert!(logs.contains("suspected clone"), "{logs}");
+    assert!(
+        logs.contains("credit from outside the bank booked"),
+        "{logs}"
+    );
     let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let knowledge_b64 = mobank_protocol::b64::encode(phone.knowledge_key);
     let knowledge_hex = hex(&phone.knowledge_key);
@@ -99,6 +128,8 @@ async fn no_secret_or_personal_number_is_ever_logged() {
         ("phone number", "13800138000"),
         ("account number", "6222021234567890"),
         ("account number tail", "1234567890"),
+        ("payer's account number", "6230580000987654329"),
+        ("payer's account number tail", "0987654329"),
     ] {
         assert!(!logs.contains(secret), "the {what} appears in the logs");
     }

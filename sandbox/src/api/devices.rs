@@ -1,88 +1,27 @@
-//! The customer's devices: the list, revoking another device, and unbinding this one. Both
-//! changes need a possession signature over the exact operation and a recent strong
-//! authentication, and are announced to the other devices.
+//! The device list, revocation and unbinding over HTTP: `GET /v1/devices`,
+//! `POST /v1/devices/revoke`, `POST /v1/devices/unbind`.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Json;
-use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
-    DeviceInfo, DeviceStatus, DevicesResponse, NoticeKind, RevokeDeviceRequest,
-    RevokeDeviceResponse, UnbindDeviceRequest,
+    DevicesResponse, RevokeDeviceRequest, RevokeDeviceResponse, UnbindDeviceRequest,
 };
-use mobank_protocol::{Assertion, ErrorCode, Factor};
-use rusqlite::{params, Transaction};
+use mobank_protocol::Factor;
 
-use super::challenges::{self, Purpose};
-use super::factors::{authenticate, Attempt, Device};
-use super::{notices, session};
+use crate::bank::devices::{self, Target};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
-use crate::policy::{self, SensitiveOperation};
 
 pub(super) async fn list(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
 ) -> Result<Json<DevicesResponse>, ApiFailure> {
-    run_blocking(&bank, move |bank| {
-        let now = bank.clock.now_ms();
-        let devices = bank.transact(|tx| {
-            let owner = session::authorize(tx, bank, &token_hash, now)?;
-            list_devices(tx, &owner.customer_id, &owner.device_id)
-        })?;
-        Ok(DevicesResponse {
-            devices,
-            server_time_ms: now,
-        })
-    })
-    .await
-    .map(Json)
-}
-
-fn list_devices(
-    tx: &Transaction<'_>,
-    customer_id: &str,
-    this_device: &str,
-) -> Result<Vec<DeviceInfo>, ApiFailure> {
-    let mut statement = tx.prepare_cached(
-        "SELECT device_id, name, platform, bound_at_ms, last_seen_ms, status FROM devices
-         WHERE customer_id = ?1 ORDER BY bound_at_ms, device_id",
-    )?;
-    let rows = statement
-        .query_map([customer_id], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, i64>(3)?,
-                row.get::<_, Option<i64>>(4)?,
-                row.get::<_, String>(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(
-            |(device_id, name, platform, bound_at_ms, last_seen_ms, status)| {
-                let status = match status.as_str() {
-                    "active" => DeviceStatus::Active,
-                    "blocked" => DeviceStatus::Blocked,
-                    "revoked" => DeviceStatus::Revoked,
-                    _ => return Err(ApiFailure::internal("unknown device status", &status)),
-                };
-                Ok(DeviceInfo {
-                    this_device: device_id == this_device,
-                    device_id,
-                    name,
-                    platform,
-                    bound_at_ms,
-                    last_seen_ms,
-                    status,
-                })
-            },
-        )
-        .collect()
+    run_blocking(&bank, move |bank| devices::list(bank, &token_hash))
+        .await
+        .map(Json)
 }
 
 fn not_possession() -> ApiFailure {
@@ -98,7 +37,7 @@ pub(super) async fn revoke(
         return Err(not_possession());
     }
     run_blocking(&bank, move |bank| {
-        remove(
+        devices::remove(
             bank,
             &token_hash,
             Target::Other(&request.device_id),
@@ -119,7 +58,7 @@ pub(super) async fn unbind(
         return Err(not_possession());
     }
     run_blocking(&bank, move |bank| {
-        remove(
+        devices::remove(
             bank,
             &token_hash,
             Target::ThisDevice,
@@ -129,85 +68,4 @@ pub(super) async fn unbind(
     })
     .await
     .map(Json)
-}
-
-enum Target<'a> {
-    Other(&'a str),
-    ThisDevice,
-}
-
-/// Revokes a device of the session's customer. Revoking a device that is already revoked
-/// answers as the first time did, so a retry after a lost answer is safe.
-fn remove(
-    bank: &Bank,
-    token_hash: &[u8],
-    target: Target<'_>,
-    challenge_id: &str,
-    assertion: &Assertion,
-) -> Result<RevokeDeviceResponse, ApiFailure> {
-    let now = bank.clock.now_ms();
-    bank.transact(|tx| {
-        let owner = session::authorize(tx, bank, token_hash, now)?;
-        let challenge =
-            challenges::consume(tx, challenge_id, Purpose::Operation, &owner.device_id, now)?;
-        let (operation, target_id, rule) = match target {
-            Target::Other(id) if id == owner.device_id => {
-                return Err(ApiFailure::bad_request(
-                    "to remove the device you are using, unbind it",
-                ))
-            }
-            Target::Other(id) => (
-                operations::revoke_device(id),
-                id.to_owned(),
-                SensitiveOperation::RevokeDevice,
-            ),
-            Target::ThisDevice => (
-                operations::unbind(&owner.device_id),
-                owner.device_id.clone(),
-                SensitiveOperation::Unbind,
-            ),
-        };
-        policy::require_fresh_strong_auth(rule, owner.strong_auth_at_ms, now)?;
-        authenticate(
-            tx,
-            bank,
-            &owner.device_id,
-            Attempt::possession_signed(&[assertion], &challenge, &operation),
-            now,
-        )?;
-        // Another customer's device is answered as if it did not exist.
-        let device = Device::load(tx, &target_id)?
-            .filter(|device| device.customer_id == owner.customer_id)
-            .ok_or_else(|| ApiFailure::new(ErrorCode::NotFound, "no such device"))?;
-        if let Some(revoked_at_ms) = device.revoked_at_ms {
-            return Ok(RevokeDeviceResponse {
-                device_id: device.device_id,
-                revoked_at_ms,
-                server_time_ms: now,
-            });
-        }
-        tx.execute(
-            "UPDATE devices SET status = 'revoked', revoked_at_ms = ?2 WHERE device_id = ?1",
-            params![device.device_id, now],
-        )?;
-        // Its sessions end with it: `session::authorize` checks the device's status.
-        notices::notify_others(
-            tx,
-            bank,
-            &owner.customer_id,
-            &[device.device_id.as_str(), owner.device_id.as_str()],
-            &notices::Event {
-                kind: NoticeKind::DeviceRevoked,
-                subject_device_id: &device.device_id,
-                subject_name: &device.name,
-            },
-            now,
-        )?;
-        tracing::info!(device_id = %device.device_id, by = %owner.device_id, "device revoked");
-        Ok(RevokeDeviceResponse {
-            device_id: device.device_id,
-            revoked_at_ms: now,
-            server_time_ms: now,
-        })
-    })
 }

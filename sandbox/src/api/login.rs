@@ -1,26 +1,18 @@
-//! Login: a single-use challenge, then a possession assertion and a biometric or PIN
-//! assertion over it. The answer opens a session and carries the device's undelivered notices
-//! and the session's transfer limits.
+//! Login over HTTP: `POST /v1/login/challenge` and `/v1/login`.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Json;
 use mobank_protocol::messages::{
-    ChallengeResponse, IntegritySignals, LoginChallengeRequest, LoginRequest, LoginResponse,
+    ChallengeResponse, LoginChallengeRequest, LoginRequest, LoginResponse,
 };
-use mobank_protocol::Ceremony;
-use rusqlite::{OptionalExtension, Transaction};
 
-use super::challenges::{self, Purpose};
-use super::factors::{
-    authenticate, device_blocked, device_unknown, Attempt, SecondFactor, TwoFactors,
-};
-use super::{notices, session};
+use crate::bank::factors::{SecondFactor, TwoFactors};
+use crate::bank::login::{issue_challenge, log_in};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::StrictJson;
-use crate::policy::{self, IntegrityFlags};
 
 pub(super) async fn challenge(
     State(bank): State<Arc<Bank>>,
@@ -47,64 +39,4 @@ pub(super) async fn login(
     })
     .await
     .map(Json)
-}
-
-fn issue_challenge(bank: &Bank, device_id: &str) -> Result<ChallengeResponse, ApiFailure> {
-    let now = bank.clock.now_ms();
-    let issued = bank.transact(|tx| {
-        let status = device_status(tx, device_id)?.ok_or_else(device_unknown)?;
-        if status != "active" {
-            return Err(device_blocked());
-        }
-        challenges::issue(
-            tx,
-            bank,
-            device_id,
-            Purpose::Login,
-            bank.policy.challenge_ttl_ms,
-            now,
-        )
-    })?;
-    Ok(issued.into_response(bank, now))
-}
-
-fn device_status(tx: &Transaction<'_>, device_id: &str) -> rusqlite::Result<Option<String>> {
-    tx.query_row(
-        "SELECT status FROM devices WHERE device_id = ?1",
-        [device_id],
-        |row| row.get(0),
-    )
-    .optional()
-}
-
-fn log_in(
-    bank: &Bank,
-    device_id: &str,
-    challenge_id: &str,
-    factors: &TwoFactors,
-    integrity: Option<IntegritySignals>,
-) -> Result<LoginResponse, ApiFailure> {
-    let now = bank.clock.now_ms();
-    let integrity = IntegrityFlags::from_signals(integrity);
-    bank.transact(|tx| {
-        let challenge = challenges::consume(tx, challenge_id, Purpose::Login, device_id, now)?;
-        let device = authenticate(
-            tx,
-            bank,
-            device_id,
-            Attempt::strong(Ceremony::Login, &factors.both(), &challenge, None),
-            now,
-        )?;
-        let issued = session::issue(tx, bank, device_id, integrity, now)?;
-        let notices = notices::take_undelivered(tx, device_id, now)?;
-        tracing::info!(%device_id, second_factor = ?factors.second.factor, "login succeeded");
-        Ok(LoginResponse {
-            session_token: issued.token.as_str().to_owned(),
-            idle_timeout_secs: bank.policy.idle_timeout_secs,
-            expires_at_ms: issued.expires_at_ms,
-            server_time_ms: now,
-            notices,
-            limits: Some(policy::limits(device.cooling_off_until_ms, integrity, now)),
-        })
-    })
 }

@@ -1,17 +1,14 @@
 //! The customer API, served over HTTPS: device binding, login, accounts, history, step-up,
-//! the device lifecycle and the PIN change.
+//! the device lifecycle and the PIN change. HTTP only: each handler extracts the request,
+//! calls the bank (`crate::bank`) and turns the outcome into a response.
 
 mod accounts;
 mod activation;
-mod challenges;
+mod biometric;
 mod devices;
-mod devices_biometric;
-mod factors;
 mod history;
 mod login;
-pub(crate) mod notices;
 mod pin;
-mod session;
 mod step_up;
 
 use std::sync::Arc;
@@ -42,10 +39,7 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(paths::DEVICES, get(devices::list))
         .route(paths::DEVICES_REVOKE, post(devices::revoke))
         .route(paths::DEVICES_UNBIND, post(devices::unbind))
-        .route(
-            paths::DEVICES_BIOMETRIC_KEY,
-            post(devices_biometric::reenrol),
-        )
+        .route(paths::DEVICES_BIOMETRIC_KEY, post(biometric::reenrol))
         .route(paths::PIN_CHANGE_BEGIN, post(pin::begin))
         .route(paths::PIN_CHANGE_COMMIT, post(pin::commit))
         .fallback(not_found)

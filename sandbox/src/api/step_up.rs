@@ -1,19 +1,15 @@
-//! Challenges inside a session, and the step-up: a fresh strong authentication (possession +
-//! biometric or PIN) that sensitive operations ask for (see `policy`).
+//! Session challenges and the step-up over HTTP: `POST /v1/challenges`, `/v1/session/step-up`.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Json;
 use mobank_protocol::messages::{
-    ChallengePurpose, ChallengeRequest, ChallengeResponse, StepUpRequest, StepUpResponse,
+    ChallengeRequest, ChallengeResponse, StepUpRequest, StepUpResponse,
 };
-use mobank_protocol::Ceremony;
 
-use super::challenges::{self, Purpose};
-use super::factors::{authenticate, Attempt, SecondFactor, TwoFactors};
-use super::session;
-use crate::bank::{run_blocking, Bank};
+use crate::bank::factors::{SecondFactor, TwoFactors};
+use crate::bank::{run_blocking, step_up as rules, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
 
@@ -23,23 +19,7 @@ pub(super) async fn challenge(
     StrictJson(request): StrictJson<ChallengeRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiFailure> {
     run_blocking(&bank, move |bank| {
-        let now = bank.clock.now_ms();
-        let purpose = match request.purpose {
-            ChallengePurpose::StepUp => Purpose::StepUp,
-            ChallengePurpose::Operation => Purpose::Operation,
-        };
-        let issued = bank.transact(|tx| {
-            let owner = session::authorize(tx, bank, &token_hash, now)?;
-            challenges::issue(
-                tx,
-                bank,
-                &owner.device_id,
-                purpose,
-                bank.policy.challenge_ttl_ms,
-                now,
-            )
-        })?;
-        Ok(issued.into_response(bank, now))
+        rules::issue_challenge(bank, &token_hash, request.purpose)
     })
     .await
     .map(Json)
@@ -56,25 +36,7 @@ pub(super) async fn step_up(
     } = request;
     let factors = TwoFactors::from_assertions(assertions, SecondFactor::Either)?;
     run_blocking(&bank, move |bank| {
-        let now = bank.clock.now_ms();
-        bank.transact(|tx| {
-            let owner = session::authorize(tx, bank, &token_hash, now)?;
-            let challenge =
-                challenges::consume(tx, &challenge_id, Purpose::StepUp, &owner.device_id, now)?;
-            authenticate(
-                tx,
-                bank,
-                &owner.device_id,
-                Attempt::strong(Ceremony::StepUp, &factors.both(), &challenge, None),
-                now,
-            )?;
-            session::record_strong_auth(tx, &token_hash, now)?;
-            tracing::info!(device_id = %owner.device_id, "step-up succeeded");
-            Ok(StepUpResponse {
-                strong_auth_at_ms: now,
-                server_time_ms: now,
-            })
-        })
+        rules::step_up(bank, &token_hash, &challenge_id, &factors)
     })
     .await
     .map(Json)

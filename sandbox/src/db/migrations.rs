@@ -2,7 +2,7 @@
 //! its own transaction together with the version bump, so a crash leaves the database at a
 //! whole version, never between two.
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
 use super::seed;
 use crate::error::SandboxError;
@@ -10,7 +10,13 @@ use crate::error::SandboxError;
 type Step = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Append only: a released step never changes, a new need is a new step.
-const MIGRATIONS: &[(i64, Step)] = &[(1, schema_v1), (2, seed::demo_customer), (3, schema_v3)];
+const MIGRATIONS: &[(i64, Step)] = &[
+    (1, schema_v1),
+    (2, seed::demo_customer),
+    (3, schema_v3),
+    (4, double_entry_v4),
+    (5, seed::landlord_and_other_banks),
+];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), SandboxError> {
     let supported = MIGRATIONS.last().map_or(0, |(version, _)| *version);
@@ -200,6 +206,147 @@ fn schema_v3(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     )
 }
 
+/// The double-entry ledger (decision record 0015): system accounts, journal entries and their
+/// postings, a ledger account for every customer account with its balance as the cached sum of
+/// its postings, and every history row tied to the entry it shows. What was there is kept:
+/// each booking becomes an entry against the outside world (money in) or the card network
+/// (money out), and whatever an account held beyond its bookings an opening entry.
+fn double_entry_v4(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "
+        -- Every account money can be posted to: each customer account (same id as in
+        -- `accounts`) and one system account per kind and currency. Only customer accounts
+        -- must stay at or above zero.
+        CREATE TABLE ledger_accounts (
+            account_id     TEXT PRIMARY KEY,
+            kind           TEXT NOT NULL CHECK (kind IN
+                             ('customer', 'outside_world', 'other_bank', 'card_network')),
+            currency       TEXT NOT NULL,
+            -- Always the sum of the account's postings; ledger::check proves it.
+            balance_minor  INTEGER NOT NULL DEFAULT 0,
+            CHECK (kind <> 'customer' OR balance_minor >= 0)
+        ) STRICT;
+
+        -- One movement of money. `kind` is the bank's own label (ledger::EntryKind).
+        CREATE TABLE journal_entries (
+            entry_id              INTEGER PRIMARY KEY,
+            booked_at_ms          INTEGER NOT NULL,
+            kind                  TEXT NOT NULL,
+            -- The outside party's account, for money from or to outside the bank.
+            counterparty_account  TEXT
+        ) STRICT;
+
+        -- The legs of an entry, in minor units of their currency; they sum to zero per
+        -- currency. One leg per account and entry.
+        CREATE TABLE postings (
+            entry_id      INTEGER NOT NULL REFERENCES journal_entries(entry_id),
+            account_id    TEXT NOT NULL REFERENCES ledger_accounts(account_id),
+            amount_minor  INTEGER NOT NULL CHECK (amount_minor <> 0),
+            currency      TEXT NOT NULL,
+            PRIMARY KEY (entry_id, account_id)
+        ) STRICT, WITHOUT ROWID;
+
+        INSERT INTO ledger_accounts (account_id, kind, currency)
+            SELECT 'sys_' || kind.column1 || '_' || lower(currency.column1),
+                   kind.column1, currency.column1
+            FROM (VALUES ('outside_world'), ('other_bank'), ('card_network')) AS kind
+            CROSS JOIN (VALUES ('CNY'), ('USD'), ('EUR'), ('HKD'), ('JPY')) AS currency;
+        INSERT INTO ledger_accounts (account_id, kind, currency)
+            SELECT account_id, 'customer', currency FROM accounts;
+
+        -- Entry ids of the bookings so far are their sequence numbers.
+        INSERT INTO journal_entries (entry_id, booked_at_ms, kind)
+            SELECT seq, booked_at_ms,
+                   CASE WHEN amount_minor > 0 THEN 'incoming_credit' ELSE 'card_payment' END
+            FROM transactions;
+        INSERT INTO postings (entry_id, account_id, amount_minor, currency)
+            SELECT seq, account_id, amount_minor, currency FROM transactions
+            WHERE amount_minor <> 0;
+        INSERT INTO postings (entry_id, account_id, amount_minor, currency)
+            SELECT seq,
+                   CASE WHEN amount_minor > 0 THEN 'sys_outside_world_' ELSE 'sys_card_network_'
+                   END || lower(currency),
+                   -amount_minor, currency
+            FROM transactions WHERE amount_minor <> 0;
+        ",
+    )?;
+    let openings = {
+        let mut statement = tx.prepare(
+            "SELECT a.account_id, a.currency,
+                    a.balance_minor - COALESCE(SUM(t.amount_minor), 0),
+                    COALESCE(MIN(t.booked_at_ms), CAST(unixepoch('subsec') * 1000 AS INTEGER))
+             FROM accounts a LEFT JOIN transactions t ON t.account_id = a.account_id
+             GROUP BY a.account_id ORDER BY a.customer_id, a.sort_order",
+        )?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows
+    };
+    for (account_id, currency, amount, at_ms) in openings {
+        if amount == 0 {
+            continue;
+        }
+        tx.execute(
+            "INSERT INTO journal_entries (booked_at_ms, kind) VALUES (?1, 'opening')",
+            [at_ms],
+        )?;
+        let entry_id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO postings (entry_id, account_id, amount_minor, currency)
+             VALUES (?1, ?2, ?3, ?4), (?1, 'sys_outside_world_' || lower(?4), -?3, ?4)",
+            params![entry_id, account_id, amount, currency],
+        )?;
+    }
+    tx.execute_batch(
+        "
+        UPDATE ledger_accounts SET balance_minor = totals.balance
+        FROM (SELECT account_id, SUM(amount_minor) AS balance FROM postings
+              GROUP BY account_id) AS totals
+        WHERE totals.account_id = ledger_accounts.account_id;
+
+        -- Balances and currencies now live in the ledger only.
+        ALTER TABLE accounts DROP COLUMN balance_minor;
+        ALTER TABLE accounts DROP COLUMN currency;
+
+        -- Every history row shows one leg of an entry. SQLite cannot add a NOT NULL reference
+        -- in place: rebuild the table, keeping every sequence number (cursors stay valid).
+        CREATE TABLE transactions_v4 (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            transaction_id  TEXT NOT NULL UNIQUE,
+            customer_id     TEXT NOT NULL REFERENCES customers(customer_id),
+            account_id      TEXT NOT NULL REFERENCES accounts(account_id),
+            booked_at_ms    INTEGER NOT NULL,
+            amount_minor    INTEGER NOT NULL,
+            currency        TEXT NOT NULL,
+            counterparty    TEXT NOT NULL,
+            memo            TEXT NOT NULL,
+            category        TEXT NOT NULL CHECK (category IN ('salary', 'rent', 'groceries',
+                              'utilities', 'transfer', 'dining', 'transport', 'shopping', 'other')),
+            entry_id        INTEGER NOT NULL REFERENCES journal_entries(entry_id)
+        ) STRICT;
+        INSERT INTO transactions_v4
+            SELECT seq, transaction_id, customer_id, account_id, booked_at_ms, amount_minor,
+                   currency, counterparty, memo, category, seq
+            FROM transactions;
+        DROP TABLE transactions;
+        ALTER TABLE transactions_v4 RENAME TO transactions;
+        CREATE INDEX transactions_by_customer ON transactions(customer_id, seq);
+
+        -- The name an account is registered to, for confirmation of payee.
+        ALTER TABLE customers ADD COLUMN holder_name TEXT NOT NULL DEFAULT '';
+        UPDATE customers SET holder_name = '李伟' WHERE customer_id = 'demo';
+        ",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,7 +375,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, 5);
         let device: (i64, i64, Option<Vec<u8>>) = conn
             .query_row(
                 "SELECT possession_sign_count, knowledge_sign_count, knowledge_key
@@ -271,6 +418,99 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_ledger_becomes_double_entry_keeping_balances_history_and_cursors() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        run_up_to(&mut conn, 3).unwrap();
+        // Two bookings on the current account, a zero row, one on savings; the current
+        // account held more than its bookings (its balance from before the history).
+        conn.execute_batch(
+            "INSERT INTO transactions (transaction_id, customer_id, account_id, booked_at_ms,
+                                       amount_minor, currency, counterparty, memo, category)
+             VALUES ('txn_a', 'demo', 'acct_current_01', 100, -3600, 'CNY', 'Starbucks', '',
+                     'dining'),
+                    ('txn_b', 'demo', 'acct_current_01', 200, 120050, 'CNY', 'ACME', '',
+                     'salary'),
+                    ('txn_c', 'demo', 'acct_savings_01', 300, 0, 'CNY', 'Sweep', '',
+                     'transfer'),
+                    ('txn_d', 'demo', 'acct_savings_01', 400, 500, 'CNY', 'Interest', '',
+                     'other');
+             UPDATE accounts SET balance_minor = balance_minor + 116450
+             WHERE account_id = 'acct_current_01';
+             UPDATE accounts SET balance_minor = balance_minor + 500
+             WHERE account_id = 'acct_savings_01';",
+        )
+        .unwrap();
+
+        run(&mut conn).unwrap();
+
+        let balances: Vec<(String, i64)> = conn
+            .prepare(
+                "SELECT account_id, balance_minor FROM ledger_accounts
+                 WHERE account_id LIKE 'acct_%' AND account_id NOT LIKE 'acct_landlord%'
+                 ORDER BY account_id",
+            )
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            balances,
+            [
+                ("acct_current_01".to_owned(), 5_238_025 + 116_450),
+                ("acct_margin_01".to_owned(), 0),
+                ("acct_savings_01".to_owned(), 12_000_000 + 500),
+            ]
+        );
+        // Each booking is the entry with its sequence number; the history keeps its
+        // sequence numbers, so cursors handed out before still point where they did.
+        let rows: Vec<(i64, String, i64, String)> = conn
+            .prepare(
+                "SELECT t.seq, t.transaction_id, t.entry_id, e.kind
+                 FROM transactions t JOIN journal_entries e USING (entry_id) ORDER BY t.seq",
+            )
+            .unwrap()
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (1, "txn_a".to_owned(), 1, "card_payment".to_owned()),
+                (2, "txn_b".to_owned(), 2, "incoming_credit".to_owned()),
+                (3, "txn_c".to_owned(), 3, "card_payment".to_owned()),
+                (4, "txn_d".to_owned(), 4, "incoming_credit".to_owned()),
+            ]
+        );
+        let check = crate::ledger::check::check(&conn).unwrap();
+        assert!(check.balanced, "{check:?}");
+        let cny = &check.totals[0];
+        assert_eq!(cny.card_network, rust_decimal::Decimal::new(3_600, 2));
+        // The demo's two opening entries, the landlord's two, and three of the bookings move
+        // money (the zero row has no postings).
+        assert_eq!((check.entries, check.postings), (8, 14));
+        let new_seq: i64 = conn
+            .query_row(
+                "INSERT INTO transactions (transaction_id, customer_id, account_id, booked_at_ms,
+                                           amount_minor, currency, counterparty, memo, category,
+                                           entry_id)
+                 VALUES ('txn_e', 'demo', 'acct_current_01', 500, 0, 'CNY', 'x', '', 'other', 1)
+                 RETURNING seq",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(new_seq, 5);
+        assert!(conn
+            .execute("UPDATE accounts SET balance_minor = 0", [])
+            .is_err());
+    }
+
+    #[test]
     fn a_newer_ledger_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
@@ -278,7 +518,7 @@ mod tests {
             run(&mut conn),
             Err(SandboxError::SchemaTooNew {
                 found: 99,
-                supported: 3
+                supported: 5
             })
         ));
     }

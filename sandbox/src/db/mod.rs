@@ -1,7 +1,17 @@
-//! The bank's ledger: one SQLite file in the data directory.
+//! The bank's storage: one SQLite file in the data directory, its numbered migrations, the
+//! customers it starts with, and the SQL of everything but the ledger (which keeps its own, in
+//! `crate::ledger`). Functions here read and write rows; the rules that decide what to write
+//! are in `crate::bank`.
 
+pub(crate) mod activations;
+pub(crate) mod challenges;
+pub(crate) mod customers;
+pub(crate) mod devices;
 mod migrations;
+pub(crate) mod notices;
 pub(crate) mod seed;
+pub(crate) mod sessions;
+pub(crate) mod sms;
 
 use std::path::Path;
 use std::time::Duration;
@@ -18,6 +28,9 @@ pub(crate) fn open(data_dir: &Path) -> Result<Connection, SandboxError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // Seeding a long history writes tens of megabytes in one transaction; with SQLite's
+    // default 2 MiB page cache it would spill pages to the WAL and read them back throughout.
+    conn.pragma_update(None, "cache_size", -64 * 1024)?;
     migrations::run(&mut conn)?;
     Ok(conn)
 }

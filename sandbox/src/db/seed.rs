@@ -1,4 +1,4 @@
-//! The demo customer every fresh sandbox starts with.
+//! The customers every fresh sandbox starts with, and the accounts at other banks it knows.
 
 use rusqlite::{params, Transaction};
 
@@ -66,6 +66,147 @@ pub(super) fn demo_customer(tx: &Transaction<'_>) -> rusqlite::Result<()> {
                 account.parent,
                 i64::try_from(order).unwrap_or(i64::MAX),
             ],
+        )?;
+    }
+    Ok(())
+}
+
+/// The second customer: 王芳, the demo customer's landlord, a customer of this bank with no
+/// bound device. Money paid to her stays inside the bank.
+pub const LANDLORD_CUSTOMER_ID: &str = "landlord";
+/// Her registered phone: where her account notices and binding OTPs go.
+pub const LANDLORD_PHONE: &str = "+8613900139000";
+/// Her current account's number: what a payer types to pay her.
+pub const LANDLORD_ACCOUNT_NUMBER: &str = "6222028888006509";
+/// The name her accounts are registered to: what confirmation of payee compares with.
+pub const LANDLORD_HOLDER_NAME: &str = "王芳";
+const LANDLORD_NAME: &str = "王芳 (Wang Fang)";
+
+/// An account at another bank that this bank can name the holder of (the sandbox's stand-in for
+/// a confirmation-of-payee directory). Fictional, like the banks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OtherBankAccount {
+    pub account_number: &'static str,
+    pub holder_name: &'static str,
+    pub bank_name: &'static str,
+}
+
+/// Payees elsewhere: payments to them leave this bank through its other-bank account.
+pub const OTHER_BANK_ACCOUNTS: [OtherBankAccount; 3] = [
+    OtherBankAccount {
+        account_number: "6217000000123456786",
+        holder_name: "陈静",
+        bank_name: "华东示范银行 East China Demo Bank",
+    },
+    OtherBankAccount {
+        account_number: "6230580000987654329",
+        holder_name: "刘洋",
+        bank_name: "南方测试银行 Southern Test Bank",
+    },
+    OtherBankAccount {
+        account_number: "9558800000111122222",
+        holder_name: "上海示例物业管理有限公司",
+        bank_name: "华东示范银行 East China Demo Bank",
+    },
+];
+
+struct LandlordAccount {
+    account_id: &'static str,
+    product: &'static str,
+    name: &'static str,
+    currency: &'static str,
+    opening_minor: i64,
+    account_number: &'static str,
+}
+
+/// A CNY current account to be paid rent into, and a JPY savings account (a currency without
+/// minor units).
+const LANDLORD_ACCOUNTS: [LandlordAccount; 2] = [
+    LandlordAccount {
+        account_id: "acct_landlord_current",
+        product: "current",
+        name: "活期账户 Current account",
+        currency: "CNY",
+        opening_minor: 860_000,
+        account_number: LANDLORD_ACCOUNT_NUMBER,
+    },
+    LandlordAccount {
+        account_id: "acct_landlord_jpy",
+        product: "savings",
+        name: "日元储蓄 JPY savings",
+        currency: "JPY",
+        opening_minor: 350_000,
+        account_number: "6222028888008109",
+    },
+];
+
+/// The landlord with her accounts and their opening balances (entries from the outside world),
+/// and the directory of accounts at other banks.
+pub(super) fn landlord_and_other_banks(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO customers (customer_id, display_name, phone, holder_name)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            LANDLORD_CUSTOMER_ID,
+            LANDLORD_NAME,
+            LANDLORD_PHONE,
+            LANDLORD_HOLDER_NAME
+        ],
+    )?;
+    for (order, account) in LANDLORD_ACCOUNTS.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO accounts (account_id, customer_id, product, name, account_number,
+                                   sort_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                account.account_id,
+                LANDLORD_CUSTOMER_ID,
+                account.product,
+                account.name,
+                account.account_number,
+                i64::try_from(order).unwrap_or(i64::MAX),
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO ledger_accounts (account_id, kind, currency, balance_minor)
+             VALUES (?1, 'customer', ?2, ?3)",
+            params![account.account_id, account.currency, account.opening_minor],
+        )?;
+        tx.execute(
+            "INSERT INTO journal_entries (booked_at_ms, kind)
+             VALUES (CAST(unixepoch('subsec') * 1000 AS INTEGER), 'opening')",
+            [],
+        )?;
+        let entry_id = tx.last_insert_rowid();
+        let outside_world = format!("sys_outside_world_{}", account.currency.to_lowercase());
+        tx.execute(
+            "INSERT INTO postings (entry_id, account_id, amount_minor, currency)
+             VALUES (?1, ?2, ?3, ?4), (?1, ?5, -?3, ?4)",
+            params![
+                entry_id,
+                account.account_id,
+                account.opening_minor,
+                account.currency,
+                outside_world
+            ],
+        )?;
+        tx.execute(
+            "UPDATE ledger_accounts SET balance_minor = balance_minor - ?2 WHERE account_id = ?1",
+            params![outside_world, account.opening_minor],
+        )?;
+    }
+    tx.execute_batch(
+        "CREATE TABLE other_bank_accounts (
+             account_number  TEXT PRIMARY KEY,
+             holder_name     TEXT NOT NULL,
+             bank_name       TEXT NOT NULL
+         ) STRICT;",
+    )?;
+    for known in &OTHER_BANK_ACCOUNTS {
+        tx.execute(
+            "INSERT INTO other_bank_accounts (account_number, holder_name, bank_name)
+             VALUES (?1, ?2, ?3)",
+            params![known.account_number, known.holder_name, known.bank_name],
         )?;
     }
     Ok(())

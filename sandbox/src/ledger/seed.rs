@@ -6,19 +6,29 @@
 //! SplitMix64; nothing here is a secret). The history ends at the sandbox's clock and reaches
 //! back at most about ten years; more rows make busier days, not older ones.
 //!
+//! Every row is one leg of a journal entry: card payments against the card network, bills
+//! against the other-bank account, salary and interest from the outside world, sweeps between
+//! the two accounts, and rent into the landlord's account at this bank (her history gets the
+//! other row). Entries are written with prepared statements and the balances they move are
+//! kept in memory and written once at the end, so a hundred thousand rows stay fast.
+//!
 //! Balances stay consistent: from `MIN_ROWS_FOR_STATEMENT` rows on, each account's history
-//! starts with an opening-balance row, and the seeded balance is exactly the sum of the
-//! account's rows; a payment that would take the current account below zero is booked as a
-//! refund instead, so no balance is ever negative.
+//! starts with its opening balance (the ledger's opening entry, moved to the start of the
+//! history), and the balance is exactly the sum of the account's rows; a payment that would
+//! take the current account below zero is booked as a refund instead (rent is paid from
+//! savings first), so no balance is ever negative.
 
 use std::borrow::Cow;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use time::{Date, Month};
 
-use crate::db::seed::DEMO_CUSTOMER_ID;
+use super::history::Booking;
+use super::journal::{EntryKind, Writer};
+use super::{Currency, SystemAccount};
+use crate::db::seed::{DEMO_CUSTOMER_ID, LANDLORD_CUSTOMER_ID};
 use crate::error::SandboxError;
-use crate::ledger::INSERT;
+use crate::mask::last_four;
 
 const DAY_MS: i64 = 86_400_000;
 const HOUR_MS: i64 = 3_600_000;
@@ -241,15 +251,54 @@ pub(crate) enum Seeded {
     AlreadyPresent,
 }
 
-struct DemoAccounts {
-    current_id: String,
+/// The ledger accounts the seeded history posts to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Current,
+    Savings,
+    Landlord,
+    OutsideWorld,
+    OtherBank,
+    CardNetwork,
+}
+
+const SIDES: [Side; 6] = [
+    Side::Current,
+    Side::Savings,
+    Side::Landlord,
+    Side::OutsideWorld,
+    Side::OtherBank,
+    Side::CardNetwork,
+];
+
+impl Side {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl From<Which> for Side {
+    fn from(which: Which) -> Self {
+        match which {
+            Which::Current => Self::Current,
+            Which::Savings => Self::Savings,
+        }
+    }
+}
+
+struct SeedAccounts {
+    /// Ledger account ids, indexed by `Side`.
+    ids: [String; 6],
     current_label: String,
-    savings_id: String,
     savings_label: String,
+    /// How the demo customer appears in the landlord's history.
+    payer_name: String,
+    /// The opening entry of each of the two accounts that holds its whole balance, if any.
+    openings: [Option<(i64, i64)>; 2],
 }
 
 /// Books `rows` transactions of history ending at `now_ms` for the demo customer, in one
-/// transaction, and sets the two accounts' balances to where the history leaves them.
+/// transaction, with the ledger balances moved to where the history leaves them.
 pub(crate) fn history(
     tx: &Transaction<'_>,
     rows: u32,
@@ -266,27 +315,27 @@ pub(crate) fn history(
     if rows == 0 {
         return Ok(Seeded::Rows(0));
     }
-    let accounts = demo_accounts(tx)?;
+    let accounts = seed_accounts(tx)?;
     let mut rng = Prng(SEED ^ u64::from(rows));
     let mut events = plan(&mut rng, rows, now_ms);
     events.sort_by_key(|event| (event.at_ms, event.order));
-    let start_current: i64 = tx.query_row(
-        "SELECT balance_minor FROM accounts WHERE account_id = ?1",
-        [&accounts.current_id],
-        |row| row.get(0),
-    )?;
-    let start_savings: i64 = tx.query_row(
-        "SELECT balance_minor FROM accounts WHERE account_id = ?1",
-        [&accounts.savings_id],
-        |row| row.get(0),
-    )?;
+    let balance = |side: Side| -> rusqlite::Result<i64> {
+        tx.query_row(
+            "SELECT balance_minor FROM ledger_accounts WHERE account_id = ?1",
+            [&accounts.ids[side.index()]],
+            |row| row.get(0),
+        )
+    };
     let mut book = Book {
-        insert: tx.prepare(INSERT)?,
-        rng,
+        writer: Writer::new(tx)?,
+        tx,
+        id_prefix: rng.next_u64(),
+        booked_ids: 0,
         accounts: &accounts,
         // Without opening rows the history moves the balances the accounts already have.
-        current: start_current,
-        savings: start_savings,
+        current: balance(Side::Current)?,
+        savings: balance(Side::Savings)?,
+        moved: [0; 6],
         buffer: 0,
         booked: 0,
     };
@@ -295,47 +344,87 @@ pub(crate) fn history(
     for event in &events {
         book.replay(event)?;
     }
-    let (current, savings, booked) = (book.current, book.savings, book.booked);
+    let (moved, booked) = (book.moved, book.booked);
     drop(book);
-    tx.execute(
-        "UPDATE accounts SET balance_minor = ?2 WHERE account_id = ?1",
-        params![accounts.current_id, current],
+    let mut update = tx.prepare(
+        "UPDATE ledger_accounts SET balance_minor = balance_minor + ?2 WHERE account_id = ?1",
     )?;
-    tx.execute(
-        "UPDATE accounts SET balance_minor = ?2 WHERE account_id = ?1",
-        params![accounts.savings_id, savings],
-    )?;
+    for side in SIDES {
+        update.execute(params![accounts.ids[side.index()], moved[side.index()]])?;
+    }
     Ok(Seeded::Rows(booked))
 }
 
-fn demo_accounts(tx: &Transaction<'_>) -> Result<DemoAccounts, SandboxError> {
-    let find = |product: &str| {
+fn seed_accounts(tx: &Transaction<'_>) -> Result<SeedAccounts, SandboxError> {
+    let find = |customer_id: &str, product: &str| {
         tx.query_row(
             "SELECT account_id, account_number FROM accounts
              WHERE customer_id = ?1 AND product = ?2 ORDER BY sort_order LIMIT 1",
-            params![DEMO_CUSTOMER_ID, product],
+            params![customer_id, product],
             |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
         )
         .optional()
     };
-    let (Some((current_id, current_number)), Some((savings_id, savings_number))) =
-        (find("current")?, find("savings")?)
+    let (
+        Some((current_id, current_number)),
+        Some((savings_id, savings_number)),
+        Some((landlord_id, _)),
+    ) = (
+        find(DEMO_CUSTOMER_ID, "current")?,
+        find(DEMO_CUSTOMER_ID, "savings")?,
+        find(LANDLORD_CUSTOMER_ID, "current")?,
+    )
     else {
         return Err(SandboxError::Config(
-            "history needs the demo customer's current and savings accounts".to_owned(),
+            "history needs the demo customer's current and savings accounts and the landlord's \
+             current account"
+                .to_owned(),
         ));
     };
-    let last4 = |number: &str| {
-        number
-            .get(number.len().saturating_sub(4)..)
-            .unwrap_or(number)
-            .to_owned()
-    };
-    Ok(DemoAccounts {
-        current_label: format!("活期账户 Current ****{}", last4(&current_number)),
-        savings_label: format!("储蓄账户 Savings ****{}", last4(&savings_number)),
-        current_id,
-        savings_id,
+    let payer_name: String = tx.query_row(
+        "SELECT display_name FROM customers WHERE customer_id = ?1",
+        [DEMO_CUSTOMER_ID],
+        |row| row.get(0),
+    )?;
+    let openings = [opening(tx, &current_id)?, opening(tx, &savings_id)?];
+    let cny = Currency::CNY;
+    Ok(SeedAccounts {
+        current_label: format!("活期账户 Current ****{}", last_four(&current_number)),
+        savings_label: format!("储蓄账户 Savings ****{}", last_four(&savings_number)),
+        ids: [
+            current_id,
+            savings_id,
+            landlord_id,
+            SystemAccount::OutsideWorld.id(cny),
+            SystemAccount::OtherBank.id(cny),
+            SystemAccount::CardNetwork.id(cny),
+        ],
+        payer_name,
+        openings,
+    })
+}
+
+/// The account's opening entry and amount, if it has exactly one and it is all the account
+/// holds: then the history can start with it.
+fn opening(tx: &Transaction<'_>, account_id: &str) -> rusqlite::Result<Option<(i64, i64)>> {
+    let mut statement = tx.prepare(
+        "SELECT e.entry_id, p.amount_minor FROM postings p
+         JOIN journal_entries e ON e.entry_id = p.entry_id
+         WHERE p.account_id = ?1 AND e.kind = ?2",
+    )?;
+    let found = statement
+        .query_map(params![account_id, EntryKind::Opening.as_str()], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let balance: i64 = tx.query_row(
+        "SELECT balance_minor FROM ledger_accounts WHERE account_id = ?1",
+        [account_id],
+        |row| row.get(0),
+    )?;
+    Ok(match found.as_slice() {
+        [(entry_id, amount)] if *amount == balance => Some((*entry_id, *amount)),
+        _ => None,
     })
 }
 
@@ -604,41 +693,40 @@ fn set_salary(events: &mut [Event], now_ms: i64) {
     }
 }
 
+/// What a row shows and on which account; the entry's other legs show nowhere or in another
+/// customer's history.
+struct Row<'t> {
+    side: Side,
+    amount_minor: i64,
+    counterparty: &'t str,
+    memo: &'t str,
+    category: &'t str,
+}
+
 /// Replays the plan in time order, resolving amounts against running balances, and books it.
 struct Book<'a> {
-    insert: rusqlite::Statement<'a>,
-    rng: Prng,
-    accounts: &'a DemoAccounts,
+    writer: Writer<'a>,
+    tx: &'a Transaction<'a>,
+    /// Seeded transaction ids are this history's random prefix and a counter: unique, opaque
+    /// to clients, and ascending, so each lands at the end of the id index instead of on a
+    /// random page of it (the id index was most of the seeding time).
+    id_prefix: u64,
+    booked_ids: u64,
+    accounts: &'a SeedAccounts,
     current: i64,
     savings: i64,
+    /// What the history moved on each ledger account, indexed by `Side`.
+    moved: [i64; 6],
     /// What the monthly sweep leaves in the current account.
     buffer: i64,
+    /// Rows in the demo customer's history.
     booked: u32,
 }
 
 impl Book<'_> {
     fn replay(&mut self, event: &Event) -> rusqlite::Result<()> {
         match &event.kind {
-            Kind::Opening(which) => {
-                let amount = match which {
-                    Which::Current => self.buffer.max(1_000_000),
-                    Which::Savings => OPENING_SAVINGS_MINOR,
-                };
-                // The opening row carries the whole balance: the account's rows then sum to
-                // its balance.
-                match which {
-                    Which::Current => self.current = 0,
-                    Which::Savings => self.savings = 0,
-                }
-                self.book(
-                    event.at_ms,
-                    *which,
-                    amount,
-                    "Mobank 银行",
-                    "期初余额 Opening balance",
-                    "other",
-                )
-            }
+            Kind::Opening(which) => self.opening(event.at_ms, *which),
             Kind::Booking {
                 account,
                 amount_minor,
@@ -646,42 +734,142 @@ impl Book<'_> {
                 memo,
                 category,
             } => {
-                let balance = self.balance(*account);
-                if balance + amount_minor < 0 {
-                    // Never overdraw: what could not be paid comes back as a refund.
-                    let memo = format!("退款 Refund: {memo}");
-                    return self.book(
-                        event.at_ms,
-                        *account,
-                        -amount_minor,
-                        counterparty,
-                        &memo,
-                        category,
-                    );
+                if *category == "rent" {
+                    return self.rent(event.at_ms, *amount_minor, counterparty, memo);
                 }
-                self.book(
-                    event.at_ms,
-                    *account,
-                    *amount_minor,
+                let (kind, other) = match *category {
+                    "salary" => (EntryKind::IncomingCredit, Side::OutsideWorld),
+                    "utilities" => (EntryKind::BillPayment, Side::OtherBank),
+                    _ => (EntryKind::CardPayment, Side::CardNetwork),
+                };
+                let mut row = Row {
+                    side: (*account).into(),
+                    amount_minor: *amount_minor,
                     counterparty,
                     memo,
                     category,
-                )
+                };
+                let refund_memo;
+                if self.balance(*account) + amount_minor < 0 {
+                    // Never overdraw: what could not be paid comes back as a refund.
+                    refund_memo = format!("退款 Refund: {memo}");
+                    row.amount_minor = -amount_minor;
+                    row.memo = &refund_memo;
+                }
+                self.entry(event.at_ms, kind, Some(other), &[row])
             }
             Kind::Sweep => self.sweep(event.at_ms),
             Kind::Interest { label } => {
                 // 0.35 % a year, paid quarterly.
                 let interest = (self.savings * 35 / 40_000).max(1);
-                self.book(
+                let row = Row {
+                    side: Side::Savings,
+                    amount_minor: interest,
+                    counterparty: "Mobank 银行",
+                    memo: label,
+                    category: "other",
+                };
+                self.entry(
                     event.at_ms,
-                    Which::Savings,
-                    interest,
-                    "Mobank 银行",
-                    label,
-                    "other",
+                    EntryKind::Interest,
+                    Some(Side::OutsideWorld),
+                    &[row],
                 )
             }
         }
+    }
+
+    /// The account's first row: the ledger's opening entry moved to the start of the history,
+    /// or a new one from the outside world when the account has none.
+    fn opening(&mut self, at_ms: i64, which: Which) -> rusqlite::Result<()> {
+        let index = match which {
+            Which::Current => 0,
+            Which::Savings => 1,
+        };
+        let side = Side::from(which);
+        let (entry_id, amount) = match self.accounts.openings[index] {
+            Some((entry_id, amount)) => {
+                self.tx.execute(
+                    "UPDATE journal_entries SET booked_at_ms = ?2 WHERE entry_id = ?1",
+                    params![entry_id, at_ms],
+                )?;
+                (entry_id, amount)
+            }
+            None => {
+                let amount = match which {
+                    Which::Current => self.buffer.max(1_000_000),
+                    Which::Savings => OPENING_SAVINGS_MINOR,
+                };
+                let entry_id = self.writer.entry(EntryKind::Opening, at_ms, None)?;
+                self.post(entry_id, side, amount)?;
+                self.post(entry_id, Side::OutsideWorld, -amount)?;
+                (entry_id, amount)
+            }
+        };
+        // The opening row carries the whole balance: the account's rows then sum to it.
+        match which {
+            Which::Current => self.current = 0,
+            Which::Savings => self.savings = 0,
+        }
+        self.show(
+            entry_id,
+            at_ms,
+            &Row {
+                side,
+                amount_minor: amount,
+                counterparty: "Mobank 银行",
+                memo: "期初余额 Opening balance",
+                category: "other",
+            },
+        )
+    }
+
+    /// Rent goes to the landlord's account at this bank, from savings when the current account
+    /// cannot pay it; when neither can, it is refunded.
+    fn rent(
+        &mut self,
+        at_ms: i64,
+        amount_minor: i64,
+        payee: &str,
+        memo: &str,
+    ) -> rusqlite::Result<()> {
+        let payer = [Which::Current, Which::Savings]
+            .into_iter()
+            .find(|which| self.balance(*which) + amount_minor >= 0);
+        let Some(payer) = payer else {
+            let refund_memo = format!("退款 Refund: {memo}");
+            let row = Row {
+                side: Side::Current,
+                amount_minor: -amount_minor,
+                counterparty: payee,
+                memo: &refund_memo,
+                category: "rent",
+            };
+            return self.entry(
+                at_ms,
+                EntryKind::IncomingCredit,
+                Some(Side::OutsideWorld),
+                &[row],
+            );
+        };
+        let payer_name = self.accounts.payer_name.clone();
+        let rows = [
+            Row {
+                side: payer.into(),
+                amount_minor,
+                counterparty: payee,
+                memo,
+                category: "rent",
+            },
+            Row {
+                side: Side::Landlord,
+                amount_minor: -amount_minor,
+                counterparty: &payer_name,
+                memo,
+                category: "rent",
+            },
+        ];
+        self.entry(at_ms, EntryKind::InternalTransfer, None, &rows)
     }
 
     fn sweep(&mut self, at_ms: i64) -> rusqlite::Result<()> {
@@ -705,8 +893,23 @@ impl Book<'_> {
         };
         let payee = self.label(to).to_owned();
         let payer = self.label(from).to_owned();
-        self.book(at_ms, from, -amount, &payee, out_memo, "transfer")?;
-        self.book(at_ms, to, amount, &payer, in_memo, "transfer")
+        let rows = [
+            Row {
+                side: from.into(),
+                amount_minor: -amount,
+                counterparty: &payee,
+                memo: out_memo,
+                category: "transfer",
+            },
+            Row {
+                side: to.into(),
+                amount_minor: amount,
+                counterparty: &payer,
+                memo: in_memo,
+                category: "transfer",
+            },
+        ];
+        self.entry(at_ms, EntryKind::InternalTransfer, None, &rows)
     }
 
     fn balance(&self, which: Which) -> i64 {
@@ -723,42 +926,73 @@ impl Book<'_> {
         }
     }
 
-    fn book(
+    /// One entry: a posting and a history row for each row, and the opposite of their sum on
+    /// `other` (none when the rows balance among themselves).
+    fn entry(
         &mut self,
         at_ms: i64,
-        account: Which,
-        amount_minor: i64,
-        counterparty: &str,
-        memo: &str,
-        category: &str,
+        kind: EntryKind,
+        other: Option<Side>,
+        rows: &[Row<'_>],
     ) -> rusqlite::Result<()> {
-        let account_id = match account {
-            Which::Current => {
-                self.current += amount_minor;
-                &self.accounts.current_id
+        let entry_id = self.writer.entry(kind, at_ms, None)?;
+        let mut sum = 0;
+        for row in rows {
+            // A zero row (a sweep with nothing to move) shows, but moves nothing.
+            if row.amount_minor != 0 {
+                self.post(entry_id, row.side, row.amount_minor)?;
             }
-            Which::Savings => {
-                self.savings += amount_minor;
-                &self.accounts.savings_id
-            }
-        };
-        let id = format!(
-            "txn_{:016x}{:016x}",
-            self.rng.next_u64(),
-            self.rng.next_u64()
-        );
-        self.insert.execute(params![
-            id,
-            DEMO_CUSTOMER_ID,
-            account_id,
-            at_ms,
+            sum += row.amount_minor;
+            self.show(entry_id, at_ms, row)?;
+        }
+        if let Some(other) = other.filter(|_| sum != 0) {
+            self.post(entry_id, other, -sum)?;
+        }
+        Ok(())
+    }
+
+    fn post(&mut self, entry_id: i64, side: Side, amount_minor: i64) -> rusqlite::Result<()> {
+        self.writer.posting(
+            entry_id,
+            &self.accounts.ids[side.index()],
             amount_minor,
-            "CNY",
-            counterparty,
-            memo,
-            category
-        ])?;
-        self.booked += 1;
+            Currency::CNY,
+        )?;
+        self.moved[side.index()] += amount_minor;
+        Ok(())
+    }
+
+    fn show(&mut self, entry_id: i64, at_ms: i64, row: &Row<'_>) -> rusqlite::Result<()> {
+        let customer_id = match row.side {
+            Side::Current => {
+                self.current += row.amount_minor;
+                DEMO_CUSTOMER_ID
+            }
+            Side::Savings => {
+                self.savings += row.amount_minor;
+                DEMO_CUSTOMER_ID
+            }
+            Side::Landlord => LANDLORD_CUSTOMER_ID,
+            // System accounts have no history.
+            Side::OutsideWorld | Side::OtherBank | Side::CardNetwork => return Ok(()),
+        };
+        self.booked_ids += 1;
+        let id = format!("txn_{:016x}{:016x}", self.id_prefix, self.booked_ids);
+        self.writer.booking(&Booking {
+            transaction_id: &id,
+            customer_id,
+            account_id: &self.accounts.ids[row.side.index()],
+            booked_at_ms: at_ms,
+            amount_minor: row.amount_minor,
+            currency: Currency::CNY,
+            counterparty: row.counterparty,
+            memo: row.memo,
+            category: row.category,
+            entry_id,
+        })?;
+        if customer_id == DEMO_CUSTOMER_ID {
+            self.booked += 1;
+        }
         Ok(())
     }
 }

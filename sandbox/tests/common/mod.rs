@@ -7,7 +7,8 @@ use mobank_protocol::assertion::knowledge_signature;
 use mobank_protocol::messages::{
     paths, ChallengePurpose, ChallengeRequest, ChallengeResponse, CompleteActivationRequest,
     CompleteActivationResponse, DeviceDescription, LoginChallengeRequest, LoginRequest,
-    LoginResponse, StartActivationRequest, StartActivationResponse, StepUpRequest, StepUpResponse,
+    LoginResponse, SmsOutbox, StartActivationRequest, StartActivationResponse, StepUpRequest,
+    StepUpResponse,
 };
 use mobank_protocol::{
     signed_bytes, ApiError, Assertion, AuthenticatorData, Ceremony, ClientData, ErrorBody,
@@ -52,6 +53,33 @@ impl Bank {
         format!("{}{}", self.sandbox.base_url(), path)
     }
 
+    /// A developer-API request over plain HTTP, as a test suite in another language makes it.
+    pub async fn dev_post<B: Serialize>(&self, path: &str, body: &B) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(format!("{}{}", self.sandbox.dev_url(), path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn dev_post_ok<B: Serialize, R: DeserializeOwned>(&self, path: &str, body: &B) -> R {
+        expect_ok(path, self.dev_post(path, body).await).await
+    }
+
+    pub async fn dev_post_err<B: Serialize>(&self, path: &str, body: &B) -> (StatusCode, ApiError) {
+        expect_error(self.dev_post(path, body).await).await
+    }
+
+    pub async fn dev_get_ok<R: DeserializeOwned>(&self, path: &str) -> R {
+        let response = reqwest::Client::new()
+            .get(format!("{}{}", self.sandbox.dev_url(), path))
+            .send()
+            .await
+            .unwrap();
+        expect_ok(path, response).await
+    }
+
     pub async fn post<B: Serialize>(&self, path: &str, body: &B) -> reqwest::Response {
         self.client
             .post(self.url(path))
@@ -72,10 +100,15 @@ impl Bank {
     /// Issues a code in-process and starts an activation with it; returns the response and
     /// the OTP the "phone" received.
     pub async fn start_activation(&self) -> (StartActivationResponse, String) {
-        let issued = self
-            .sandbox
-            .issue_activation_code(DEMO_CUSTOMER_ID)
-            .unwrap();
+        self.start_activation_for(DEMO_CUSTOMER_ID).await
+    }
+
+    /// The same for any customer; the OTP goes to that customer's registered phone.
+    pub async fn start_activation_for(
+        &self,
+        customer_id: &str,
+    ) -> (StartActivationResponse, String) {
+        let issued = self.sandbox.issue_activation_code(customer_id).unwrap();
         let started: StartActivationResponse = self
             .post_ok(
                 paths::ACTIVATION_START,
@@ -84,7 +117,7 @@ impl Bank {
                 },
             )
             .await;
-        (started, self.latest_otp())
+        (started, self.latest_otp_for(&issued.phone))
     }
 
     /// A fresh activation code for the demo customer.
@@ -137,15 +170,30 @@ impl Bank {
         self.login_err(&request).await
     }
 
+    /// The code of the newest binding SMS to the demo customer's phone.
     pub fn latest_otp(&self) -> String {
-        let outbox = self.sandbox.sms_outbox(DEMO_PHONE).unwrap();
-        let body = &outbox.messages.last().expect("an SMS was sent").body;
-        first_six_digit_run(body).expect("the SMS carries a six-digit code")
+        self.latest_otp_for(DEMO_PHONE)
+    }
+
+    /// The code of the newest binding SMS to `phone`. The outbox keeps every message, oldest
+    /// first, account notices included: an older code or a notice is never the answer.
+    pub fn latest_otp_for(&self, phone: &str) -> String {
+        latest_otp_in(&self.sandbox.sms_outbox(phone).unwrap())
+            .expect("a binding SMS with a six-digit code was sent")
     }
 
     /// Binds `phone` to the demo customer through the whole activation.
     pub async fn bind(&self, phone: &mut Phone) -> CompleteActivationResponse {
-        let (started, otp) = self.start_activation().await;
+        self.bind_to(phone, DEMO_CUSTOMER_ID).await
+    }
+
+    /// Binds `phone` to `customer_id` through the whole activation.
+    pub async fn bind_to(
+        &self,
+        phone: &mut Phone,
+        customer_id: &str,
+    ) -> CompleteActivationResponse {
+        let (started, otp) = self.start_activation_for(customer_id).await;
         let request = phone.completion(&started, &otp);
         let bound: CompleteActivationResponse =
             self.post_ok(paths::ACTIVATION_COMPLETE, &request).await;
@@ -306,6 +354,17 @@ pub async fn expect_error(response: reqwest::Response) -> (StatusCode, ApiError)
     let body: ErrorBody = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("error body is not an ErrorBody ({e}): {status} {text:?}"));
     (status, body.error)
+}
+
+/// The code in the newest message that is a binding SMS (it says 验证码, "code"), scanning
+/// from the newest message back.
+pub fn latest_otp_in(outbox: &SmsOutbox) -> Option<String> {
+    outbox
+        .messages
+        .iter()
+        .rev()
+        .filter(|message| message.body.contains("验证码"))
+        .find_map(|message| first_six_digit_run(&message.body))
 }
 
 pub fn first_six_digit_run(text: &str) -> Option<String> {

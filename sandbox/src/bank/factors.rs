@@ -6,19 +6,20 @@
 
 use mobank_protocol::assertion::{verify, verify_knowledge, Expectation, KNOWLEDGE_KEY_LEN};
 use mobank_protocol::{Assertion, Ceremony, ErrorCode, Factor, VerifiedAssertion, VerifyError};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use zeroize::Zeroizing;
 
 use crate::bank::{Bank, MAX_FAILED_ATTEMPTS};
+use crate::db::devices;
 use crate::error::ApiFailure;
 
-pub(super) type KnowledgeKey = Zeroizing<[u8; KNOWLEDGE_KEY_LEN]>;
+pub(crate) type KnowledgeKey = Zeroizing<[u8; KNOWLEDGE_KEY_LEN]>;
 
-pub(super) fn device_unknown() -> ApiFailure {
+pub(crate) fn device_unknown() -> ApiFailure {
     ApiFailure::new(ErrorCode::DeviceUnknown, "this device is not bound")
 }
 
-pub(super) fn device_blocked() -> ApiFailure {
+pub(crate) fn device_blocked() -> ApiFailure {
     ApiFailure::new(ErrorCode::DeviceBlocked, "the device binding is blocked")
 }
 
@@ -27,18 +28,18 @@ fn no_pin() -> ApiFailure {
 }
 
 /// Copies a stored or received knowledge key into zeroizing memory; `None` unless 32 bytes.
-pub(super) fn knowledge_key(bytes: &[u8]) -> Option<KnowledgeKey> {
+pub(crate) fn knowledge_key(bytes: &[u8]) -> Option<KnowledgeKey> {
     let array: [u8; KNOWLEDGE_KEY_LEN] = bytes.try_into().ok()?;
     Some(Zeroizing::new(array))
 }
 
-pub(super) struct Device {
-    pub(super) device_id: String,
-    pub(super) customer_id: String,
-    pub(super) name: String,
-    pub(super) status: String,
-    pub(super) cooling_off_until_ms: Option<i64>,
-    pub(super) revoked_at_ms: Option<i64>,
+pub(crate) struct Device {
+    pub(crate) device_id: String,
+    pub(crate) customer_id: String,
+    pub(crate) name: String,
+    pub(crate) status: String,
+    pub(crate) cooling_off_until_ms: Option<i64>,
+    pub(crate) revoked_at_ms: Option<i64>,
     possession_public_key: Vec<u8>,
     user_verified_public_key: Vec<u8>,
     knowledge_key: Option<KnowledgeKey>,
@@ -49,52 +50,32 @@ pub(super) struct Device {
 }
 
 impl Device {
-    pub(super) fn load(tx: &Transaction<'_>, device_id: &str) -> Result<Option<Self>, ApiFailure> {
-        let found = tx
-            .query_row(
-                "SELECT device_id, customer_id, name, status, cooling_off_until_ms,
-                        revoked_at_ms, possession_public_key, user_verified_public_key,
-                        knowledge_key, possession_sign_count, user_verified_sign_count,
-                        knowledge_sign_count, failed_attempts
-                 FROM devices WHERE device_id = ?1",
-                [device_id],
-                |row| {
-                    let stored_key: Option<Zeroizing<Vec<u8>>> =
-                        row.get::<_, Option<Vec<u8>>>(8)?.map(Zeroizing::new);
-                    Ok((
-                        Self {
-                            device_id: row.get(0)?,
-                            customer_id: row.get(1)?,
-                            name: row.get(2)?,
-                            status: row.get(3)?,
-                            cooling_off_until_ms: row.get(4)?,
-                            revoked_at_ms: row.get(5)?,
-                            possession_public_key: row.get(6)?,
-                            user_verified_public_key: row.get(7)?,
-                            knowledge_key: None,
-                            possession_sign_count: row.get(9)?,
-                            user_verified_sign_count: row.get(10)?,
-                            knowledge_sign_count: row.get(11)?,
-                            failed_attempts: row.get(12)?,
-                        },
-                        stored_key,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((mut device, stored_key)) = found else {
+    pub(crate) fn load(tx: &Transaction<'_>, device_id: &str) -> Result<Option<Self>, ApiFailure> {
+        let Some(row) = devices::load(tx, device_id)? else {
             return Ok(None);
         };
-        if let Some(stored) = stored_key {
-            // The schema allows only 32 bytes; anything else is a corrupt ledger.
-            device.knowledge_key = Some(knowledge_key(&stored).ok_or_else(|| {
-                ApiFailure::internal(
-                    "stored knowledge key has the wrong length",
-                    &device.device_id,
-                )
-            })?);
-        }
-        Ok(Some(device))
+        let knowledge_key = match &row.knowledge_key {
+            None => None,
+            // The schema allows only 32 bytes; anything else is a corrupt database.
+            Some(stored) => Some(knowledge_key(stored).ok_or_else(|| {
+                ApiFailure::internal("stored knowledge key has the wrong length", &row.device_id)
+            })?),
+        };
+        Ok(Some(Self {
+            device_id: row.device_id,
+            customer_id: row.customer_id,
+            name: row.name,
+            status: row.status,
+            cooling_off_until_ms: row.cooling_off_until_ms,
+            revoked_at_ms: row.revoked_at_ms,
+            possession_public_key: row.possession_public_key,
+            user_verified_public_key: row.user_verified_public_key,
+            knowledge_key,
+            possession_sign_count: row.possession_sign_count,
+            user_verified_sign_count: row.user_verified_sign_count,
+            knowledge_sign_count: row.knowledge_sign_count,
+            failed_attempts: row.failed_attempts,
+        }))
     }
 
     fn is_active(&self) -> bool {
@@ -104,7 +85,7 @@ impl Device {
 
 /// Which second factor a ceremony takes beside possession.
 #[derive(Clone, Copy)]
-pub(super) enum SecondFactor {
+pub(crate) enum SecondFactor {
     /// Login, step-up: the biometric or the PIN.
     Either,
     /// The PIN change proves the PIN itself.
@@ -134,15 +115,15 @@ impl SecondFactor {
 }
 
 /// A possession assertion and one second-factor assertion, received in either order.
-pub(super) struct TwoFactors {
-    pub(super) possession: Assertion,
-    pub(super) second: Assertion,
+pub(crate) struct TwoFactors {
+    pub(crate) possession: Assertion,
+    pub(crate) second: Assertion,
 }
 
 impl TwoFactors {
     /// A bad request for any other shape: another count, a factor twice, a second factor the
     /// ceremony does not take.
-    pub(super) fn from_assertions(
+    pub(crate) fn from_assertions(
         assertions: Vec<Assertion>,
         expected: SecondFactor,
     ) -> Result<Self, ApiFailure> {
@@ -159,13 +140,13 @@ impl TwoFactors {
         Ok(Self { possession, second })
     }
 
-    pub(super) fn both(&self) -> [&Assertion; 2] {
+    pub(crate) fn both(&self) -> [&Assertion; 2] {
         [&self.possession, &self.second]
     }
 }
 
 /// Which key a knowledge assertion is checked with.
-pub(super) enum KnowledgeCheck<'a> {
+pub(crate) enum KnowledgeCheck<'a> {
     OnFile,
     /// A PIN change commit proves the new key it brings.
     NewKey(&'a KnowledgeKey),
@@ -174,25 +155,25 @@ pub(super) enum KnowledgeCheck<'a> {
 /// Whether a success clears the failure count: a full two-factor authentication does, an
 /// operation signed by the possession key alone does not.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum OnSuccess {
+pub(crate) enum OnSuccess {
     ResetFailures,
     KeepFailures,
 }
 
 /// One authentication attempt: the assertions and what they must have signed.
-pub(super) struct Attempt<'a> {
-    pub(super) assertions: &'a [&'a Assertion],
-    pub(super) ceremony: Ceremony,
-    pub(super) challenge: &'a [u8],
-    pub(super) operation: Option<&'a str>,
-    pub(super) knowledge: KnowledgeCheck<'a>,
-    pub(super) on_success: OnSuccess,
+pub(crate) struct Attempt<'a> {
+    pub(crate) assertions: &'a [&'a Assertion],
+    pub(crate) ceremony: Ceremony,
+    pub(crate) challenge: &'a [u8],
+    pub(crate) operation: Option<&'a str>,
+    pub(crate) knowledge: KnowledgeCheck<'a>,
+    pub(crate) on_success: OnSuccess,
 }
 
 impl<'a> Attempt<'a> {
     /// Possession and a second factor with the PIN on file: a full strong authentication,
     /// which clears the failure count.
-    pub(super) fn strong(
+    pub(crate) fn strong(
         ceremony: Ceremony,
         assertions: &'a [&'a Assertion],
         challenge: &'a [u8],
@@ -210,7 +191,7 @@ impl<'a> Attempt<'a> {
 
     /// An operation signed by the possession key alone, which leaves the failure count as it
     /// is.
-    pub(super) fn possession_signed(
+    pub(crate) fn possession_signed(
         possession: &'a [&'a Assertion],
         challenge: &'a [u8],
         operation: &'a str,
@@ -229,7 +210,7 @@ impl<'a> Attempt<'a> {
 /// Loads the device a spent challenge was issued to and authenticates the attempt against it;
 /// the device, once it has passed. An unknown device, a device that is not active and a
 /// knowledge assertion from a device with no PIN are refused before anything is counted.
-pub(super) fn authenticate(
+pub(crate) fn authenticate(
     tx: &Transaction<'_>,
     bank: &Bank,
     device_id: &str,
@@ -305,7 +286,7 @@ fn settle(
         // Only a key's real signature (or the real knowledge key's tag) gets this far, so a
         // counter that did not move forward means a second copy of the key is signing: a
         // cloned phone or a restored backup.
-        block(tx, device_id, "counter_regression")?;
+        devices::block(tx, device_id, "counter_regression")?;
         tracing::warn!(%device_id, ?factor, stored, received, "signature counter went backwards: device blocked as a suspected clone");
         return Err(device_blocked());
     }
@@ -314,13 +295,11 @@ fn settle(
         .find_map(|(_, outcome)| outcome.as_ref().err())
     {
         let failures = device.failed_attempts.saturating_add(1);
-        tx.execute(
-            "UPDATE devices SET failed_attempts = ?2 WHERE device_id = ?1",
-            params![device_id, failures],
-        )?;
+        devices::set_failed_attempts(tx, device_id, failures)?;
         let blocked = failures >= MAX_FAILED_ATTEMPTS;
         if blocked {
-            block(tx, device_id, "too_many_failures")?;
+            // Its sessions end with it: `session::authorize` checks the device's status.
+            devices::block(tx, device_id, "too_many_failures")?;
         }
         tracing::info!(%device_id, %error, failures, blocked, "authentication failed");
         return Err(if blocked {
@@ -333,37 +312,9 @@ fn settle(
     }
     for (factor, outcome) in outcomes {
         if let Ok(verified) = outcome {
-            tx.execute(
-                counter_update(*factor),
-                params![device_id, verified.sign_count],
-            )?;
+            devices::set_sign_count(tx, device_id, *factor, verified.sign_count)?;
         }
     }
-    let reset = on_success == OnSuccess::ResetFailures;
-    tx.execute(
-        "UPDATE devices SET last_seen_ms = ?2,
-                            failed_attempts = CASE WHEN ?3 THEN 0 ELSE failed_attempts END
-         WHERE device_id = ?1",
-        params![device_id, now, reset],
-    )?;
-    Ok(())
-}
-
-fn counter_update(factor: Factor) -> &'static str {
-    match factor {
-        Factor::Possession => "UPDATE devices SET possession_sign_count = ?2 WHERE device_id = ?1",
-        Factor::UserVerified => {
-            "UPDATE devices SET user_verified_sign_count = ?2 WHERE device_id = ?1"
-        }
-        Factor::Knowledge => "UPDATE devices SET knowledge_sign_count = ?2 WHERE device_id = ?1",
-    }
-}
-
-/// Its sessions end with it: `session::authorize` checks the device's status on every use.
-fn block(tx: &Transaction<'_>, device_id: &str, reason: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE devices SET status = 'blocked', blocked_reason = ?2 WHERE device_id = ?1",
-        params![device_id, reason],
-    )?;
+    devices::record_success(tx, device_id, now, on_success == OnSuccess::ResetFailures)?;
     Ok(())
 }

@@ -1,5 +1,31 @@
-//! The state every request handler shares: the ledger, the clock, the random generator and the
-//! policy numbers derived from the configuration.
+//! The bank's rules: binding, login and its factors, step-up, devices, the PIN, history,
+//! notices, limits and policy, and what the back office does. Each operation runs in one
+//! SQLite transaction, reading and writing through `crate::db` and `crate::ledger`, and answers
+//! with a protocol message or a typed refusal; the HTTP layers (`api`, `dev::routes`) only
+//! carry requests to it.
+//!
+//! This module also holds the state every operation shares: the database, the clock, the
+//! random generator and the policy numbers derived from the configuration.
+
+pub(crate) mod accounts;
+pub(crate) mod activation;
+pub(crate) mod back_office;
+pub(crate) mod biometric;
+pub(crate) mod challenges;
+pub(crate) mod clock_control;
+pub(crate) mod devices;
+pub(crate) mod display;
+pub(crate) mod factors;
+pub(crate) mod history;
+pub(crate) mod login;
+pub(crate) mod notices;
+pub(crate) mod notify;
+pub(crate) mod otp;
+pub(crate) mod outboxes;
+pub(crate) mod pin;
+pub(crate) mod policy;
+pub(crate) mod session;
+pub(crate) mod step_up;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -24,6 +50,8 @@ pub(crate) struct Policy {
     pub(crate) idle_timeout_secs: u32,
     pub(crate) session_cap_ms: i64,
     pub(crate) cooling_off_ms: i64,
+    /// Whether the developer API may move the clock.
+    pub(crate) test_clock: bool,
 }
 
 impl Policy {
@@ -38,6 +66,7 @@ impl Policy {
             idle_timeout_secs: u32::try_from(config.idle_timeout.as_secs()).unwrap_or(u32::MAX),
             session_cap_ms: duration_ms(config.session_cap),
             cooling_off_ms: duration_ms(config.cooling_off),
+            test_clock: config.test_clock,
         }
     }
 }

@@ -3,14 +3,15 @@
 
 use mobank_protocol::messages::ChallengeResponse;
 use mobank_protocol::ErrorCode;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 
 use crate::bank::Bank;
+use crate::db::challenges;
 use crate::error::ApiFailure;
 use crate::random;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Purpose {
+pub(crate) enum Purpose {
     Login,
     StepUp,
     Operation,
@@ -36,15 +37,15 @@ impl Purpose {
     }
 }
 
-pub(super) struct Issued {
-    pub(super) challenge_id: String,
-    pub(super) challenge: Vec<u8>,
-    pub(super) expires_at_ms: i64,
+pub(crate) struct Issued {
+    pub(crate) challenge_id: String,
+    pub(crate) challenge: Vec<u8>,
+    pub(crate) expires_at_ms: i64,
 }
 
 impl Issued {
     /// The answer to a login or in-session challenge request.
-    pub(super) fn into_response(self, bank: &Bank, now: i64) -> ChallengeResponse {
+    pub(crate) fn into_response(self, bank: &Bank, now: i64) -> ChallengeResponse {
         ChallengeResponse {
             challenge_id: self.challenge_id,
             challenge: self.challenge,
@@ -55,14 +56,14 @@ impl Issued {
     }
 }
 
-pub(super) fn challenge_invalid() -> ApiFailure {
+pub(crate) fn challenge_invalid() -> ApiFailure {
     ApiFailure::new(
         ErrorCode::ChallengeInvalid,
         "the challenge is unknown, used or expired",
     )
 }
 
-pub(super) fn issue(
+pub(crate) fn issue(
     tx: &Transaction<'_>,
     bank: &Bank,
     device_id: &str,
@@ -73,18 +74,16 @@ pub(super) fn issue(
     let challenge_id = random::id(&bank.rng, purpose.id_prefix())?;
     let challenge = random::challenge(&bank.rng)?.to_vec();
     let expires_at_ms = now.saturating_add(ttl_ms);
-    tx.execute(
-        "INSERT INTO challenges (challenge_id, challenge, purpose, device_id, created_at_ms,
-                                 expires_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            challenge_id,
-            challenge,
-            purpose.as_str(),
+    challenges::insert(
+        tx,
+        &challenges::NewChallenge {
+            challenge_id: &challenge_id,
+            challenge: &challenge,
+            purpose: purpose.as_str(),
             device_id,
-            now,
-            expires_at_ms
-        ],
+            created_at_ms: now,
+            expires_at_ms,
+        },
     )?;
     Ok(Issued {
         challenge_id,
@@ -96,36 +95,18 @@ pub(super) fn issue(
 /// Spends the challenge and returns its bytes if it was issued to `device_id` for `purpose`
 /// and has not expired. Spent by this attempt whatever its outcome (the caller's transaction
 /// commits refusals), so no answer can ever be replayed.
-pub(super) fn consume(
+pub(crate) fn consume(
     tx: &Transaction<'_>,
     challenge_id: &str,
     purpose: Purpose,
     device_id: &str,
     now: i64,
 ) -> Result<Vec<u8>, ApiFailure> {
-    let found = tx
-        .query_row(
-            "SELECT device_id, challenge, expires_at_ms FROM challenges
-             WHERE challenge_id = ?1 AND purpose = ?2 AND used = 0",
-            params![challenge_id, purpose.as_str()],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, Vec<u8>>(1)?,
-                    row.get::<_, i64>(2)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((owner, challenge, expires_at_ms)) = found else {
+    let Some(spent) = challenges::spend(tx, challenge_id, purpose.as_str())? else {
         return Err(challenge_invalid());
     };
-    tx.execute(
-        "UPDATE challenges SET used = 1 WHERE challenge_id = ?1",
-        [challenge_id],
-    )?;
-    if owner != device_id || now >= expires_at_ms {
+    if spent.device_id != device_id || now >= spent.expires_at_ms {
         return Err(challenge_invalid());
     }
-    Ok(challenge)
+    Ok(spent.challenge)
 }

@@ -1,0 +1,108 @@
+//! Notices about a customer's devices: written when a device is bound, revoked or re-keyed,
+//! shown once on each other device at its next login, and kept as the sandbox's record of the
+//! push notifications a real bank would send at the same moment.
+
+use mobank_protocol::messages::{Notice, NoticeKind, Notification};
+use rusqlite::{Connection, Transaction};
+
+use crate::bank::Bank;
+use crate::db::{devices, notices};
+use crate::error::ApiFailure;
+use crate::random;
+
+fn kind_name(kind: NoticeKind) -> &'static str {
+    match kind {
+        NoticeKind::NewDeviceBound => "new_device_bound",
+        NoticeKind::DeviceRevoked => "device_revoked",
+        NoticeKind::PinChanged => "pin_changed",
+    }
+}
+
+fn parse_kind(name: &str) -> Option<NoticeKind> {
+    [
+        NoticeKind::NewDeviceBound,
+        NoticeKind::DeviceRevoked,
+        NoticeKind::PinChanged,
+    ]
+    .into_iter()
+    .find(|kind| kind_name(*kind) == name)
+}
+
+/// The event and the device it is about.
+pub(crate) struct Event<'a> {
+    pub(crate) kind: NoticeKind,
+    pub(crate) subject_device_id: &'a str,
+    pub(crate) subject_name: &'a str,
+}
+
+/// Tells every active device of the customer about `event`, except the devices in `except`
+/// (the one the event is about, and the one that did it: both know).
+pub(crate) fn notify_others(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    customer_id: &str,
+    except: &[&str],
+    event: &Event<'_>,
+    now: i64,
+) -> Result<(), ApiFailure> {
+    let recipients = devices::active_of_customer(tx, customer_id)?
+        .into_iter()
+        .filter(|id| !except.contains(&id.as_str()));
+    for recipient in recipients {
+        notices::insert(
+            tx,
+            &notices::NewNotice {
+                notice_id: &random::id(&bank.rng, "ntc")?,
+                customer_id,
+                device_id: &recipient,
+                kind: kind_name(event.kind),
+                subject_device_id: event.subject_device_id,
+                device_name: event.subject_name,
+                at_ms: now,
+            },
+        )?;
+        tracing::info!(device_id = %recipient, kind = kind_name(event.kind), "device notified");
+    }
+    Ok(())
+}
+
+/// The notices `device_id` has not seen yet, oldest first, now marked delivered.
+pub(crate) fn take_undelivered(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    now: i64,
+) -> Result<Vec<Notice>, ApiFailure> {
+    notices::take_undelivered(tx, device_id, now)?
+        .into_iter()
+        .map(|row| {
+            Ok(Notice {
+                kind: parse_kind(&row.kind).ok_or_else(|| {
+                    ApiFailure::internal("unknown notice kind in the database", &row.kind)
+                })?,
+                notice_id: row.notice_id,
+                device_name: row.device_name,
+                at_ms: row.at_ms,
+            })
+        })
+        .collect()
+}
+
+/// Every notification sent to the customer's devices, oldest first (developer API).
+pub(crate) fn sent_to_customer(
+    conn: &Connection,
+    customer_id: &str,
+) -> rusqlite::Result<Vec<Notification>> {
+    Ok(notices::of_customer(conn, customer_id)?
+        .into_iter()
+        .filter_map(|row| {
+            // The schema admits only the known kinds.
+            Some(Notification {
+                kind: parse_kind(&row.kind)?,
+                customer_id: row.customer_id,
+                device_id: row.device_id,
+                device_name: row.device_name,
+                at_ms: row.at_ms,
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,132 @@
+//! The developer API's own messages: what the bank's back office, the outside world and the
+//! test harness do, in JSON that only the sandbox and its test clients speak. The older
+//! developer messages (activation codes, the SMS outbox, notifications, appended bookings) are
+//! in `mobank_protocol::messages`.
+//!
+//! Every request type denies unknown fields; amounts travel as decimal strings at the
+//! currency's own scale (`"1200.50"` CNY, `"12345"` JPY).
+
+pub(crate) mod routes;
+
+use mobank_protocol::messages::Transaction;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Routes of the developer API added by the sandbox itself.
+pub mod paths {
+    /// `POST`: money arrives on an account from a named party outside the bank.
+    pub const CREDITS: &str = "/dev/credits";
+    /// `POST`: the back office moves money between two accounts of one customer.
+    pub const MOVES: &str = "/dev/moves";
+    /// `GET`: the bank's clock.
+    pub const CLOCK: &str = "/dev/clock";
+    /// `POST`: moves the bank's clock forward (only with `--test-clock`).
+    pub const CLOCK_ADVANCE: &str = "/dev/clock/advance";
+    /// `GET`: whether the ledger balances, and its totals per currency.
+    pub const LEDGER_CHECK: &str = "/dev/ledger/check";
+}
+
+/// Money from someone outside the bank arriving on a customer's account: a journal entry from
+/// the outside world, a history row and an SMS to the customer's registered phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditRequest {
+    pub account_id: String,
+    /// Greater than zero, with at most as many decimals as the currency has.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// Must be the account's currency (ISO 4217).
+    pub currency: String,
+    /// Who paid, as the customer will read it (the display-text rule: NFC, trimmed, no bidi,
+    /// invisible or control characters; 1–64 characters).
+    pub counterparty_name: String,
+    /// The payer's account number at their bank: 8–34 letters and digits.
+    pub counterparty_account: String,
+    /// Up to 200 characters, same rule; may be empty.
+    #[serde(default)]
+    pub memo: String,
+    /// One of `TRANSACTION_CATEGORIES`; absent: `transfer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+}
+
+/// The back office moving money between two accounts of the same customer (e.g. from the
+/// current account into its margin sub-account): one entry, a history row on each account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    pub from_account_id: String,
+    pub to_account_id: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub currency: String,
+    /// Up to 200 characters (display-text rule); absent or empty: a standard memo.
+    #[serde(default)]
+    pub memo: String,
+}
+
+/// What a credit or a move booked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Booked {
+    /// The journal entry.
+    pub entry_id: i64,
+    /// Its history rows, as the customer's phone will sync them.
+    pub transactions: Vec<Transaction>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvanceClockRequest {
+    /// 1 to 315,360,000 (ten years).
+    pub seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockReading {
+    /// The bank's time, Unix milliseconds: what every expiry and `server_time_ms` uses.
+    pub now_ms: i64,
+    /// Whether `POST /dev/clock/advance` is allowed (the sandbox runs with `--test-clock`).
+    pub test_clock: bool,
+}
+
+/// The ledger's account of itself. `balanced` is true exactly when every count is zero and,
+/// in every currency, the customers' total is the opposite of the system accounts' total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerCheck {
+    pub balanced: bool,
+    pub entries: u64,
+    pub postings: u64,
+    /// Entries whose postings do not sum to zero in some currency.
+    pub unbalanced_entries: u64,
+    /// Accounts whose cached balance is not the sum of their postings, postings in another
+    /// currency than their account's, and customer accounts missing from the ledger.
+    pub balance_mismatches: u64,
+    pub negative_customer_accounts: u64,
+    /// History rows with no posting of the same amount on the same account in their entry.
+    pub unbacked_bookings: u64,
+    /// Customer legs (openings aside) without exactly one history row: the difference between
+    /// their count and the rows', plus legs shown twice.
+    pub unshown_postings: u64,
+    /// One per currency the bank keeps, in code order.
+    pub totals: Vec<CurrencyTotals>,
+}
+
+/// Balances summed per kind of account. Entries balance, so these four sum to zero; money
+/// enters the customers' total only from the outside world and leaves it only to another bank
+/// or the card network (or back to the outside world).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurrencyTotals {
+    pub currency: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub customers: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub outside_world: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub other_bank: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub card_network: Decimal,
+}

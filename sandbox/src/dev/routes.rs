@@ -1,0 +1,130 @@
+//! The developer API over HTTP: what a branch, the bank's back office, the outside world, the
+//! card network, the SMS network and the push service do in real life, and the test harness's
+//! clock and ledger check. Plain HTTP on its own loopback listener, apart from the customer
+//! API. HTTP only: each route extracts the request and calls the bank; `RunningSandbox` calls
+//! the same functions in process.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use mobank_protocol::messages::{
+    paths as protocol_paths, AppendTransactionRequest, IssueActivationRequest,
+    IssueActivationResponse, NotificationOutbox, SmsOutbox, Transaction,
+};
+
+use super::{
+    paths, AdvanceClockRequest, Booked, ClockReading, CreditRequest, LedgerCheck, MoveRequest,
+};
+use crate::api::{method_not_allowed, not_found};
+use crate::bank::{back_office, clock_control, outboxes, run_blocking, Bank};
+use crate::error::{ApiFailure, SandboxError};
+use crate::extract::StrictJson;
+use crate::ledger;
+
+pub(crate) fn router(bank: Arc<Bank>) -> Router {
+    let sms_route = format!("{}{{phone}}", protocol_paths::DEV_SMS_PREFIX);
+    let notifications_route = format!(
+        "{}{{customer_id}}",
+        protocol_paths::DEV_NOTIFICATIONS_PREFIX
+    );
+    Router::new()
+        .route(protocol_paths::DEV_ACTIVATION_CODES, post(issue))
+        .route(&sms_route, get(sms))
+        .route(&notifications_route, get(notifications))
+        .route(protocol_paths::DEV_TRANSACTIONS, post(append))
+        .route(paths::CREDITS, post(credit))
+        .route(paths::MOVES, post(move_funds))
+        .route(paths::CLOCK, get(clock))
+        .route(paths::CLOCK_ADVANCE, post(advance_clock))
+        .route(paths::LEDGER_CHECK, get(check_ledger))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(4 * 1024))
+        .with_state(bank)
+}
+
+/// Runs a developer operation off the async workers.
+async fn call<T: Send + 'static>(
+    bank: &Arc<Bank>,
+    work: impl FnOnce(&Bank) -> Result<T, SandboxError> + Send + 'static,
+) -> Result<Json<T>, ApiFailure> {
+    run_blocking(bank, move |bank| Ok(work(bank)?))
+        .await
+        .map(Json)
+}
+
+async fn issue(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<IssueActivationRequest>,
+) -> Result<Json<IssueActivationResponse>, ApiFailure> {
+    call(&bank, move |bank| {
+        back_office::issue_activation_code(bank, &request.customer_id)
+    })
+    .await
+}
+
+async fn sms(
+    State(bank): State<Arc<Bank>>,
+    phone: Result<Path<String>, PathRejection>,
+) -> Result<Json<SmsOutbox>, ApiFailure> {
+    let Path(phone) =
+        phone.map_err(|_| ApiFailure::bad_request("malformed phone number in path"))?;
+    call(&bank, move |bank| outboxes::sms(bank, &phone)).await
+}
+
+async fn notifications(
+    State(bank): State<Arc<Bank>>,
+    customer_id: Result<Path<String>, PathRejection>,
+) -> Result<Json<NotificationOutbox>, ApiFailure> {
+    let Path(customer_id) =
+        customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
+    call(&bank, move |bank| {
+        outboxes::notifications(bank, &customer_id)
+    })
+    .await
+}
+
+async fn append(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<AppendTransactionRequest>,
+) -> Result<Json<Transaction>, ApiFailure> {
+    call(&bank, move |bank| {
+        back_office::append_transaction(bank, &request)
+    })
+    .await
+}
+
+async fn credit(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<CreditRequest>,
+) -> Result<Json<Booked>, ApiFailure> {
+    call(&bank, move |bank| back_office::credit(bank, &request)).await
+}
+
+async fn move_funds(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<MoveRequest>,
+) -> Result<Json<Booked>, ApiFailure> {
+    call(&bank, move |bank| back_office::move_funds(bank, &request)).await
+}
+
+async fn clock(State(bank): State<Arc<Bank>>) -> Json<ClockReading> {
+    Json(clock_control::reading(&bank))
+}
+
+async fn advance_clock(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<AdvanceClockRequest>,
+) -> Result<Json<ClockReading>, ApiFailure> {
+    call(&bank, move |bank| clock_control::advance(bank, request)).await
+}
+
+async fn check_ledger(State(bank): State<Arc<Bank>>) -> Result<Json<LedgerCheck>, ApiFailure> {
+    call(&bank, |bank| {
+        Ok(bank.with_db(|conn| ledger::check::check(conn))?)
+    })
+    .await
+}
