@@ -36,7 +36,7 @@ const NOT_SENT: &str = "The sandbox does not send it";
 /// Every `ErrorCode`. `code_name` matches on each without a wildcard, so a new variant does not
 /// compile until it is added there, and `every_error_code_has_a_row_and_every_row_a_code` then
 /// asks for it here and in the table.
-const ALL_CODES: [ErrorCode; 14] = [
+const ALL_CODES: [ErrorCode; 18] = [
     ErrorCode::BadRequest,
     ErrorCode::ActivationInvalid,
     ErrorCode::OtpInvalid,
@@ -50,6 +50,10 @@ const ALL_CODES: [ErrorCode; 14] = [
     ErrorCode::StepUpRequired,
     ErrorCode::NotFound,
     ErrorCode::Suspended,
+    ErrorCode::PayeeInvalid,
+    ErrorCode::AccountUnknown,
+    ErrorCode::CurrencyMismatch,
+    ErrorCode::IdempotencyConflict,
     ErrorCode::Internal,
 ];
 
@@ -69,6 +73,10 @@ fn code_name(code: ErrorCode) -> String {
         | ErrorCode::StepUpRequired
         | ErrorCode::NotFound
         | ErrorCode::Suspended
+        | ErrorCode::PayeeInvalid
+        | ErrorCode::AccountUnknown
+        | ErrorCode::CurrencyMismatch
+        | ErrorCode::IdempotencyConflict
         | ErrorCode::Internal => serde_json::to_value(code)
             .unwrap()
             .as_str()
