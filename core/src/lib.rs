@@ -22,6 +22,7 @@ mod pin_change;
 mod pin_policy;
 pub mod platform;
 mod policy;
+pub mod qr;
 mod reenrol;
 mod secret;
 mod session;
