@@ -965,20 +965,69 @@ fn a_payment_in_a_log_shows_no_account_number() {
     assert!(logged.contains("LAO WANG NOODLES"), "{logged}");
 }
 
+/// A payment that uses every data object the parser reads, templates inside templates included.
+fn every_field() -> String {
+    let mut objects = objects();
+    objects[1].1 = "12".to_owned();
+    objects.insert(2, (2, "4000123456789010".to_owned()));
+    let additional = [
+        object(1, "INV-0001"),
+        object(2, "***"),
+        object(9, "ME"),
+        object(11, "520"),
+        object(20, "RFU"),
+        object(50, &(object(0, "com.ex.club") + &object(1, "GOLD"))),
+        object(51, &(object(0, "com.ex.tax") + &object(2, "T"))),
+    ]
+    .concat();
+    let language = object(0, "zh") + &object(1, " 老王 ") + &object(2, "上海") + &object(7, "x");
+    objects.extend([
+        (54, "088.80".to_owned()),
+        (55, "02".to_owned()),
+        (56, "1.5".to_owned()),
+        (61, "200000".to_owned()),
+        (62, additional),
+        (64, language),
+        (70, "RFU VALUE".to_owned()),
+        (85, object(0, "com.example.extra") + &object(3, "X1")),
+    ]);
+    payload(&objects)
+}
+
 #[test]
 fn what_parses_is_written_back_to_a_payload_that_parses_to_the_same_payment() {
-    for original in [
-        EMVCO_EXAMPLE.to_owned(),
-        payload(&objects()),
-        with(
-            64,
-            &(object(0, "zh") + &object(1, " 老王 ") + &object(2, "上海") + &object(7, "x")),
-        ),
-    ] {
+    for original in [EMVCO_EXAMPLE.to_owned(), payload(&objects()), every_field()] {
         let payment = parse(&original).unwrap();
         let written = payment.to_payload().unwrap();
         assert_eq!(parse(&written), Ok(payment), "{written}");
     }
+}
+
+#[test]
+fn a_template_inside_the_additional_data_is_written_with_its_own_ids() {
+    let payment = parse(&every_field()).unwrap();
+    let templates = &payment
+        .additional_data
+        .as_ref()
+        .unwrap()
+        .payment_system_templates;
+    assert_eq!(
+        templates,
+        &[
+            Template {
+                id: 50,
+                guid: "com.ex.club".to_owned(),
+                data: vec![data(1, "GOLD")],
+            },
+            Template {
+                id: 51,
+                guid: "com.ex.tax".to_owned(),
+                data: vec![data(2, "T")],
+            },
+        ]
+    );
+    let written = payment.to_payload().unwrap();
+    assert!(written.contains("50230011com.ex.club0104GOLD"), "{written}");
 }
 
 #[test]

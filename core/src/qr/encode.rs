@@ -17,8 +17,9 @@ const MAX_VALUE_CHARS: usize = 99;
 
 pub(super) fn encode(payment: &MerchantPayment) -> Result<String, EncodeError> {
     let mut out = String::new();
-    let mut put =
-        |id: u8, value: &str, max_chars: usize| write(&mut out, Tag::root(id), value, max_chars);
+    let mut put = |id: u8, value: &str, max_chars: usize| {
+        write(&mut out, id, value, max_chars, Tag::root(id))
+    };
     put(0, "01", 2)?;
     if let Some(initiation) = payment.initiation {
         put(1, initiation.code(), 2)?;
@@ -99,13 +100,19 @@ pub(super) fn encode(payment: &MerchantPayment) -> Result<String, EncodeError> {
     Ok(out)
 }
 
-/// Appends one data object; `tag` names it in errors.
-fn write(out: &mut String, tag: Tag, value: &str, max_chars: usize) -> Result<(), EncodeError> {
+/// Appends data object `id`; `tag` names it in errors.
+fn write(
+    out: &mut String,
+    id: u8,
+    value: &str,
+    max_chars: usize,
+    tag: Tag,
+) -> Result<(), EncodeError> {
     let length = value.chars().count();
     if length == 0 || length > max_chars.min(MAX_VALUE_CHARS) {
         return Err(EncodeError::Length(tag));
     }
-    out.push_str(&format!("{:02}{length:02}{value}", tag.id));
+    out.push_str(&format!("{id:02}{length:02}{value}"));
     Ok(())
 }
 
@@ -124,7 +131,7 @@ fn template_value(template: &Template, at: Tag) -> Result<String, EncodeError> {
         Some(_) => at,
     };
     let mut value = String::new();
-    write(&mut value, inner(0), &template.guid, 32)?;
+    write(&mut value, 0, &template.guid, 32, inner(0))?;
     objects(&mut value, &template.data, 1..=99, inner)?;
     Ok(value)
 }
@@ -138,7 +145,7 @@ fn objects(
     for object in objects {
         let tag = tag(object.id);
         in_range(object.id, range.clone(), tag)?;
-        write(out, tag, &object.value, MAX_VALUE_CHARS)?;
+        write(out, object.id, &object.value, MAX_VALUE_CHARS, tag)?;
     }
     Ok(())
 }
@@ -159,8 +166,8 @@ fn additional_data_value(data: &AdditionalData) -> Result<String, EncodeError> {
     ];
     for (id, label) in labels {
         match label {
-            Some(Label::Given(text)) => write(&mut value, tag(id), text, 25)?,
-            Some(Label::AskCustomer) => write(&mut value, tag(id), "***", 25)?,
+            Some(Label::Given(text)) => write(&mut value, id, text, 25, tag(id))?,
+            Some(Label::AskCustomer) => write(&mut value, id, "***", 25, tag(id))?,
             None => {}
         }
     }
@@ -173,30 +180,26 @@ fn additional_data_value(data: &AdditionalData) -> Result<String, EncodeError> {
         .into_iter()
         .filter_map(|(asked, letter)| asked.then_some(letter))
         .collect();
-        write(&mut value, tag(9), &letters, 3)?;
+        write(&mut value, 9, &letters, 3, tag(9))?;
     }
     if let Some(tax_id) = &data.merchant_tax_id {
-        write(&mut value, tag(10), tax_id, 20)?;
+        write(&mut value, 10, tax_id, 20, tag(10))?;
     }
     if let Some(channel) = &data.merchant_channel {
-        write(&mut value, tag(11), channel, 3)?;
+        write(&mut value, 11, channel, 3, tag(11))?;
     }
     for object in &data.reserved {
         let at = tag(object.id);
         if !(object.id == 0 || (12..=49).contains(&object.id)) {
             return Err(EncodeError::Id(at));
         }
-        write(&mut value, at, &object.value, MAX_VALUE_CHARS)?;
+        write(&mut value, object.id, &object.value, MAX_VALUE_CHARS, at)?;
     }
     for template in &data.payment_system_templates {
         let at = tag(template.id);
         in_range(template.id, 50..=99, at)?;
-        write(
-            &mut value,
-            at,
-            &template_value(template, at)?,
-            MAX_VALUE_CHARS,
-        )?;
+        let inner = template_value(template, at)?;
+        write(&mut value, template.id, &inner, MAX_VALUE_CHARS, at)?;
     }
     Ok(value)
 }
@@ -205,10 +208,10 @@ fn alternate_language_value(language: &AlternateLanguage) -> Result<String, Enco
     const ID: u8 = 64;
     let tag = |id| Tag::nested(ID, id);
     let mut value = String::new();
-    write(&mut value, tag(0), &language.language, 2)?;
-    write(&mut value, tag(1), &language.merchant_name, 25)?;
+    write(&mut value, 0, &language.language, 2, tag(0))?;
+    write(&mut value, 1, &language.merchant_name, 25, tag(1))?;
     if let Some(city) = &language.merchant_city {
-        write(&mut value, tag(2), city, 15)?;
+        write(&mut value, 2, city, 15, tag(2))?;
     }
     objects(&mut value, &language.reserved, 3..=99, tag)?;
     Ok(value)
