@@ -32,6 +32,7 @@ mod device;
 pub mod money;
 pub mod net;
 pub mod platform;
+pub mod qr;
 mod storage;
 
 #[cfg(any(test, feature = "testing"))]

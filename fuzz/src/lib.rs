@@ -7,6 +7,7 @@
 
 pub mod cases;
 pub mod message_types;
+pub mod qr_payload;
 pub mod round_trip;
 pub mod seeds;
 pub mod vectors;

@@ -12,13 +12,20 @@ use mobank_protocol::Assertion;
 use serde_json::Value;
 
 use crate::cases::{cases, Verifier};
+use crate::qr_payload;
 use crate::vectors::{self, OwnedExpectation};
 use crate::verify_input::VerifyInput;
 
 const SEED_PREFIX: &str = "seed-";
 
 /// Every target that has seeds.
-pub const TARGETS: [&str; 4] = ["authenticator_data", "client_data", "messages", "verify"];
+pub const TARGETS: [&str; 5] = [
+    "authenticator_data",
+    "client_data",
+    "messages",
+    "qr_payload",
+    "verify",
+];
 
 /// Writes every target's seeds; returns how many files were written.
 pub fn write_all(corpus: &Path) -> io::Result<usize> {
@@ -57,6 +64,10 @@ pub fn write_all(corpus: &Path) -> io::Result<usize> {
                 write("messages", &name, &bytes)?;
             }
         }
+    }
+
+    for (name, bytes) in qr_payload::seeds()? {
+        write("qr_payload", &name, &bytes)?;
     }
 
     for (index, case) in cases().iter().enumerate() {
