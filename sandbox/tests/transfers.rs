@@ -1,6 +1,8 @@
 //! Transfers over HTTPS: the quote, the signed submission, the bank's decision and receipt, and
 //! everything that must be refused on the way.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{bound, expect_error, expect_ok, quote_request, Bank, Phone};

@@ -588,6 +588,43 @@ mod tests {
     }
 
     #[test]
+    fn an_older_directory_gets_account_numbers_that_pass_their_check_digit_with_the_same_tails() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        run_up_to(&mut conn, 6).unwrap();
+        conn.execute(
+            "UPDATE accounts SET account_number = '6222021234567890'
+             WHERE account_id = 'acct_current_01'",
+            [],
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let mut statement = conn
+            .prepare("SELECT account_number FROM accounts ORDER BY account_id")
+            .unwrap();
+        let numbers: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(numbers.contains(&"6222021234507890".to_owned()));
+        for number in &numbers {
+            assert_eq!(
+                mobank_protocol::transfer::account_number::check(number),
+                Ok(()),
+                "{number}"
+            );
+        }
+        let fee_accounts: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM ledger_accounts WHERE kind = 'fee_income'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(fee_accounts, 5);
+    }
+
+    #[test]
     fn a_newer_ledger_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
