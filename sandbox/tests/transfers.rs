@@ -457,3 +457,64 @@ async fn over_the_cooling_off_limit_or_suspended_is_a_rejected_receipt() {
     assert_eq!(balance(&bank, "demo", MARGIN), dec("1000.00"));
     assert_balanced(&bank);
 }
+
+#[tokio::test]
+async fn the_developer_api_loses_answers_reads_outcomes_and_suspends_over_http() {
+    use mobank_sandbox::dev::{paths, LoseResponsesRequest, SuspensionRequest};
+    let (bank, mut phone, token) = session().await;
+    let (status, error) = bank
+        .dev_post_err(
+            paths::LOSE_TRANSFER_RESPONSES,
+            &LoseResponsesRequest { count: 101 },
+        )
+        .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
+    );
+    let suspension = format!("{}demo/suspension", paths::CUSTOMER_PREFIX);
+    let _: SuspensionRequest = bank
+        .dev_post_ok(&suspension, &SuspensionRequest { suspended: true })
+        .await;
+
+    let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "5.00", "");
+    let answer = send(&bank, &mut phone, &token, &request).await;
+    assert_eq!(answer.receipt.reason, Some(RejectReason::Suspended));
+    let recorded: TransferResponse = bank
+        .dev_get_ok(&format!(
+            "{}demo/{}",
+            paths::TRANSFER_OUTCOME_PREFIX,
+            request.idempotency_key.to_hex()
+        ))
+        .await;
+    assert_eq!(recorded, answer);
+
+    let _: SuspensionRequest = bank
+        .dev_post_ok(&suspension, &SuspensionRequest { suspended: false })
+        .await;
+    let _: LoseResponsesRequest = bank
+        .dev_post_ok(
+            paths::LOSE_TRANSFER_RESPONSES,
+            &LoseResponsesRequest { count: 1 },
+        )
+        .await;
+    let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "5.00", "");
+    let quote = bank.quote(&token, &request).await;
+    let signed = phone.sign_transfer(&quote.transfer, Factor::UserVerified);
+    let lost = match bank
+        .client
+        .post(bank.url(transfer_paths::TRANSFERS))
+        .bearer_auth(&token)
+        .json(&signed)
+        .send()
+        .await
+    {
+        Err(_) => true,
+        Ok(response) => response.bytes().await.is_err(),
+    };
+    assert!(lost);
+    // Only one answer was to be lost: the retry arrives, with the booked receipt.
+    let retry: TransferResponse = expect_ok("retry", bank.submit(&token, &signed).await).await;
+    assert_eq!(retry.receipt.outcome, Outcome::Accepted);
+    assert_eq!(balance(&bank, "demo", MARGIN), dec("5.00"));
+}
