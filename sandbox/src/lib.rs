@@ -28,6 +28,7 @@ mod extract;
 mod ledger;
 mod mask;
 mod random;
+mod receipt_key;
 mod server;
 mod tls;
 
@@ -67,6 +68,9 @@ pub struct Announcement {
     /// `http://127.0.0.1:PORT`
     pub dev_url: String,
     pub rp_id: String,
+    /// base64url (unpadded) of the uncompressed P-256 point (65 bytes) that signs transfer
+    /// receipts.
+    pub receipt_public_key: String,
 }
 
 /// A sandbox that is listening. Dropping it stops the servers too; `shutdown` also waits for
@@ -104,7 +108,10 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
     if config.seed_history > 0 {
         seed_history(&mut db, config.seed_history, clock.now_ms())?;
     }
-    let bank = Arc::new(Bank::new(db, clock, &config));
+    let rng = ring::rand::SystemRandom::new();
+    let receipt_key = receipt_key::load_or_create(&config.data_dir, &rng)?;
+    let receipt_public_key = receipt_key::public_key(&receipt_key);
+    let bank = Arc::new(Bank::new(db, clock, &config, rng, receipt_key));
 
     let listener = bind(config.listen).await?;
     let dev_listener = bind(config.dev_listen).await?;
@@ -130,6 +137,7 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
         spki_pin: identity.spki_pin.clone(),
         dev_url,
         rp_id: config.rp_id,
+        receipt_public_key: mobank_protocol::b64::encode(&receipt_public_key),
     };
     tracing::info!(base_url = %announcement.base_url, dev_url = %announcement.dev_url, "sandbox bank listening");
     Ok(RunningSandbox {
@@ -213,6 +221,11 @@ impl RunningSandbox {
         self.announcement.rp_id.clone()
     }
 
+    /// The uncompressed P-256 point (65 bytes) that verifies this bank's transfer receipts.
+    pub fn receipt_public_key(&self) -> Vec<u8> {
+        receipt_key::public_key(&self.bank.receipt_key)
+    }
+
     /// Everything above in one value, as the binary prints it.
     pub fn announcement(&self) -> Announcement {
         self.announcement.clone()
@@ -269,6 +282,33 @@ impl RunningSandbox {
     pub fn accounts(&self, customer_id: &str) -> Result<Vec<Account>, SandboxError> {
         self.bank
             .with_db(|conn| bank::accounts::of_customer(conn, customer_id))
+    }
+
+    /// Same as `POST /dev/faults/lose-transfer-responses`: the next `count` transfer answers
+    /// are lost after their outcome was stored.
+    pub fn lose_transfer_responses(&self, count: u32) -> Result<(), SandboxError> {
+        bank::transfer::faults::lose_responses(&self.bank, dev::LoseResponsesRequest { count })
+            .map(|_| ())
+    }
+
+    /// Same as `GET /dev/transfers/{customer_id}/{idempotency_key}`: the receipt recorded for
+    /// the key, or `None`.
+    pub fn transfer_outcome(
+        &self,
+        customer_id: &str,
+        idempotency_key: mobank_protocol::transfer::IdempotencyKey,
+    ) -> Result<Option<mobank_protocol::transfer::Receipt>, SandboxError> {
+        bank::transfer::faults::outcome(&self.bank, customer_id, idempotency_key)
+    }
+
+    /// Same as `POST /dev/customers/{customer_id}/suspension`.
+    pub fn set_suspended(&self, customer_id: &str, suspended: bool) -> Result<(), SandboxError> {
+        bank::transfer::faults::suspend(
+            &self.bank,
+            customer_id,
+            dev::SuspensionRequest { suspended },
+        )
+        .map(|_| ())
     }
 
     /// Moves the bank's clock forward (expiry of OTPs, challenges, sessions; `server_time_ms`).

@@ -102,7 +102,7 @@ fn create(cert_path: &Path, key_path: &Path) -> Result<(), SandboxError> {
     Ok(())
 }
 
-fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), SandboxError> {
+pub(crate) fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), SandboxError> {
     let io_error = |source| SandboxError::Io {
         path: PathBuf::from(path),
         source,

@@ -42,7 +42,7 @@ fn assert_balanced(check: &LedgerCheck) {
     );
     for t in &check.totals {
         assert_eq!(
-            t.customers + t.outside_world + t.other_bank + t.card_network,
+            t.customers + t.outside_world + t.other_bank + t.card_network + t.fee_income,
             Decimal::ZERO,
             "{t:?}"
         );

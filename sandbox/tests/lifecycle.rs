@@ -51,13 +51,14 @@ async fn the_pin_is_the_sha256_of_the_served_certificates_public_key() {
 }
 
 #[tokio::test]
-async fn certificate_pin_and_devices_survive_a_restart_of_the_same_data_dir() {
+async fn certificate_pin_receipt_key_and_devices_survive_a_restart_of_the_same_data_dir() {
     let dir = tempfile::tempdir().unwrap();
     let first = mobank_sandbox::start(SandboxConfig::new(dir.path()))
         .await
         .unwrap();
     let pin = first.spki_pin();
     let cert = first.certificate_der();
+    let receipt_key = first.receipt_public_key();
     let bank = Bank {
         client: client_trusting(&cert),
         sandbox: first,
@@ -72,6 +73,7 @@ async fn certificate_pin_and_devices_survive_a_restart_of_the_same_data_dir() {
         .unwrap();
     assert_eq!(second.spki_pin(), pin);
     assert_eq!(second.certificate_der(), cert);
+    assert_eq!(second.receipt_public_key(), receipt_key);
     let bank = Bank {
         client: client_trusting(&cert),
         sandbox: second,
@@ -87,6 +89,7 @@ async fn certificate_pin_and_devices_survive_a_restart_of_the_same_data_dir() {
         .await
         .unwrap();
     assert_ne!(other.spki_pin(), pin);
+    assert_ne!(other.receipt_public_key(), receipt_key);
 }
 
 #[cfg(unix)]
@@ -185,8 +188,16 @@ async fn the_binary_prints_one_json_line_and_stops_on_sigterm() {
     let keys: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&line).unwrap();
     assert_eq!(
         keys.keys().collect::<Vec<_>>(),
-        vec!["base_url", "dev_url", "rp_id", "spki_pin"]
+        vec![
+            "base_url",
+            "dev_url",
+            "receipt_public_key",
+            "rp_id",
+            "spki_pin"
+        ]
     );
+    let receipt_key = mobank_protocol::b64::decode(&announced.receipt_public_key).unwrap();
+    assert_eq!((receipt_key.len(), receipt_key[0]), (65, 0x04));
     assert!(announced.base_url.starts_with("https://127.0.0.1:"));
     assert!(announced.dev_url.starts_with("http://127.0.0.1:"));
     assert_eq!(announced.rp_id, "sandbox.mobank.local");

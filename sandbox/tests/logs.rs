@@ -126,7 +126,7 @@ async fn no_secret_or_personal_number_is_ever_logged() {
         ("wrong OTP", wrong),
         ("session token", login.session_token.as_str()),
         ("phone number", "13800138000"),
-        ("account number", "6222021234567890"),
+        ("account number", "6222021234507890"),
         ("account number tail", "1234567890"),
         ("payer's account number", "6230580000987654329"),
         ("payer's account number tail", "0987654329"),

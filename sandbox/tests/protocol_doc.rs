@@ -12,12 +12,14 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{bound, expect_error, Bank, Phone};
+use common::{bound, expect_error, expect_ok, quote_request, Bank, Phone};
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
     paths, ChallengePurpose, ChallengeResponse, IntegritySignals, LimitReason,
     LoginChallengeRequest, LoginResponse, StartActivationRequest, UnbindDeviceRequest,
 };
+use mobank_protocol::money::{Amount, Currency};
+use mobank_protocol::transfer::messages::{paths as transfer_paths, TransferResponse};
 use mobank_protocol::{
     b64, signed_bytes, ApiError, Assertion, AuthenticatorData, Ceremony, ErrorCode, Factor,
 };
@@ -322,6 +324,66 @@ async fn refuse_after_time_passes(seen: &mut Observed) {
     );
 }
 
+/// Transfers the bank refuses before deciding them: a payee it does not know, a payer account
+/// not the customer's, an amount in another currency, an idempotency key reused for another
+/// transfer.
+async fn refuse_transfers(seen: &mut Observed) {
+    let (bank, mut phone) = bound().await;
+    let token = bank.login(&mut phone).await.session_token;
+    let quote = |request| {
+        let bank = &bank;
+        let token = &token;
+        async move {
+            bank.post_authorized_err(transfer_paths::TRANSFER_QUOTES, token, &request)
+                .await
+        }
+    };
+    let unknown_payee = quote_request(
+        "acct_current_01",
+        "6217000000123456794",
+        "EASTDEMO",
+        "1.00",
+        "",
+    );
+    let error = seen.record("an unknown payee", quote(unknown_payee).await);
+    assert_eq!(error.code, ErrorCode::PayeeInvalid);
+    let not_hers = quote_request(
+        "acct_landlord_current",
+        "6217000000123456786",
+        "EASTDEMO",
+        "1.00",
+        "",
+    );
+    let error = seen.record("another customer's payer account", quote(not_hers).await);
+    assert_eq!(error.code, ErrorCode::AccountUnknown);
+    let mut in_dollars = quote_request(
+        "acct_current_01",
+        "6217000000123456786",
+        "EASTDEMO",
+        "1.00",
+        "",
+    );
+    in_dollars.amount = Amount::parse_wire("1.00", Currency::Usd).unwrap();
+    let error = seen.record("an amount in another currency", quote(in_dollars).await);
+    assert_eq!(error.code, ErrorCode::CurrencyMismatch);
+
+    let request = quote_request(
+        "acct_current_01",
+        "6217000000123456786",
+        "EASTDEMO",
+        "1.00",
+        "",
+    );
+    let quoted = bank.quote(&token, &request).await;
+    let signed = phone.sign_transfer(&quoted.transfer, Factor::UserVerified);
+    let _: TransferResponse = expect_ok("a transfer", bank.submit(&token, &signed).await).await;
+    let mut other = signed.clone();
+    other.transfer.amount = Amount::parse_wire("2.00", Currency::Cny).unwrap();
+    let refused = expect_error(bank.submit(&token, &other).await).await;
+    let error = seen.record("an idempotency key reused for another amount", refused);
+    assert_eq!(error.code, ErrorCode::IdempotencyConflict);
+}
+
 /// A failure inside the bank: its database stays locked by another writer past the bank's
 /// busy timeout.
 async fn fail_inside(seen: &mut Observed) {
@@ -343,6 +405,7 @@ async fn the_sandbox_answers_every_error_it_sends_with_the_documented_status() {
     refuse_without_state(&bank, &mut seen).await;
     refuse_activation_and_login(&bank, &mut seen).await;
     refuse_after_time_passes(&mut seen).await;
+    refuse_transfers(&mut seen).await;
     fail_inside(&mut seen).await;
 
     let rows = status_table();

@@ -1,5 +1,5 @@
 //! The customer API, served over HTTPS: device binding, login, accounts, history, step-up,
-//! the device lifecycle and the PIN change. HTTP only: each handler extracts the request,
+//! the device lifecycle, the PIN change and transfers. HTTP only: each handler extracts the request,
 //! calls the bank (`crate::bank`) and turns the outcome into a response.
 
 mod accounts;
@@ -10,6 +10,7 @@ mod history;
 mod login;
 mod pin;
 mod step_up;
+mod transfers;
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use mobank_protocol::messages::paths;
+use mobank_protocol::transfer::messages::paths as transfer_paths;
 use mobank_protocol::ErrorCode;
 
 use crate::bank::Bank;
@@ -27,6 +29,7 @@ use crate::error::ApiFailure;
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub(crate) fn router(bank: Arc<Bank>) -> Router {
+    let transfer_route = format!("{}{{idempotency_key}}", transfer_paths::TRANSFER_PREFIX);
     Router::new()
         .route(paths::ACTIVATION_START, post(activation::start))
         .route(paths::ACTIVATION_COMPLETE, post(activation::complete))
@@ -42,6 +45,9 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(paths::DEVICES_BIOMETRIC_KEY, post(biometric::reenrol))
         .route(paths::PIN_CHANGE_BEGIN, post(pin::begin))
         .route(paths::PIN_CHANGE_COMMIT, post(pin::commit))
+        .route(transfer_paths::TRANSFER_QUOTES, post(transfers::quote))
+        .route(transfer_paths::TRANSFERS, post(transfers::submit))
+        .route(&transfer_route, get(transfers::status))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

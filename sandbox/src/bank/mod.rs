@@ -26,10 +26,13 @@ pub(crate) mod pin;
 pub(crate) mod policy;
 pub(crate) mod session;
 pub(crate) mod step_up;
+pub(crate) mod transfer;
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ring::rand::SystemRandom;
+use ring::signature::EcdsaKeyPair;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::{duration_ms, Clock};
@@ -76,16 +79,42 @@ pub(crate) struct Bank {
     pub(crate) clock: Clock,
     pub(crate) rng: SystemRandom,
     pub(crate) policy: Policy,
+    /// Signs transfer receipts; not the TLS key.
+    pub(crate) receipt_key: EcdsaKeyPair,
+    /// Transfer answers still to be lost after booking (a fault the developer API injects).
+    lost_transfer_responses: AtomicU32,
 }
 
 impl Bank {
-    pub(crate) fn new(db: Connection, clock: Clock, config: &SandboxConfig) -> Self {
+    pub(crate) fn new(
+        db: Connection,
+        clock: Clock,
+        config: &SandboxConfig,
+        rng: SystemRandom,
+        receipt_key: EcdsaKeyPair,
+    ) -> Self {
         Self {
             db: Mutex::new(db),
             clock,
-            rng: SystemRandom::new(),
+            rng,
             policy: Policy::from_config(config),
+            receipt_key,
+            lost_transfer_responses: AtomicU32::new(0),
         }
+    }
+
+    /// Loses the next `count` transfer answers after their transfers were decided and stored.
+    pub(crate) fn lose_transfer_responses(&self, count: u32) {
+        self.lost_transfer_responses.store(count, Ordering::SeqCst);
+    }
+
+    /// Whether this answer is one to lose; counts it down if so.
+    pub(crate) fn take_lost_transfer_response(&self) -> bool {
+        self.lost_transfer_responses
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
     }
 
     /// Runs `work` with the one database connection.

@@ -49,6 +49,8 @@ pub(crate) struct SessionOwner {
     pub(crate) customer_id: String,
     pub(crate) device_id: String,
     pub(crate) strong_auth_at_ms: i64,
+    /// What the app reported at login: part of the session's limits.
+    pub(crate) integrity: IntegrityFlags,
 }
 
 /// Records a strong authentication (a step-up, a PIN change's first step) in the session.
@@ -91,6 +93,7 @@ pub(crate) fn authorize(
         customer_id: found.customer_id,
         device_id: found.device_id,
         strong_auth_at_ms: found.strong_auth_at_ms,
+        integrity: IntegrityFlags(found.integrity_flags),
     };
     Ok(owner)
 }

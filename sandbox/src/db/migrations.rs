@@ -16,6 +16,8 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (3, schema_v3),
     (4, double_entry_v4),
     (5, seed::landlord_and_other_banks),
+    (6, transfers_v6),
+    (7, seed::account_numbers_with_check_digits),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), SandboxError> {
@@ -31,14 +33,31 @@ fn run_up_to(conn: &mut Connection, supported: i64) -> Result<(), SandboxError> 
     let pending = MIGRATIONS
         .iter()
         .filter(|(version, _)| *version > found && *version <= supported);
-    for (version, step) in pending {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-        step(&tx)?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
-        tracing::info!(version, "applied database migration");
-    }
-    Ok(())
+    // A step that rebuilds a referenced table (SQLite cannot change a CHECK in place) would
+    // trip the foreign keys while the old table is gone; SQLite's own procedure turns them off
+    // around the rebuild and proves them with `foreign_key_check` before committing.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = (|| {
+        for (version, step) in pending {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+            step(&tx)?;
+            let broken: i64 =
+                tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |row| {
+                    row.get(0)
+                })?;
+            if broken > 0 {
+                return Err(SandboxError::Internal(
+                    "a migration left rows whose references point nowhere",
+                ));
+            }
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+            tracing::info!(version, "applied database migration");
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    applied
 }
 
 fn schema_v1(tx: &Transaction<'_>) -> rusqlite::Result<()> {
@@ -347,6 +366,64 @@ fn double_entry_v4(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     )
 }
 
+/// Transfers: a fee-income account per currency (the ledger's account kinds gain
+/// `fee_income`), suspension of a customer's e-banking, the transfer quotes with their
+/// single-use challenges, and every transfer's outcome under its idempotency key.
+fn transfers_v6(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "
+        CREATE TABLE ledger_accounts_v6 (
+            account_id     TEXT PRIMARY KEY,
+            kind           TEXT NOT NULL CHECK (kind IN
+                             ('customer', 'outside_world', 'other_bank', 'card_network',
+                              'fee_income')),
+            currency       TEXT NOT NULL,
+            -- Always the sum of the account's postings; ledger::check proves it.
+            balance_minor  INTEGER NOT NULL DEFAULT 0,
+            CHECK (kind <> 'customer' OR balance_minor >= 0)
+        ) STRICT;
+        INSERT INTO ledger_accounts_v6 SELECT * FROM ledger_accounts;
+        DROP TABLE ledger_accounts;
+        ALTER TABLE ledger_accounts_v6 RENAME TO ledger_accounts;
+        INSERT INTO ledger_accounts (account_id, kind, currency)
+            SELECT 'sys_fee_income_' || lower(currency.column1), 'fee_income', currency.column1
+            FROM (VALUES ('CNY'), ('USD'), ('EUR'), ('HKD'), ('JPY')) AS currency;
+
+        ALTER TABLE customers ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0
+            CHECK (suspended IN (0, 1));
+
+        -- A quote is the transfer the bank offered to execute, complete but for the acknowledged
+        -- warnings (canonical JSON), and the single-use challenge its signature must answer.
+        CREATE TABLE transfer_quotes (
+            challenge       BLOB PRIMARY KEY CHECK (length(challenge) = 32),
+            customer_id     TEXT NOT NULL REFERENCES customers(customer_id),
+            device_id       TEXT NOT NULL REFERENCES devices(device_id),
+            transfer        TEXT NOT NULL,
+            expires_at_ms   INTEGER NOT NULL,
+            used            INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1))
+        ) STRICT;
+
+        -- What the bank decided for one idempotency key of one customer: the signed receipt
+        -- (JSON) and the hash of the transfer it decided on. Written in the transaction that
+        -- books the money, so an outcome exists exactly when the decision was made.
+        CREATE TABLE transfer_outcomes (
+            customer_id      TEXT NOT NULL REFERENCES customers(customer_id),
+            idempotency_key  TEXT NOT NULL,
+            transfer_hash    BLOB NOT NULL CHECK (length(transfer_hash) = 32),
+            receipt          TEXT NOT NULL,
+            accepted         INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+            payer_account_id TEXT NOT NULL,
+            amount_minor     INTEGER NOT NULL,
+            currency         TEXT NOT NULL,
+            entry_id         INTEGER REFERENCES journal_entries(entry_id),
+            decided_at_ms    INTEGER NOT NULL,
+            PRIMARY KEY (customer_id, idempotency_key)
+        ) STRICT;
+        CREATE INDEX transfer_outcomes_by_day ON transfer_outcomes(customer_id, decided_at_ms);
+        ",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,7 +452,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 5);
+        assert_eq!(version, 7);
         let device: (i64, i64, Option<Vec<u8>>) = conn
             .query_row(
                 "SELECT possession_sign_count, knowledge_sign_count, knowledge_key
@@ -511,6 +588,43 @@ mod tests {
     }
 
     #[test]
+    fn an_older_directory_gets_account_numbers_that_pass_their_check_digit_with_the_same_tails() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        run_up_to(&mut conn, 6).unwrap();
+        conn.execute(
+            "UPDATE accounts SET account_number = '6222021234567890'
+             WHERE account_id = 'acct_current_01'",
+            [],
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let mut statement = conn
+            .prepare("SELECT account_number FROM accounts ORDER BY account_id")
+            .unwrap();
+        let numbers: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(numbers.contains(&"6222021234507890".to_owned()));
+        for number in &numbers {
+            assert_eq!(
+                mobank_protocol::transfer::account_number::check(number),
+                Ok(()),
+                "{number}"
+            );
+        }
+        let fee_accounts: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM ledger_accounts WHERE kind = 'fee_income'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(fee_accounts, 5);
+    }
+
+    #[test]
     fn a_newer_ledger_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
@@ -518,7 +632,7 @@ mod tests {
             run(&mut conn),
             Err(SandboxError::SchemaTooNew {
                 found: 99,
-                supported: 5
+                supported: 7
             })
         ));
     }

@@ -12,6 +12,7 @@ pub(crate) mod notices;
 pub(crate) mod seed;
 pub(crate) mod sessions;
 pub(crate) mod sms;
+pub(crate) mod transfers;
 
 use std::path::Path;
 use std::time::Duration;

@@ -25,7 +25,7 @@ const DEMO_ACCOUNTS: [SeedAccount; 3] = [
         product: "current",
         name: "活期账户 Current account",
         balance_minor: 5_238_025,
-        account_number: "6222021234567890",
+        account_number: "6222021234507890",
         parent: None,
     },
     SeedAccount {
@@ -33,7 +33,7 @@ const DEMO_ACCOUNTS: [SeedAccount; 3] = [
         product: "savings",
         name: "储蓄账户 Savings account",
         balance_minor: 12_000_000,
-        account_number: "6222021234565678",
+        account_number: "6222021234525678",
         parent: None,
     },
     SeedAccount {
@@ -41,7 +41,7 @@ const DEMO_ACCOUNTS: [SeedAccount; 3] = [
         product: "margin",
         name: "贵金属保证金 Precious-metal margin",
         balance_minor: 0,
-        account_number: "6222029876540001",
+        account_number: "6222029876570001",
         parent: Some("acct_current_01"),
     },
 ];
@@ -88,6 +88,8 @@ const LANDLORD_NAME: &str = "王芳 (Wang Fang)";
 pub struct OtherBankAccount {
     pub account_number: &'static str,
     pub holder_name: &'static str,
+    /// The code a payer names the bank by in a transfer (`payee.bank_code`).
+    pub bank_code: &'static str,
     pub bank_name: &'static str,
 }
 
@@ -96,16 +98,19 @@ pub const OTHER_BANK_ACCOUNTS: [OtherBankAccount; 3] = [
     OtherBankAccount {
         account_number: "6217000000123456786",
         holder_name: "陈静",
+        bank_code: "EASTDEMO",
         bank_name: "华东示范银行 East China Demo Bank",
     },
     OtherBankAccount {
         account_number: "6230580000987654329",
         holder_name: "刘洋",
+        bank_code: "SOUTHTEST",
         bank_name: "南方测试银行 Southern Test Bank",
     },
     OtherBankAccount {
         account_number: "9558800000111122222",
         holder_name: "上海示例物业管理有限公司",
+        bank_code: "EASTDEMO",
         bank_name: "华东示范银行 East China Demo Bank",
     },
 ];
@@ -207,6 +212,23 @@ pub(super) fn landlord_and_other_banks(tx: &Transaction<'_>) -> rusqlite::Result
             "INSERT INTO other_bank_accounts (account_number, holder_name, bank_name)
              VALUES (?1, ?2, ?3)",
             params![known.account_number, known.holder_name, known.bank_name],
+        )?;
+    }
+    Ok(())
+}
+
+/// The demo customer's first account numbers failed their check digit, so nobody could have
+/// typed them as a payee: each gets one inner digit changed, keeping its last four (what every
+/// screen and notice shows).
+pub(super) fn account_numbers_with_check_digits(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    for (old, new) in [
+        ("6222021234567890", "6222021234507890"),
+        ("6222021234565678", "6222021234525678"),
+        ("6222029876540001", "6222029876570001"),
+    ] {
+        tx.execute(
+            "UPDATE accounts SET account_number = ?2 WHERE account_number = ?1",
+            params![old, new],
         )?;
     }
     Ok(())

@@ -35,6 +35,7 @@ pub(crate) struct SessionRow {
     pub(crate) customer_id: String,
     pub(crate) device_id: String,
     pub(crate) strong_auth_at_ms: i64,
+    pub(crate) integrity_flags: i64,
 }
 
 pub(crate) fn find(
@@ -43,7 +44,7 @@ pub(crate) fn find(
 ) -> rusqlite::Result<Option<SessionRow>> {
     tx.prepare_cached(
         "SELECT s.last_used_at_ms, s.expires_at_ms, d.status, d.customer_id, d.device_id,
-                s.strong_auth_at_ms
+                s.strong_auth_at_ms, s.integrity_flags
          FROM sessions s JOIN devices d ON d.device_id = s.device_id
          WHERE s.token_hash = ?1",
     )?
@@ -55,6 +56,7 @@ pub(crate) fn find(
             customer_id: row.get(3)?,
             device_id: row.get(4)?,
             strong_auth_at_ms: row.get(5)?,
+            integrity_flags: row.get(6)?,
         })
     })
     .optional()

@@ -24,6 +24,30 @@ pub mod paths {
     pub const CLOCK_ADVANCE: &str = "/dev/clock/advance";
     /// `GET`: whether the ledger balances, and its totals per currency.
     pub const LEDGER_CHECK: &str = "/dev/ledger/check";
+    /// `POST`: lose the next N transfer answers after their outcome was stored.
+    pub const LOSE_TRANSFER_RESPONSES: &str = "/dev/faults/lose-transfer-responses";
+    /// `GET /dev/transfers/{customer_id}/{idempotency_key}`: the outcome recorded for a key.
+    pub const TRANSFER_OUTCOME_PREFIX: &str = "/dev/transfers/";
+    /// `POST /dev/customers/{customer_id}/suspension`: suspend or restore e-banking.
+    pub const CUSTOMER_PREFIX: &str = "/dev/customers/";
+}
+
+/// How many transfer answers to lose. Each later `POST /v1/transfers` that succeeds is
+/// decided, booked and stored as usual; then its answer sends the status line and headers and
+/// only half the body, short of its `Content-Length`, and the connection closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoseResponsesRequest {
+    /// 0 to 100; 0 stops losing.
+    pub count: u32,
+}
+
+/// Whether the customer's e-banking is suspended: a suspended customer's transfers are
+/// rejected (`suspended`) with a signed receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuspensionRequest {
+    pub suspended: bool,
 }
 
 /// Money from someone outside the bank arriving on a customer's account: a journal entry from
@@ -110,13 +134,16 @@ pub struct LedgerCheck {
     /// Customer legs (openings aside) without exactly one history row: the difference between
     /// their count and the rows', plus legs shown twice.
     pub unshown_postings: u64,
+    /// Transfer entries without exactly one accepted outcome, accepted outcomes without a
+    /// transfer entry, and rejected outcomes with one.
+    pub unrecorded_transfers: u64,
     /// One per currency the bank keeps, in code order.
     pub totals: Vec<CurrencyTotals>,
 }
 
-/// Balances summed per kind of account. Entries balance, so these four sum to zero; money
-/// enters the customers' total only from the outside world and leaves it only to another bank
-/// or the card network (or back to the outside world).
+/// Balances summed per kind of account. Entries balance, so these five sum to zero; money
+/// enters the customers' total only from the outside world and leaves it only to another bank,
+/// the card network or the bank's fee income (or back to the outside world).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CurrencyTotals {
@@ -129,4 +156,7 @@ pub struct CurrencyTotals {
     pub other_bank: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub card_network: Decimal,
+    /// Transfer fees the bank earned.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub fee_income: Decimal,
 }

@@ -15,10 +15,15 @@ use mobank_protocol::messages::{
     IssueActivationResponse, NotificationOutbox, SmsOutbox, Transaction,
 };
 
+use mobank_protocol::transfer::messages::TransferResponse;
+use mobank_protocol::transfer::IdempotencyKey;
+
 use super::{
-    paths, AdvanceClockRequest, Booked, ClockReading, CreditRequest, LedgerCheck, MoveRequest,
+    paths, AdvanceClockRequest, Booked, ClockReading, CreditRequest, LedgerCheck,
+    LoseResponsesRequest, MoveRequest, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
+use crate::bank::transfer::faults;
 use crate::bank::{back_office, clock_control, outboxes, run_blocking, Bank};
 use crate::error::{ApiFailure, SandboxError};
 use crate::extract::StrictJson;
@@ -40,6 +45,18 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(paths::CLOCK, get(clock))
         .route(paths::CLOCK_ADVANCE, post(advance_clock))
         .route(paths::LEDGER_CHECK, get(check_ledger))
+        .route(paths::LOSE_TRANSFER_RESPONSES, post(lose_responses))
+        .route(
+            &format!(
+                "{}{{customer_id}}/{{idempotency_key}}",
+                paths::TRANSFER_OUTCOME_PREFIX
+            ),
+            get(transfer_outcome),
+        )
+        .route(
+            &format!("{}{{customer_id}}/suspension", paths::CUSTOMER_PREFIX),
+            post(suspend),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(4 * 1024))
@@ -125,6 +142,46 @@ async fn advance_clock(
 async fn check_ledger(State(bank): State<Arc<Bank>>) -> Result<Json<LedgerCheck>, ApiFailure> {
     call(&bank, |bank| {
         Ok(bank.with_db(|conn| ledger::check::check(conn))?)
+    })
+    .await
+}
+
+async fn lose_responses(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<LoseResponsesRequest>,
+) -> Result<Json<LoseResponsesRequest>, ApiFailure> {
+    call(&bank, move |bank| faults::lose_responses(bank, request)).await
+}
+
+async fn transfer_outcome(
+    State(bank): State<Arc<Bank>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Json<TransferResponse>, ApiFailure> {
+    let malformed = || ApiFailure::bad_request("the idempotency key is 32 lower-case hex digits");
+    let Path((customer_id, key)) = path.map_err(|_| malformed())?;
+    let key = IdempotencyKey::parse(&key).ok_or_else(malformed)?;
+    let receipt = run_blocking(&bank, move |bank| {
+        Ok(faults::outcome(bank, &customer_id, key)?)
+    })
+    .await?
+    .ok_or_else(|| {
+        ApiFailure::new(
+            mobank_protocol::ErrorCode::NotFound,
+            "no transfer with this idempotency key",
+        )
+    })?;
+    Ok(Json(TransferResponse { receipt }))
+}
+
+async fn suspend(
+    State(bank): State<Arc<Bank>>,
+    customer_id: Result<Path<String>, PathRejection>,
+    StrictJson(request): StrictJson<SuspensionRequest>,
+) -> Result<Json<SuspensionRequest>, ApiFailure> {
+    let Path(customer_id) =
+        customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
+    call(&bank, move |bank| {
+        faults::suspend(bank, &customer_id, request)
     })
     .await
 }

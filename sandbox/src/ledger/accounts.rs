@@ -14,6 +14,8 @@ pub(crate) enum SystemAccount {
     OtherBank,
     /// Card payments and their refunds.
     CardNetwork,
+    /// What the bank earns: transfer fees.
+    FeeIncome,
 }
 
 impl SystemAccount {
@@ -23,6 +25,7 @@ impl SystemAccount {
             Self::OutsideWorld => "outside_world",
             Self::OtherBank => "other_bank",
             Self::CardNetwork => "card_network",
+            Self::FeeIncome => "fee_income",
         }
     }
 

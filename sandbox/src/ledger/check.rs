@@ -1,6 +1,7 @@
 //! The ledger's proof of itself: every entry balances, every cached balance is the sum of its
 //! account's postings, no customer account is below zero, every history row is one leg of an
-//! entry and every customer leg but an opening is a history row. Reads everything; for tests
+//! entry and every customer leg but an opening is a history row, and every transfer entry is
+//! the booking of one accepted transfer outcome. Reads everything; for tests
 //! and the developer API, not for the request path.
 
 use std::collections::BTreeMap;
@@ -87,6 +88,27 @@ pub(crate) fn check(conn: &Connection) -> rusqlite::Result<LedgerCheck> {
     )?;
     let unshown_postings = customer_legs.abs_diff(shown_rows) + rows_on_one_leg;
 
+    // Every transfer entry is the booking of exactly one accepted outcome, and every accepted
+    // outcome has its entry; a rejected one has none.
+    let transfer = EntryKind::Transfer.as_str();
+    let unrecorded_transfers = count(
+        conn,
+        &format!(
+            "SELECT COUNT(*) FROM journal_entries e
+             WHERE e.kind = '{transfer}'
+               AND (SELECT COUNT(*) FROM transfer_outcomes o
+                    WHERE o.entry_id = e.entry_id AND o.accepted = 1) <> 1"
+        ),
+    )? + count(
+        conn,
+        &format!(
+            "SELECT COUNT(*) FROM transfer_outcomes o
+             LEFT JOIN journal_entries e USING (entry_id)
+             WHERE (o.accepted = 1 AND e.kind IS NOT '{transfer}')
+                OR (o.accepted = 0 AND o.entry_id IS NOT NULL)"
+        ),
+    )?;
+
     let totals = totals(conn)?;
     let totals_balance = totals
         .iter()
@@ -96,6 +118,7 @@ pub(crate) fn check(conn: &Connection) -> rusqlite::Result<LedgerCheck> {
         && negative_customer_accounts == 0
         && unbacked_bookings == 0
         && unshown_postings == 0
+        && unrecorded_transfers == 0
         && totals_balance;
     Ok(LedgerCheck {
         balanced,
@@ -106,6 +129,7 @@ pub(crate) fn check(conn: &Connection) -> rusqlite::Result<LedgerCheck> {
         negative_customer_accounts,
         unbacked_bookings,
         unshown_postings,
+        unrecorded_transfers,
         totals: totals
             .into_iter()
             .map(|(currency, sums)| {
@@ -119,6 +143,7 @@ pub(crate) fn check(conn: &Connection) -> rusqlite::Result<LedgerCheck> {
                     outside_world: of(SystemAccount::OutsideWorld.kind()),
                     other_bank: of(SystemAccount::OtherBank.kind()),
                     card_network: of(SystemAccount::CardNetwork.kind()),
+                    fee_income: of(SystemAccount::FeeIncome.kind()),
                 }
             })
             .collect(),

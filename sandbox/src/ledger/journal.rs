@@ -29,6 +29,8 @@ pub(crate) enum EntryKind {
     /// Between two accounts of this bank.
     InternalTransfer,
     Interest,
+    /// A customer's signed transfer: to an account of this bank or another bank, with its fee.
+    Transfer,
 }
 
 impl EntryKind {
@@ -40,6 +42,7 @@ impl EntryKind {
             Self::IncomingCredit => "incoming_credit",
             Self::InternalTransfer => "internal_transfer",
             Self::Interest => "interest",
+            Self::Transfer => "transfer",
         }
     }
 }

@@ -10,6 +10,11 @@ use mobank_protocol::messages::{
     LoginResponse, SmsOutbox, StartActivationRequest, StartActivationResponse, StepUpRequest,
     StepUpResponse,
 };
+use mobank_protocol::money::{Amount, Currency};
+use mobank_protocol::transfer::messages::{
+    paths as transfer_paths, QuoteRequest, QuoteResponse, SubmitTransferRequest,
+};
+use mobank_protocol::transfer::{operation_text, CanonicalTransfer, Channel, IdempotencyKey};
 use mobank_protocol::{
     signed_bytes, ApiError, Assertion, AuthenticatorData, Ceremony, ClientData, ErrorBody,
     ErrorCode, Factor, FLAG_USER_PRESENT, FLAG_USER_VERIFIED,
@@ -308,6 +313,68 @@ impl Bank {
         };
         self.post_authorized_ok(paths::STEP_UP, token, &request)
             .await
+    }
+}
+
+impl Bank {
+    /// A transfer quote in the session.
+    pub async fn quote(&self, token: &str, request: &QuoteRequest) -> QuoteResponse {
+        self.post_authorized_ok(transfer_paths::TRANSFER_QUOTES, token, request)
+            .await
+    }
+
+    pub async fn submit(&self, token: &str, request: &SubmitTransferRequest) -> reqwest::Response {
+        self.post_authorized(transfer_paths::TRANSFERS, token, request)
+            .await
+    }
+}
+
+/// What a customer enters for a transfer, with a fresh idempotency key.
+pub fn quote_request(
+    payer_account_id: &str,
+    payee_account_number: &str,
+    payee_bank_code: &str,
+    amount: &str,
+    memo: &str,
+) -> QuoteRequest {
+    QuoteRequest {
+        payer_account_id: payer_account_id.to_owned(),
+        payee_account_number: payee_account_number.to_owned(),
+        payee_bank_code: payee_bank_code.to_owned(),
+        amount: Amount::parse_wire(amount, Currency::Cny).unwrap(),
+        memo: memo.to_owned(),
+        channel: Channel::MobileTransfer,
+        idempotency_key: IdempotencyKey::generate(&SystemRandom::new()).unwrap(),
+    }
+}
+
+impl Phone {
+    /// Possession and `second` over `transfer` in a `mobank.transfer` ceremony, its operation
+    /// text carrying the hash of the transfer's canonical bytes.
+    pub fn sign_transfer(
+        &mut self,
+        transfer: &CanonicalTransfer,
+        second: Factor,
+    ) -> SubmitTransferRequest {
+        let operation = operation_text(&transfer.hash().unwrap());
+        let assertions = vec![
+            self.assert_operation(
+                Factor::Possession,
+                Ceremony::Transfer,
+                &transfer.challenge,
+                Some(&operation),
+            ),
+            self.assert_operation(
+                second,
+                Ceremony::Transfer,
+                &transfer.challenge,
+                Some(&operation),
+            ),
+        ];
+        SubmitTransferRequest {
+            transfer: transfer.clone(),
+            assertions,
+        }
     }
 }
 

@@ -1,0 +1,76 @@
+//! Transfers over HTTP: `POST /v1/transfers/quote`, `POST /v1/transfers` and
+//! `GET /v1/transfers/{idempotency_key}`.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use mobank_protocol::transfer::messages::{
+    QuoteRequest, QuoteResponse, SubmitTransferRequest, TransferResponse,
+};
+use mobank_protocol::transfer::IdempotencyKey;
+
+use crate::bank::transfer::{quote as quoting, status as outcomes, submit as submitting};
+use crate::bank::{run_blocking, Bank};
+use crate::error::ApiFailure;
+use crate::extract::{SessionTokenHash, StrictJson};
+
+pub(super) async fn quote(
+    State(bank): State<Arc<Bank>>,
+    SessionTokenHash(token_hash): SessionTokenHash,
+    StrictJson(request): StrictJson<QuoteRequest>,
+) -> Result<Json<QuoteResponse>, ApiFailure> {
+    run_blocking(&bank, move |bank| {
+        quoting::quote(bank, &token_hash, request)
+    })
+    .await
+    .map(Json)
+}
+
+pub(super) async fn submit(
+    State(bank): State<Arc<Bank>>,
+    SessionTokenHash(token_hash): SessionTokenHash,
+    StrictJson(request): StrictJson<SubmitTransferRequest>,
+) -> Result<Response, ApiFailure> {
+    let answer = run_blocking(&bank, move |bank| {
+        submitting::submit(bank, &token_hash, request)
+    })
+    .await?;
+    if bank.take_lost_transfer_response() {
+        tracing::warn!("losing a transfer answer after its outcome was stored (injected fault)");
+        return Ok(broken(&answer));
+    }
+    Ok(Json(answer).into_response())
+}
+
+/// The status line and headers of the real answer, then half its body and the end of the
+/// connection: the body stops short of its `Content-Length`, so the client sees a broken
+/// response, as when a network drops it.
+fn broken(answer: &TransferResponse) -> Response {
+    let body = serde_json::to_vec(answer).unwrap_or_default();
+    let half = body[..body.len() / 2].to_vec();
+    let mut response = (StatusCode::OK, half).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    response
+}
+
+pub(super) async fn status(
+    State(bank): State<Arc<Bank>>,
+    SessionTokenHash(token_hash): SessionTokenHash,
+    key: Result<Path<String>, PathRejection>,
+) -> Result<Json<TransferResponse>, ApiFailure> {
+    let malformed = || ApiFailure::bad_request("the idempotency key is 32 lower-case hex digits");
+    let Path(key) = key.map_err(|_| malformed())?;
+    let key = IdempotencyKey::parse(&key).ok_or_else(malformed)?;
+    run_blocking(&bank, move |bank| outcomes::status(bank, &token_hash, key))
+        .await
+        .map(Json)
+}

@@ -1,0 +1,248 @@
+//! The business decision on a transfer whose signature and quote checked out, in the caller's
+//! SQLite transaction with everything it writes: suspended → rejected; over a limit →
+//! rejected; not enough money for amount and fee → rejected; otherwise one balanced journal
+//! entry, the history rows, an account notice for every debit and credit. Either way a receipt
+//! signed with the bank's receipt key, stored under the customer and the idempotency key.
+
+use mobank_protocol::transfer::{CanonicalTransfer, Outcome, Receipt, RejectReason};
+use rusqlite::Transaction;
+use rust_decimal::Decimal;
+
+use super::payee::{self, Destination};
+use super::quote::payer_account;
+use super::{bank_day, ledger_currency};
+use crate::bank::policy::{self, IntegrityFlags};
+use crate::bank::{notify, Bank};
+use crate::db::customers;
+use crate::db::transfers;
+use crate::error::ApiFailure;
+use crate::ledger::{self, Currency, EntryKind, LedgerError, Leg, NewEntry, Shown, SystemAccount};
+use crate::{mask, random};
+
+/// The history category of every transfer row.
+const TRANSFER: &str = "transfer";
+
+pub(crate) struct Context<'a> {
+    pub(crate) customer_id: &'a str,
+    /// The signing device's cooling-off, which lowers its limits.
+    pub(crate) cooling_off_until_ms: Option<i64>,
+    pub(crate) integrity: IntegrityFlags,
+    pub(crate) transfer: &'a CanonicalTransfer,
+    pub(crate) hash: &'a [u8; 32],
+    pub(crate) now: i64,
+}
+
+pub(crate) fn decide(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    context: &Context<'_>,
+) -> Result<Receipt, ApiFailure> {
+    let transfer = context.transfer;
+    let currency = ledger_currency(transfer.amount.currency())?;
+    let amount_minor = transfer.amount.minor_units();
+    let fee_minor = transfer
+        .fee_minor_units()
+        .ok_or_else(|| ApiFailure::bad_request("the field `fee` is not valid"))?;
+
+    let rejection = if transfers::is_suspended(tx, context.customer_id)? {
+        Some(RejectReason::Suspended)
+    } else if over_limit(tx, context, currency)? {
+        Some(RejectReason::LimitExceeded)
+    } else {
+        None
+    };
+    let (reason, entry_id) = match rejection {
+        Some(reason) => (Some(reason), None),
+        None => match book(tx, bank, context, currency, amount_minor, fee_minor)? {
+            Booking::Booked(entry_id) => (None, Some(entry_id)),
+            Booking::InsufficientFunds => (Some(RejectReason::InsufficientFunds), None),
+        },
+    };
+
+    let mut receipt = Receipt {
+        receipt_id: random::id(&bank.rng, "rcp")?,
+        idempotency_key: transfer.idempotency_key,
+        transfer_hash: context.hash.to_vec(),
+        outcome: if reason.is_some() {
+            Outcome::Rejected
+        } else {
+            Outcome::Accepted
+        },
+        reason,
+        payer_account_id: transfer.payer_account_id.clone(),
+        amount: transfer.amount,
+        fee: transfer.fee.clone(),
+        execution_date: transfer.execution_date.clone(),
+        decided_at_ms: u64::try_from(context.now).unwrap_or(0),
+        booked_at_ms: entry_id.map(|_| u64::try_from(context.now).unwrap_or(0)),
+        key_id: String::new(),
+        signature: Vec::new(),
+    };
+    receipt
+        .sign(&bank.receipt_key, &bank.rng)
+        .map_err(|error| ApiFailure::internal("the receipt could not be signed", &error))?;
+    let stored = serde_json::to_string(&receipt)
+        .map_err(|error| ApiFailure::internal("a receipt does not serialise", &error))?;
+    transfers::insert_outcome(
+        tx,
+        &transfers::NewOutcome {
+            customer_id: context.customer_id,
+            idempotency_key: &transfer.idempotency_key.to_hex(),
+            transfer_hash: context.hash,
+            receipt: &stored,
+            accepted: entry_id.is_some(),
+            payer_account_id: &transfer.payer_account_id,
+            amount_minor,
+            currency,
+            entry_id,
+            decided_at_ms: context.now,
+        },
+    )?;
+    tracing::info!(
+        receipt_id = %receipt.receipt_id,
+        outcome = ?receipt.outcome,
+        reason = reason.map(RejectReason::code),
+        "transfer decided"
+    );
+    Ok(receipt)
+}
+
+/// Whether the amount breaks the session's limits (`policy::limits`: per transaction, and per
+/// bank day counting the accepted transfers before it). The limits are set in CNY; a transfer
+/// in another currency is only stopped by a zero limit (an integrity block).
+fn over_limit(
+    tx: &Transaction<'_>,
+    context: &Context<'_>,
+    currency: Currency,
+) -> Result<bool, ApiFailure> {
+    let limits = policy::limits(context.cooling_off_until_ms, context.integrity, context.now);
+    let amount = context.transfer.amount.value();
+    if currency.code() != limits.currency {
+        return Ok(limits.per_transaction.is_zero());
+    }
+    let (_, day_start_ms) = bank_day(context.now)?;
+    let sent_today = currency.to_decimal(transfers::accepted_since(
+        tx,
+        context.customer_id,
+        currency,
+        day_start_ms,
+    )?);
+    Ok(amount > limits.per_transaction
+        || sent_today.checked_add(amount).unwrap_or(Decimal::MAX) > limits.daily)
+}
+
+enum Booking {
+    Booked(i64),
+    InsufficientFunds,
+}
+
+/// The entry: payer → payee account (or the other-bank account), fee → fee income; a history
+/// row for the payer (amount and fee in one) and for a payee at this bank; a notice for each.
+fn book(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    context: &Context<'_>,
+    currency: Currency,
+    amount_minor: i64,
+    fee_minor: i64,
+) -> Result<Booking, ApiFailure> {
+    let transfer = context.transfer;
+    let payer = payer_account(tx, context.customer_id, &transfer.payer_account_id)?;
+    let resolved = payee::resolve(
+        tx,
+        &transfer.payee.bank_code,
+        &transfer.payee.account_number,
+    )?;
+    let payer_name = transfers::holder_name(tx, context.customer_id)?;
+    let debit = amount_minor
+        .checked_add(fee_minor)
+        .ok_or_else(|| ApiFailure::bad_request("amount and fee are too large"))?;
+    let other_bank = SystemAccount::OtherBank.id(currency);
+    let fee_income = SystemAccount::FeeIncome.id(currency);
+    let payee_held = match &resolved.destination {
+        Destination::Here { account_id, .. } => Some(
+            customers::held_account(tx, account_id)?
+                .ok_or_else(|| ApiFailure::internal("a payee account vanished", account_id))?,
+        ),
+        Destination::OtherBank { .. } => None,
+    };
+    let mut legs = vec![Leg {
+        account_id: &payer.account_id,
+        amount_minor: -debit,
+        currency,
+        shown: Some(Shown {
+            counterparty: &transfer.payee.name,
+            memo: &transfer.memo,
+            category: TRANSFER,
+        }),
+    }];
+    match &payee_held {
+        Some(payee) => legs.push(Leg {
+            account_id: &payee.account_id,
+            amount_minor,
+            currency,
+            shown: Some(Shown {
+                counterparty: &payer_name,
+                memo: &transfer.memo,
+                category: TRANSFER,
+            }),
+        }),
+        None => legs.push(Leg {
+            account_id: &other_bank,
+            amount_minor,
+            currency,
+            shown: None,
+        }),
+    }
+    if fee_minor > 0 {
+        legs.push(Leg {
+            account_id: &fee_income,
+            amount_minor: fee_minor,
+            currency,
+            shown: None,
+        });
+    }
+    let posted = match ledger::post(
+        tx,
+        &bank.rng,
+        &NewEntry {
+            kind: EntryKind::Transfer,
+            booked_at_ms: context.now,
+            // As a bank's books keep the other side's number; inside the bank the legs do.
+            counterparty_account: payee_held
+                .is_none()
+                .then_some(transfer.payee.account_number.as_str()),
+            legs: &legs,
+        },
+    ) {
+        Ok(posted) => posted,
+        Err(LedgerError::InsufficientFunds) => return Ok(Booking::InsufficientFunds),
+        Err(LedgerError::Database(error)) => return Err(error.into()),
+        Err(error) => {
+            return Err(ApiFailure::internal(
+                "the ledger refused a transfer",
+                &error,
+            ))
+        }
+    };
+    let mut notices = vec![(&payer, -debit)];
+    if let Some(payee) = &payee_held {
+        notices.push((payee, amount_minor));
+    }
+    for (booking, (account, amount)) in posted.bookings.iter().zip(notices) {
+        notify::movement(
+            tx,
+            &account.phone,
+            &account.account_number,
+            booking,
+            currency,
+            amount,
+        )?;
+    }
+    tracing::info!(
+        entry_id = posted.entry_id,
+        payer = %mask::last_four(&payer.account_number),
+        "transfer booked"
+    );
+    Ok(Booking::Booked(posted.entry_id))
+}
