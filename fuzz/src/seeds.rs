@@ -12,13 +12,21 @@ use mobank_protocol::Assertion;
 use serde_json::Value;
 
 use crate::cases::{cases, Verifier};
+use crate::transfers;
 use crate::vectors::{self, OwnedExpectation};
 use crate::verify_input::VerifyInput;
 
 const SEED_PREFIX: &str = "seed-";
 
 /// Every target that has seeds.
-pub const TARGETS: [&str; 4] = ["authenticator_data", "client_data", "messages", "verify"];
+pub const TARGETS: [&str; 6] = [
+    "authenticator_data",
+    "client_data",
+    "messages",
+    "verify",
+    "transfer_bytes",
+    "receipts",
+];
 
 /// Writes every target's seeds; returns how many files were written.
 pub fn write_all(corpus: &Path) -> io::Result<usize> {
@@ -57,6 +65,14 @@ pub fn write_all(corpus: &Path) -> io::Result<usize> {
                 write("messages", &name, &bytes)?;
             }
         }
+    }
+
+    for (name, bytes, _) in transfers::canonical_seeds() {
+        write("transfer_bytes", &name, &bytes)?;
+    }
+    for (name, json, _) in transfers::receipt_seeds() {
+        write("receipts", &name, &json)?;
+        write("messages", &format!("receipt-{name}"), &json)?;
     }
 
     for (index, case) in cases().iter().enumerate() {
