@@ -1,6 +1,7 @@
 //! Shared parts of the fuzz targets: the committed protocol vectors (seeds and the known
 //! signatures), the verification cases and their oracle, the input layout of the `verify`
-//! target, and the JSON round-trip check of every wire type.
+//! target, the JSON round-trip check of every wire type, and the transfer vectors with the
+//! oracles of the canonical-bytes and receipt targets.
 //!
 //! A new target is one file in `fuzz_targets/` and one `[[bin]]` in `Cargo.toml`; if it has
 //! seeds, a branch in `seeds::write_all`.
@@ -10,5 +11,6 @@ pub mod message_types;
 pub mod qr_payload;
 pub mod round_trip;
 pub mod seeds;
+pub mod transfers;
 pub mod vectors;
 pub mod verify_input;

@@ -13,6 +13,13 @@ use mobank_protocol::messages::{
     SmsMessage, SmsOutbox, StartActivationRequest, StartActivationResponse, StepUpRequest,
     StepUpResponse, Transaction, TransactionsPage, TransactionsQuery, UnbindDeviceRequest,
 };
+use mobank_protocol::money::{Amount, Currency};
+use mobank_protocol::transfer::messages::{
+    QuoteRequest, QuoteResponse, SubmitTransferRequest, TransferResponse,
+};
+use mobank_protocol::transfer::{
+    CanonicalTransfer, Channel, Outcome, Payee, Receipt, RejectReason,
+};
 use mobank_protocol::{ApiError, Assertion, Ceremony, ClientData, ErrorBody, ErrorCode, Factor};
 
 use crate::round_trip::check;
@@ -78,6 +85,20 @@ pub const CHECKS: &[Check] = &[
     check!(TransactionsQuery),
     check!(Transaction),
     check!(TransactionsPage),
+    // money
+    check!(Currency),
+    check!(Amount),
+    // transfers
+    check!(Channel),
+    check!(Payee),
+    check!(CanonicalTransfer),
+    check!(QuoteRequest),
+    check!(QuoteResponse),
+    check!(SubmitTransferRequest),
+    check!(Outcome),
+    check!(RejectReason),
+    check!(Receipt),
+    check!(TransferResponse),
     // errors
     check!(ErrorCode),
     check!(ApiError),

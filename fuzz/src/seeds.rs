@@ -13,18 +13,21 @@ use serde_json::Value;
 
 use crate::cases::{cases, Verifier};
 use crate::qr_payload;
+use crate::transfers;
 use crate::vectors::{self, OwnedExpectation};
 use crate::verify_input::VerifyInput;
 
 const SEED_PREFIX: &str = "seed-";
 
 /// Every target that has seeds.
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 7] = [
     "authenticator_data",
     "client_data",
     "messages",
     "qr_payload",
     "verify",
+    "transfer_bytes",
+    "receipts",
 ];
 
 /// Writes every target's seeds; returns how many files were written.
@@ -68,6 +71,13 @@ pub fn write_all(corpus: &Path) -> io::Result<usize> {
 
     for (name, bytes) in qr_payload::seeds()? {
         write("qr_payload", &name, &bytes)?;
+    }
+    for (name, bytes, _) in transfers::canonical_seeds() {
+        write("transfer_bytes", &name, &bytes)?;
+    }
+    for (name, json, _) in transfers::receipt_seeds() {
+        write("receipts", &name, &json)?;
+        write("messages", &format!("receipt-{name}"), &json)?;
     }
 
     for (index, case) in cases().iter().enumerate() {

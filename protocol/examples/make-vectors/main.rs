@@ -1,8 +1,9 @@
-//! Writes `vectors/assertions.json`, `vectors/knowledge.json` and `vectors/messages.json`.
+//! Writes `vectors/assertions.json`, `vectors/knowledge.json`, `vectors/messages.json` and
+//! `vectors/transfers.json`.
 //!
 //! ECDSA signatures are randomised, so a fresh run would give every vector a new signature over
 //! the same bytes. To keep committed vectors (and the examples quoted in docs/protocol.md)
-//! stable, the generator reads the existing `assertions.json` and keeps the signature of every
+//! stable, the generator reads the existing `assertions.json` (and `transfers.json`) and keeps the signature of every
 //! vector whose name and signed content are unchanged; only new or changed vectors are signed
 //! afresh. Delete the file to re-sign everything. HMAC (the knowledge factor) is deterministic.
 //! `tests/vectors.rs` checks the committed files against the code.
@@ -15,6 +16,7 @@ mod fixtures;
 mod kept;
 mod knowledge;
 mod messages;
+mod transfers;
 
 use std::path::Path;
 
@@ -39,9 +41,11 @@ fn main() -> Result<()> {
     let knowledge_keys = KnowledgeKeys::new();
     let knowledge = knowledge::vectors(&knowledge_keys)?;
     let messages = messages::examples(&vectors, &knowledge, &knowledge_keys)?;
+    let transfers = transfers::vectors(&keys, &knowledge_keys, &dir.join("transfers.json"))?;
     std::fs::create_dir_all(&dir)?;
     write_json(&dir.join("assertions.json"), &vectors)?;
     write_json(&dir.join("knowledge.json"), &knowledge)?;
     write_json(&dir.join("messages.json"), &messages)?;
+    write_json(&dir.join("transfers.json"), &transfers)?;
     Ok(())
 }
