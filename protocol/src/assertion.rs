@@ -67,7 +67,8 @@ pub struct ClientData {
     pub challenge: Vec<u8>,
     /// The relying party (the bank) the device believes it talks to.
     pub rp_id: String,
-    /// For `mobank.operation`: the canonical text of what is authorised (see [`operations`]).
+    /// For `mobank.operation`: the canonical text of what is authorised (see [`operations`]);
+    /// for `mobank.transfer`: `transfer:v1:` and the hash of the canonical transfer.
     /// Absent for every other ceremony, so their bytes are those of the first protocol version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
@@ -194,8 +195,8 @@ pub struct Expectation<'a> {
     pub require_user_verified: bool,
     /// The highest counter accepted so far for this key; the new one must be strictly greater.
     pub previous_sign_count: u32,
-    /// The operation text the client data must carry: `Some` exactly for `mobank.operation`,
-    /// `None` for every other ceremony (then the client data must not carry one).
+    /// The operation text the client data must carry: `Some` exactly for `mobank.operation` and
+    /// `mobank.transfer`, `None` for every other ceremony (then the client data must not carry one).
     pub operation: Option<&'a str>,
 }
 

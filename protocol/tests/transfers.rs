@@ -230,3 +230,17 @@ fn idempotency_keys_are_lower_case_hex_only() {
     assert_eq!(IdempotencyKey::parse(&key.to_hex().to_uppercase()), None);
     assert_eq!(IdempotencyKey::parse("ab"), None);
 }
+
+#[test]
+fn a_receipt_with_a_fee_that_is_not_a_wire_amount_is_malformed() {
+    let (pair, _) = receipt_key();
+    for fee in ["0.0", "abc", "-1.00", "2"] {
+        let mut r = receipt();
+        r.fee = fee.to_owned();
+        assert_eq!(
+            r.sign(&pair, &SystemRandom::new()),
+            Err(ReceiptError::Malformed),
+            "{fee}"
+        );
+    }
+}

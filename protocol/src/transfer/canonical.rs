@@ -322,7 +322,7 @@ pub fn fee_to_wire(minor_units: i64, currency: Currency) -> Option<String> {
         .map(|fee| fee.to_wire())
 }
 
-fn parse_fee(text: &str, currency: Currency) -> Option<i64> {
+pub(crate) fn parse_fee(text: &str, currency: Currency) -> Option<i64> {
     if text == zero(currency) {
         return Some(0);
     }

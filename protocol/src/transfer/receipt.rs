@@ -195,7 +195,7 @@ impl Receipt {
             && fields::is_identifier(&self.payer_account_id)
             && fields::is_date(&self.execution_date)
             && fields::is_identifier(&self.key_id)
-            && super::canonical::fee_to_wire(0, self.amount.currency()).is_some()
+            && super::canonical::parse_fee(&self.fee, self.amount.currency()).is_some()
             && match self.outcome {
                 Outcome::Accepted => self.reason.is_none(),
                 Outcome::Rejected => self.reason.is_some() && self.booked_at_ms.is_none(),
