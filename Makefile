@@ -37,19 +37,25 @@ deps:
 
 # ---- bindings ----------------------------------------------------------------------------------
 
+# Two generated parts per language: core's values and error (namespace mobank_core) and the
+# client with its hooks (namespace mobank), both served by the one libmobank. Kotlin gets two
+# packages; Swift gets two source files compiled into the one module "Mobank" and two headers in
+# the one clang module "MobankFFI", whose modulemap is written here.
 bindings:
 	$(CARGO) build -q -p mobank-bindings
 	rm -rf $(BINDINGS_DIR)/kotlin $(BINDINGS_DIR)/swift
 	$(BINDGEN) generate --no-format --library $(LIB) --language kotlin --out-dir $(BINDINGS_DIR)/kotlin
 	$(BINDGEN) generate --no-format --library $(LIB) --language swift --out-dir $(BINDINGS_DIR)/swift
 	@# The Swift package's generated parts (gitignored): the C module and the Swift API.
+	rm -rf ios/Sources/MobankFFI/*.h ios/Sources/Mobank/Generated
 	mkdir -p ios/Sources/MobankFFI ios/Sources/Mobank/Generated
-	cp $(BINDINGS_DIR)/swift/MobankFFI.h ios/Sources/MobankFFI/MobankFFI.h
-	cp $(BINDINGS_DIR)/swift/MobankFFI.modulemap ios/Sources/MobankFFI/module.modulemap
-	cp $(BINDINGS_DIR)/swift/Mobank.swift ios/Sources/Mobank/Generated/Mobank.swift
+	cp $(BINDINGS_DIR)/swift/MobankFFI.h $(BINDINGS_DIR)/swift/MobankCoreFFI.h ios/Sources/MobankFFI/
+	printf 'module MobankFFI {\n    header "MobankCoreFFI.h"\n    header "MobankFFI.h"\n    export *\n}\n' \
+	  > ios/Sources/MobankFFI/module.modulemap
+	cp $(BINDINGS_DIR)/swift/MobankCore.swift $(BINDINGS_DIR)/swift/Mobank.swift ios/Sources/Mobank/Generated/
 
 clean-bindings:
-	rm -rf $(BINDINGS_DIR) ios/Sources/MobankFFI/MobankFFI.h ios/Sources/MobankFFI/module.modulemap ios/Sources/Mobank/Generated
+	rm -rf $(BINDINGS_DIR) ios/Sources/MobankFFI/*.h ios/Sources/MobankFFI/module.modulemap ios/Sources/Mobank/Generated
 
 sandbox:
 	$(CARGO) build -q -p mobank-sandbox
@@ -91,6 +97,9 @@ bench:
 fuzz:
 	scripts/fuzz.sh
 
+# The workspace build turns core's `uniffi` feature on (through the bindings); core is also
+# checked alone, as a crate with no FFI code.
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p mobank-core --all-targets -- -D warnings

@@ -1,69 +1,25 @@
-//! The customer's device list and the end of a binding, as the app sees them.
+//! `client.devices()`: the customer's device list and the end of a binding.
 
-use mobank_core as core;
+use mobank_core::{self as core, DeviceInfo, MobankError, UnbindOutcome};
 
-/// Where a binding stands at the bank.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum DeviceStatus {
-    Active,
-    /// Too many failed attempts or a suspected clone; only a new binding helps.
-    Blocked,
-    /// Revoked from another device or unbound by itself.
-    Revoked,
-}
+#[derive(uniffi::Object)]
+pub struct DevicesClient(pub(crate) core::DevicesClient);
 
-impl From<core::DeviceStatus> for DeviceStatus {
-    fn from(status: core::DeviceStatus) -> Self {
-        match status {
-            core::DeviceStatus::Active => DeviceStatus::Active,
-            core::DeviceStatus::Blocked => DeviceStatus::Blocked,
-            core::DeviceStatus::Revoked => DeviceStatus::Revoked,
-        }
+#[uniffi::export(async_runtime = "tokio")]
+impl DevicesClient {
+    /// Every device bound to the customer, oldest binding first. Needs a live session.
+    pub async fn list(&self) -> Result<Vec<DeviceInfo>, MobankError> {
+        self.0.list().await
     }
-}
 
-/// One of the customer's bound devices, as the bank lists it.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct DeviceInfo {
-    pub device_id: String,
-    pub name: String,
-    /// "android", "ios" or "other".
-    pub platform: String,
-    /// Bank time, Unix ms.
-    pub bound_at_ms: i64,
-    pub last_seen_ms: Option<i64>,
-    pub status: DeviceStatus,
-    /// The phone this library runs on.
-    pub this_device: bool,
-}
-
-impl From<core::DeviceInfo> for DeviceInfo {
-    fn from(device: core::DeviceInfo) -> Self {
-        DeviceInfo {
-            device_id: device.device_id,
-            name: device.name,
-            platform: device.platform,
-            bound_at_ms: device.bound_at_ms,
-            last_seen_ms: device.last_seen_ms,
-            status: device.status.into(),
-            this_device: device.this_device,
-        }
+    /// Revokes another of the customer's devices. Needs a fresh strong authentication.
+    pub async fn revoke(&self, device_id: String) -> Result<(), MobankError> {
+        self.0.revoke(device_id).await
     }
-}
 
-/// What `unbind` achieved besides wiping the phone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
-pub struct UnbindOutcome {
-    /// The bank confirmed the binding can no longer be used. `false`: the bank could not be
-    /// reached or its answer was lost; the keys are deleted all the same, but the device may
-    /// stay in the customer's list until revoked from another device.
-    pub bank_confirmed: bool,
-}
-
-impl From<core::UnbindOutcome> for UnbindOutcome {
-    fn from(outcome: core::UnbindOutcome) -> Self {
-        UnbindOutcome {
-            bank_confirmed: outcome.bank_confirmed,
-        }
+    /// Ends this phone's binding and wipes every key and file the library keeps here. Needs a
+    /// fresh strong authentication while the binding is active.
+    pub async fn unbind(&self) -> Result<UnbindOutcome, MobankError> {
+        self.0.unbind().await
     }
 }

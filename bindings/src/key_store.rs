@@ -5,21 +5,15 @@
 
 use std::sync::Arc;
 
-use mobank_core::platform::{self as core, KeyStore};
+use mobank_core::platform::{self as core, KeyPurpose, KeyStore};
 use zeroize::Zeroizing;
-
-/// What a device key is for; decides how the platform protects it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum KeyPurpose {
-    /// ECDSA P-256, usable without a prompt while the device is unlocked.
-    Possession,
-    /// ECDSA P-256, released by the OS only after biometric/face verification and invalidated
-    /// when the biometric enrolment changes.
-    UserVerified,
-}
 
 /// Why a platform key operation failed. The platform implementation picks the variant; the core
 /// turns it into the app-facing `MobankError` (for example `Locked` into `KeyStoreLocked`).
+///
+/// The one value type this crate defines rather than core: it is what the app's key store
+/// throws, and uniffi 0.32's Kotlin code cannot raise another crate's error from a foreign
+/// trait (the two packages' `RustBuffer`s differ). `From` below is its only mapping.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum KeyStoreFailure {
     /// No key under this alias (never created, deleted, or lost with a restore or reinstall).
@@ -86,15 +80,6 @@ pub trait PlatformKeyStore: Send + Sync {
     fn unwrap(&self, alias: String, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyStoreFailure>;
 }
 
-impl From<core::KeyPurpose> for KeyPurpose {
-    fn from(purpose: core::KeyPurpose) -> Self {
-        match purpose {
-            core::KeyPurpose::Possession => KeyPurpose::Possession,
-            core::KeyPurpose::UserVerified => KeyPurpose::UserVerified,
-        }
-    }
-}
-
 impl From<KeyStoreFailure> for core::KeyStoreError {
     fn from(failure: KeyStoreFailure) -> Self {
         match failure {
@@ -113,12 +98,8 @@ impl From<KeyStoreFailure> for core::KeyStoreError {
 pub(crate) struct ForeignKeyStore(pub(crate) Arc<dyn PlatformKeyStore>);
 
 impl KeyStore for ForeignKeyStore {
-    fn generate(
-        &self,
-        alias: &str,
-        purpose: core::KeyPurpose,
-    ) -> Result<Vec<u8>, core::KeyStoreError> {
-        Ok(self.0.generate(alias.to_owned(), purpose.into())?)
+    fn generate(&self, alias: &str, purpose: KeyPurpose) -> Result<Vec<u8>, core::KeyStoreError> {
+        Ok(self.0.generate(alias.to_owned(), purpose)?)
     }
 
     fn public_key(&self, alias: &str) -> Result<Vec<u8>, core::KeyStoreError> {
@@ -230,7 +211,7 @@ mod tests {
         let store = ForeignKeyStore(foreign.clone());
         assert_eq!(
             store
-                .generate("possession", core::KeyPurpose::Possession)
+                .generate("possession", KeyPurpose::Possession)
                 .unwrap()
                 .len(),
             65

@@ -1,6 +1,12 @@
-//! The one FFI crate: uniffi exports of `mobank-core` for Kotlin and Swift.
+//! The one FFI crate: the exported objects over `mobank-core`, the platform hooks the app
+//! implements, and `uniffi-bindgen`.
 //!
-//! It stays thin on purpose: every rule lives in the core, this crate only translates types.
+//! It stays thin on purpose. The values and the error the app sees are core's own types,
+//! exported by core's `uniffi` feature (namespace `mobank_core`), so each is defined once and
+//! its text is core's text. What lives here: `MobankClient` and its per-feature handles
+//! (`client.auth()`, `client.history()`, …), the event subscription, and the foreign traits
+//! with their adapters to core's platform traits.
+//!
 //! Secrets typed by the customer cross the FFI as the platform hands them over: the activation
 //! code and the OTP as strings (what text fields give), the PIN as bytes (so the app can wipe
 //! its copy). Each is wrapped into the core's zeroizing type on the first line of the export and
@@ -13,30 +19,27 @@
 
 uniffi::setup_scaffolding!("mobank");
 
+mod accounts;
+mod activation;
+mod auth;
 mod client;
 mod devices;
-mod error;
+mod events;
 mod history;
 mod key_store;
+mod pin;
 mod platform;
-mod records;
-mod session;
 // Test-only export for host builds (the Swift tests on Linux); never in an Android or iOS library.
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 mod software_key_store;
 
-pub use client::{check_new_pin, MobankClient};
-pub use devices::{DeviceInfo, DeviceStatus, UnbindOutcome};
-pub use error::{MobankError, PinRejection};
-pub use history::{CategorySpending, SyncReport, Transaction};
-pub use key_store::{KeyPurpose, KeyStoreFailure, PlatformKeyStore};
-pub use platform::{
-    DeviceIntegrity, EventListener, HookFailure, IntegritySignals, MobankEvent, MonotonicClock,
-    SyncProgress, SyncProgressListener,
-};
-pub use records::{
-    AccountInfo, ActivationStarted, BindingState, ClientConfig, DeviceSummary, ProductKind,
-};
-pub use session::{
-    DeviceNotice, LimitReason, Limits, NoticeKind, SensitiveOperation, SessionSummary,
-};
+pub use accounts::AccountsClient;
+pub use activation::ActivationClient;
+pub use auth::{AuthClient, PinClient};
+pub use client::MobankClient;
+pub use devices::DevicesClient;
+pub use events::{EventListener, Subscription};
+pub use history::HistoryClient;
+pub use key_store::{KeyStoreFailure, PlatformKeyStore};
+pub use pin::check_new_pin;
+pub use platform::{DeviceIntegrity, HookFailure, MonotonicClock, SyncProgressListener};

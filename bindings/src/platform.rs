@@ -1,5 +1,5 @@
-//! The platform hooks besides the key store, as foreign traits, and their adapters to the core's
-//! `platform` traits: the monotonic clock, the event listener, the device-integrity report and
+//! The platform hooks besides the key store and the event listener, as foreign traits, and
+//! their adapters to the core's traits: the monotonic clock, the device-integrity report and
 //! the history sync's progress listener.
 //!
 //! Every hook returns a `Result` on the Rust side even where the app cannot fail, so that an
@@ -10,10 +10,11 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use mobank_core as core;
 use mobank_core::platform::{Clock, SystemClock};
+use mobank_core::{self as core, IntegritySignals, SyncProgress};
 
-use crate::session::Limits;
+// The one protocol type this crate's own exports use; core declares its shape.
+uniffi::use_remote_type!(mobank_core::IntegritySignals);
 
 /// A hook implementation failed. Nothing the app needs to raise on purpose: this is how an
 /// unexpected exception in its code reaches the library.
@@ -88,99 +89,6 @@ impl Clock for ForeignClock {
     }
 }
 
-/// Something the library tells the app without being asked.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum MobankEvent {
-    /// The session ended on its own (idle timeout, absolute cap, or the bank ended it): the
-    /// customer must log in again.
-    SessionExpired,
-    /// The app spent the idle window in the background; the session was dropped so that
-    /// whoever opens the app next must authenticate.
-    SessionLocked,
-    /// Another device was bound to the customer. If the customer did not do that, lead them to
-    /// revoke it.
-    NewDeviceBound {
-        device_name: Option<String>,
-        at_ms: i64,
-    },
-    /// One of the customer's devices was revoked or unbound.
-    DeviceRevoked {
-        device_name: Option<String>,
-        at_ms: i64,
-    },
-    /// The PIN of one of the customer's devices was changed.
-    PinChanged {
-        device_name: Option<String>,
-        at_ms: i64,
-    },
-    /// The transfer limits of this session differ from the last ones this app saw.
-    LimitsChanged { limits: Limits },
-}
-
-impl From<core::MobankEvent> for MobankEvent {
-    fn from(event: core::MobankEvent) -> Self {
-        use core::MobankEvent as E;
-        match event {
-            E::SessionExpired => MobankEvent::SessionExpired,
-            E::SessionLocked => MobankEvent::SessionLocked,
-            E::NewDeviceBound { device_name, at_ms } => {
-                MobankEvent::NewDeviceBound { device_name, at_ms }
-            }
-            E::DeviceRevoked { device_name, at_ms } => {
-                MobankEvent::DeviceRevoked { device_name, at_ms }
-            }
-            E::PinChanged { device_name, at_ms } => MobankEvent::PinChanged { device_name, at_ms },
-            E::LimitsChanged { limits } => MobankEvent::LimitsChanged {
-                limits: limits.into(),
-            },
-        }
-    }
-}
-
-/// Implemented by the app to hear about [`MobankEvent`]s. Called on a library thread (not the
-/// UI thread) and never while the library holds a lock, so it may call back into the client;
-/// keep it quick and hand UI work to the main thread.
-#[uniffi::export(with_foreign)]
-pub trait EventListener: Send + Sync {
-    fn on_event(&self, event: MobankEvent) -> Result<(), HookFailure>;
-}
-
-/// A listener that fails loses that one event; the library goes on.
-pub(crate) struct ForeignEvents(pub(crate) Arc<dyn EventListener>);
-
-impl core::EventListener for ForeignEvents {
-    fn on_event(&self, event: core::MobankEvent) {
-        if self.0.on_event(event.into()).is_err() {
-            tracing::warn!("the app's event listener failed");
-        }
-    }
-}
-
-/// What the app's integrity checks found, sent to the bank with each login. The bank decides
-/// what they mean (lower limits, refusal; see the sandbox's documented policy).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, uniffi::Record)]
-pub struct IntegritySignals {
-    /// Rooted (Android) or jailbroken (iOS).
-    pub rooted: bool,
-    /// A debugger is attached.
-    pub debugger: bool,
-    /// A hooking framework (Frida, Xposed, Substrate) is present.
-    pub hooking: bool,
-    /// Running in an emulator or simulator.
-    pub emulator: bool,
-}
-
-impl From<IntegritySignals> for core::IntegritySignals {
-    fn from(signals: IntegritySignals) -> Self {
-        core::IntegritySignals {
-            rooted: signals.rooted,
-            debugger: signals.debugger,
-            hooking: signals.hooking,
-            emulator: signals.emulator,
-        }
-    }
-}
-
 /// Implemented by the app: its root/jailbreak, debugger, hooking and emulator checks.
 #[uniffi::export(with_foreign)]
 pub trait DeviceIntegrity: Send + Sync {
@@ -192,34 +100,13 @@ pub trait DeviceIntegrity: Send + Sync {
 pub(crate) struct ForeignIntegrity(pub(crate) Arc<dyn DeviceIntegrity>);
 
 impl core::platform::DeviceIntegrity for ForeignIntegrity {
-    fn signals(&self) -> core::IntegritySignals {
+    fn signals(&self) -> IntegritySignals {
         match self.0.signals() {
-            Ok(signals) => signals.into(),
+            Ok(signals) => signals,
             Err(_) => {
                 tracing::warn!("the app's integrity check failed; nothing reported");
-                core::IntegritySignals::default()
+                IntegritySignals::default()
             }
-        }
-    }
-}
-
-/// How far a history sync has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
-pub struct SyncProgress {
-    /// Transactions fetched and stored on the phone so far in this sync.
-    pub fetched: u64,
-    /// How many this sync will fetch in all, when the bank says.
-    pub total_estimate: Option<u64>,
-    /// The last event of a sync that reached the end of the bank's history.
-    pub done: bool,
-}
-
-impl From<core::SyncProgress> for SyncProgress {
-    fn from(progress: core::SyncProgress) -> Self {
-        SyncProgress {
-            fetched: progress.fetched,
-            total_estimate: progress.total_estimate,
-            done: progress.done,
         }
     }
 }
@@ -236,7 +123,7 @@ pub(crate) struct ForeignProgress(pub(crate) Arc<dyn SyncProgressListener>);
 
 impl core::SyncProgressListener for ForeignProgress {
     fn on_progress(&self, progress: core::SyncProgress) {
-        if self.0.on_progress(progress.into()).is_err() {
+        if self.0.on_progress(progress).is_err() {
             tracing::warn!("the app's sync progress listener failed");
         }
     }
@@ -284,12 +171,6 @@ mod tests {
 
     struct Failing;
 
-    impl EventListener for Failing {
-        fn on_event(&self, _event: MobankEvent) -> Result<(), HookFailure> {
-            Err(uniffi::UnexpectedUniFFICallbackError::new("IllegalStateException").into())
-        }
-    }
-
     impl DeviceIntegrity for Failing {
         fn signals(&self) -> Result<IntegritySignals, HookFailure> {
             Err(HookFailure::Failed {
@@ -307,105 +188,18 @@ mod tests {
     }
 
     #[test]
-    fn failing_listeners_and_checks_are_absorbed() {
+    fn failing_progress_listeners_and_integrity_checks_are_absorbed() {
         use mobank_core::platform::DeviceIntegrity as _;
-        use mobank_core::EventListener as _;
         use mobank_core::SyncProgressListener as _;
 
-        ForeignEvents(Arc::new(Failing)).on_event(core::MobankEvent::SessionExpired);
-        ForeignProgress(Arc::new(Failing)).on_progress(core::SyncProgress {
+        ForeignProgress(Arc::new(Failing)).on_progress(SyncProgress {
             fetched: 1,
             total_estimate: None,
             done: false,
         });
         assert_eq!(
             ForeignIntegrity(Arc::new(Failing)).signals(),
-            core::IntegritySignals::default()
+            IntegritySignals::default()
         );
-    }
-
-    #[derive(Default)]
-    struct Recording(Mutex<Vec<MobankEvent>>);
-
-    impl EventListener for Recording {
-        fn on_event(&self, event: MobankEvent) -> Result<(), HookFailure> {
-            self.0.lock().unwrap().push(event);
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn every_core_event_reaches_the_app_with_its_fields() {
-        use mobank_core::EventListener as _;
-        let recording = Arc::new(Recording::default());
-        let events = ForeignEvents(recording.clone());
-        let limits = core::Limits {
-            per_transaction: "500.00".parse().unwrap(),
-            daily: "1000".parse().unwrap(),
-            currency: "CNY".to_owned(),
-            reason: core::LimitReason::CoolingOff,
-            cooling_off_until_ms: Some(86_400_000),
-        };
-        let name = Some("Pixel".to_owned());
-        for event in [
-            core::MobankEvent::SessionExpired,
-            core::MobankEvent::SessionLocked,
-            core::MobankEvent::NewDeviceBound {
-                device_name: name.clone(),
-                at_ms: 1,
-            },
-            core::MobankEvent::DeviceRevoked {
-                device_name: None,
-                at_ms: 2,
-            },
-            core::MobankEvent::PinChanged {
-                device_name: name.clone(),
-                at_ms: 3,
-            },
-            core::MobankEvent::LimitsChanged { limits },
-        ] {
-            events.on_event(event);
-        }
-        assert_eq!(
-            *recording.0.lock().unwrap(),
-            [
-                MobankEvent::SessionExpired,
-                MobankEvent::SessionLocked,
-                MobankEvent::NewDeviceBound {
-                    device_name: name.clone(),
-                    at_ms: 1
-                },
-                MobankEvent::DeviceRevoked {
-                    device_name: None,
-                    at_ms: 2
-                },
-                MobankEvent::PinChanged {
-                    device_name: name,
-                    at_ms: 3
-                },
-                MobankEvent::LimitsChanged {
-                    limits: Limits {
-                        per_transaction: "500.00".to_owned(),
-                        daily: "1000".to_owned(),
-                        currency: "CNY".to_owned(),
-                        reason: crate::session::LimitReason::CoolingOff,
-                        cooling_off_until_ms: Some(86_400_000),
-                    }
-                },
-            ]
-        );
-    }
-
-    #[test]
-    fn integrity_signals_reach_the_core_field_by_field() {
-        let signals = IntegritySignals {
-            rooted: true,
-            debugger: false,
-            hooking: true,
-            emulator: false,
-        };
-        let core_signals = core::IntegritySignals::from(signals);
-        assert!(core_signals.rooted && core_signals.hooking);
-        assert!(!core_signals.debugger && !core_signals.emulator);
     }
 }

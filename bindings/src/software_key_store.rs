@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
-use mobank_core::platform::{InsecureSoftwareKeyStore, KeyStore};
+use mobank_core::platform::{InsecureSoftwareKeyStore, KeyPurpose, KeyStore};
 
-use crate::key_store::{KeyPurpose, KeyStoreFailure, PlatformKeyStore};
+use crate::key_store::{KeyStoreFailure, PlatformKeyStore};
 
 /// Keys in process memory, lost at exit. For tests only: never in an app.
 #[uniffi::export]
@@ -35,16 +35,9 @@ impl From<mobank_core::platform::KeyStoreError> for KeyStoreFailure {
     }
 }
 
-fn core_purpose(purpose: KeyPurpose) -> mobank_core::platform::KeyPurpose {
-    match purpose {
-        KeyPurpose::Possession => mobank_core::platform::KeyPurpose::Possession,
-        KeyPurpose::UserVerified => mobank_core::platform::KeyPurpose::UserVerified,
-    }
-}
-
 impl PlatformKeyStore for SoftwareStore {
     fn generate(&self, alias: String, purpose: KeyPurpose) -> Result<Vec<u8>, KeyStoreFailure> {
-        Ok(self.0.generate(&alias, core_purpose(purpose))?)
+        Ok(self.0.generate(&alias, purpose)?)
     }
 
     fn public_key(&self, alias: String) -> Result<Vec<u8>, KeyStoreFailure> {

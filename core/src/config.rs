@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 /// The bank's customer API and the keys its TLS server may present.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BankEndpoint {
     /// `https://host[:port][/path]`. Plain HTTP is refused.
     pub base_url: String,
@@ -13,6 +14,7 @@ pub struct BankEndpoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MobankConfig {
     /// A directory only Mobank writes to, excluded from OS backups.
     pub data_dir: PathBuf,

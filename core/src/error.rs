@@ -18,6 +18,7 @@ use crate::runtime::TaskFailed;
 
 /// Everything that can go wrong, in terms an app can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi::export(Display))]
 pub enum MobankError {
     /// The app passed something malformed. `what` describes the rule, never the value.
     #[error("invalid input: {what}")]

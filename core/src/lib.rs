@@ -1,4 +1,6 @@
-//! The phone side of Mobank. No FFI code lives here: the `bindings` crate exports this API.
+//! The phone side of Mobank. The `bindings` crate exports this API; with the `uniffi` feature
+//! the types it hands out carry their uniffi derives here (see `ffi.rs`), without it core has
+//! no FFI code at all.
 //!
 //! Start with [`Mobank::open`] (or [`Mobank::open_with_platform`] for the optional hooks),
 //! giving it the bank's endpoint with its pinned keys and the app's [`platform::KeyStore`].
@@ -25,6 +27,7 @@ mod limits;
 mod pin;
 mod runtime;
 mod secret;
+mod timestamp;
 
 // The layers below: the phone's binding and store, the bank client, the platform's hooks.
 mod config;
@@ -34,6 +37,12 @@ pub mod net;
 pub mod platform;
 pub mod qr;
 mod storage;
+
+// The namespace of the types core exports when the bindings crate turns `uniffi` on.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("mobank_core");
+#[cfg(feature = "uniffi")]
+mod ffi;
 
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
@@ -57,6 +66,7 @@ pub use mobank_protocol::messages::{LimitReason, NoticeKind};
 pub use pin::{Pin, PinError, PinRejection};
 pub use platform::{IntegritySignals, Platform};
 pub use secret::SecretString;
+pub use timestamp::unix_ms;
 
 /// Whether `pin` may be chosen as a new PIN: the rules `activation().complete` and
 /// `pin().commit_change` apply, for an app that wants to check while the customer types.

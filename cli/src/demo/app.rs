@@ -92,21 +92,21 @@ fn describe(event: &MobankEvent) -> String {
             "SessionExpired — \"You were logged out after 5 minutes without activity.\"".into()
         }
         MobankEvent::SessionLocked => "SessionLocked — \"Log in again to continue.\"".into(),
-        MobankEvent::NewDeviceBound { device_name, at_ms } => format!(
+        MobankEvent::NewDeviceBound { device_name, at } => format!(
             "NewDeviceBound — \"{} was added to your account at {}. Not you? Remove it in \
              Settings → Devices.\"",
             device(device_name),
-            bank_time(*at_ms)
+            bank_time(mobank_core::unix_ms(*at))
         ),
-        MobankEvent::DeviceRevoked { device_name, at_ms } => format!(
+        MobankEvent::DeviceRevoked { device_name, at } => format!(
             "DeviceRevoked — \"{} was removed from your account at {}.\"",
             device(device_name),
-            bank_time(*at_ms)
+            bank_time(mobank_core::unix_ms(*at))
         ),
-        MobankEvent::PinChanged { device_name, at_ms } => format!(
+        MobankEvent::PinChanged { device_name, at } => format!(
             "PinChanged — \"The PIN of {} was changed at {}.\"",
             device(device_name),
-            bank_time(*at_ms)
+            bank_time(mobank_core::unix_ms(*at))
         ),
         MobankEvent::LimitsChanged { limits } => {
             format!("LimitsChanged — \"{}\"", limits_text(limits))
@@ -116,8 +116,11 @@ fn describe(event: &MobankEvent) -> String {
 
 /// "Transfers up to 500.00 CNY each, 1,000.00 CNY a day (new device: until 2025-06-04 14:05)"
 pub fn limits_text(limits: &Limits) -> String {
-    let why = match (limits.reason, limits.cooling_off_until_ms) {
-        (_, Some(until)) => format!(" (new device: until {})", bank_time(until)),
+    let why = match (limits.reason, limits.cooling_off_until) {
+        (_, Some(until)) => format!(
+            " (new device: until {})",
+            bank_time(mobank_core::unix_ms(until))
+        ),
         (mobank_core::LimitReason::Normal, None) => String::new(),
         (reason, None) => format!(" ({reason:?})"),
     };

@@ -40,7 +40,7 @@ async fn bind_ipad(demo: &Demo, ipad: &Mobank) -> Outcome<String> {
         .limits
         .ok_or("the bank sent no limits for the iPad")?;
     ensure(
-        limits.reason == LimitReason::CoolingOff && limits.cooling_off_until_ms.is_some(),
+        limits.reason == LimitReason::CoolingOff && limits.cooling_off_until.is_some(),
         || unexpected("a new device must be cooling off", &limits),
     )?;
     say.phone(&format!("\"{}\"", limits_text(&limits)));
@@ -167,13 +167,13 @@ fn device_table(devices: &[DeviceInfo]) -> Vec<String> {
     let mut lines = vec![header.trim_end().to_string()];
     for device in devices {
         let last_seen = device
-            .last_seen_ms
-            .map_or_else(|| "—".to_string(), bank_time);
+            .last_seen
+            .map_or_else(|| "—".to_string(), |at| bank_time(mobank_core::unix_ms(at)));
         let mut line = format!(
             "{}  {:<8}  {:<16}  {}",
             pad_right(&device.name, name_columns),
             device.platform,
-            bank_time(device.bound_at_ms),
+            bank_time(mobank_core::unix_ms(device.bound_at)),
             pad_right(&last_seen, 16)
         );
         if device.this_device {
@@ -197,8 +197,8 @@ mod tests {
             device_id: name.to_string(),
             name: name.to_string(),
             platform: "ios".to_string(),
-            bound_at_ms: 1_711_902_600_000,
-            last_seen_ms: None,
+            bound_at: std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_711_902_600_000),
+            last_seen: None,
             status: DeviceStatus::Active,
             this_device,
         };

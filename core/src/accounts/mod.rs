@@ -9,6 +9,7 @@ pub use mobank_protocol::messages::ProductKind;
 
 /// One of the customer's accounts, sub-accounts included.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Account {
     pub account_id: String,
     pub product: ProductKind,

@@ -21,11 +21,12 @@ use crate::secret::SecretString;
 
 /// What the customer sees after entering the activation code.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ActivationStarted {
     /// Where the OTP went, masked by the bank: `+86 138****8000`.
     pub masked_phone: String,
-    /// Bank time (Unix ms) after which the OTP is no longer accepted.
-    pub otp_expires_at_ms: i64,
+    /// Bank time after which the OTP is no longer accepted.
+    pub otp_expires_at: std::time::SystemTime,
 }
 
 /// Binding and re-enrolment. A cheap handle: get one from [`crate::Mobank::activation`] per
@@ -77,7 +78,7 @@ impl ActivationClient {
         tracing::info!("activation started; OTP sent by the bank");
         Ok(ActivationStarted {
             masked_phone: response.masked_phone,
-            otp_expires_at_ms: response.otp_expires_at_ms,
+            otp_expires_at: crate::timestamp::from_unix_ms(response.otp_expires_at_ms),
         })
     }
 

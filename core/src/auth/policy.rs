@@ -10,6 +10,11 @@ use crate::context::{Requirement, StrongFactor};
 /// A sensitive operation. Public so the app can ask [`crate::AuthClient::needs_step_up`]
 /// before it shows a screen that will need one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "SensitiveOperation")
+)]
 pub enum Operation {
     RevokeDevice,
     Unbind,

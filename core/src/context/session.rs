@@ -33,9 +33,10 @@ pub(crate) struct Requirement {
 
 /// What the app may know about the current session.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SessionSummary {
-    /// Bank time (Unix ms) at which the session ends whatever the activity.
-    pub expires_at_ms: i64,
+    /// Bank time at which the session ends whatever the activity.
+    pub expires_at: std::time::SystemTime,
     /// Inactivity after which the session ends.
     pub idle_timeout_secs: u32,
     /// What happened to the customer's devices since this device last logged in (also
@@ -101,7 +102,7 @@ impl Session {
         Started {
             session,
             summary: SessionSummary {
-                expires_at_ms,
+                expires_at: crate::timestamp::from_unix_ms(expires_at_ms),
                 idle_timeout_secs,
                 notices: notices.into_iter().map(DeviceNotice::from).collect(),
                 limits: limits.map(Limits::from),

@@ -2,21 +2,26 @@
 
 mod client;
 
+use std::time::SystemTime;
+
 use mobank_protocol::messages;
+
+use crate::timestamp::from_unix_ms;
 
 pub use client::DevicesClient;
 pub use mobank_protocol::messages::DeviceStatus;
 
 /// One of the customer's bound devices, as the bank lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeviceInfo {
     pub device_id: String,
     pub name: String,
     /// "android", "ios" or "other".
     pub platform: String,
-    /// Bank time, Unix ms.
-    pub bound_at_ms: i64,
-    pub last_seen_ms: Option<i64>,
+    /// Bank time.
+    pub bound_at: SystemTime,
+    pub last_seen: Option<SystemTime>,
     pub status: DeviceStatus,
     /// The phone Mobank runs on.
     pub this_device: bool,
@@ -28,8 +33,8 @@ impl From<messages::DeviceInfo> for DeviceInfo {
             device_id: device.device_id,
             name: device.name,
             platform: device.platform,
-            bound_at_ms: device.bound_at_ms,
-            last_seen_ms: device.last_seen_ms,
+            bound_at: from_unix_ms(device.bound_at_ms),
+            last_seen: device.last_seen_ms.map(from_unix_ms),
             status: device.status,
             this_device: device.this_device,
         }
@@ -38,6 +43,7 @@ impl From<messages::DeviceInfo> for DeviceInfo {
 
 /// What `unbind` achieved besides wiping the phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UnbindOutcome {
     /// The bank confirmed the binding can no longer be used (unbound now, or blocked or revoked
     /// before). `false`: the bank could not be reached or its answer was lost; the keys are

@@ -3,15 +3,19 @@
 
 mod subscription;
 
+use std::time::SystemTime;
+
 use mobank_protocol::messages::{self, NoticeKind};
 
 use crate::limits::Limits;
+use crate::timestamp::from_unix_ms;
 
 pub(crate) use subscription::Listeners;
 pub use subscription::Subscription;
 
 /// One event for the app. Delivered through [`EventListener::on_event`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MobankEvent {
     /// The session ended on its own (idle timeout, absolute cap, or the bank ended it).
     /// The customer must log in again.
@@ -23,17 +27,17 @@ pub enum MobankEvent {
     /// should lead them to revoke it.
     NewDeviceBound {
         device_name: Option<String>,
-        at_ms: i64,
+        at: SystemTime,
     },
     /// One of the customer's devices was revoked or unbound.
     DeviceRevoked {
         device_name: Option<String>,
-        at_ms: i64,
+        at: SystemTime,
     },
     /// The PIN of one of the customer's devices was changed.
     PinChanged {
         device_name: Option<String>,
-        at_ms: i64,
+        at: SystemTime,
     },
     /// The transfer limits of this session differ from the last ones this app saw.
     LimitsChanged { limits: Limits },
@@ -47,12 +51,13 @@ pub trait EventListener: Send + Sync {
 
 /// Something that happened to one of the customer's devices, as the bank reports it at login.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeviceNotice {
     pub kind: NoticeKind,
     /// The device it happened to.
     pub device_name: Option<String>,
-    /// Bank time, Unix ms.
-    pub at_ms: i64,
+    /// Bank time.
+    pub at: SystemTime,
 }
 
 impl From<messages::Notice> for DeviceNotice {
@@ -60,7 +65,7 @@ impl From<messages::Notice> for DeviceNotice {
         Self {
             kind: notice.kind,
             device_name: notice.device_name,
-            at_ms: notice.at_ms,
+            at: from_unix_ms(notice.at_ms),
         }
     }
 }
@@ -68,11 +73,11 @@ impl From<messages::Notice> for DeviceNotice {
 impl From<&DeviceNotice> for MobankEvent {
     fn from(notice: &DeviceNotice) -> Self {
         let device_name = notice.device_name.clone();
-        let at_ms = notice.at_ms;
+        let at = notice.at;
         match notice.kind {
-            NoticeKind::NewDeviceBound => Self::NewDeviceBound { device_name, at_ms },
-            NoticeKind::DeviceRevoked => Self::DeviceRevoked { device_name, at_ms },
-            NoticeKind::PinChanged => Self::PinChanged { device_name, at_ms },
+            NoticeKind::NewDeviceBound => Self::NewDeviceBound { device_name, at },
+            NoticeKind::DeviceRevoked => Self::DeviceRevoked { device_name, at },
+            NoticeKind::PinChanged => Self::PinChanged { device_name, at },
         }
     }
 }

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 /// One booked transaction, as kept on the phone.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Transaction {
     /// The bank's reference; unique across the customer's accounts.
     pub transaction_id: String,
@@ -23,6 +24,7 @@ pub struct Transaction {
 
 /// Money in and out of one category, in one currency, within a month.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CategorySpending {
     pub category: String,
     pub currency: String,
@@ -35,6 +37,7 @@ pub struct CategorySpending {
 
 /// How far a history sync has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncProgress {
     /// Transactions fetched and stored on the phone so far in this sync.
     pub fetched: u64,
@@ -52,6 +55,7 @@ pub trait SyncProgressListener: Send + Sync {
 
 /// What a completed sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncReport {
     /// Transactions fetched and stored by this sync (new ones, and corrections of stored ones).
     pub fetched: u64,

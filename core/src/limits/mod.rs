@@ -6,16 +6,21 @@
 use mobank_protocol::messages::{self, LimitReason};
 use rust_decimal::Decimal;
 
+use std::time::SystemTime;
+
+use crate::timestamp::from_unix_ms;
+
 /// Transfer limits as the bank set them for this session.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Limits {
     pub per_transaction: Decimal,
     pub daily: Decimal,
     pub currency: String,
     /// The strictest reason that applies.
     pub reason: LimitReason,
-    /// Bank time (Unix ms) at which a new device's cooling-off period ends.
-    pub cooling_off_until_ms: Option<i64>,
+    /// Bank time at which a new device's cooling-off period ends.
+    pub cooling_off_until: Option<SystemTime>,
 }
 
 impl From<messages::Limits> for Limits {
@@ -25,7 +30,7 @@ impl From<messages::Limits> for Limits {
             daily: limits.daily,
             currency: limits.currency,
             reason: limits.reason,
-            cooling_off_until_ms: limits.cooling_off_until_ms,
+            cooling_off_until: limits.cooling_off_until_ms.map(from_unix_ms),
         }
     }
 }

@@ -13,6 +13,7 @@ use super::{Pin, PinError, PIN_LEN};
 /// Why a new PIN was refused. The text is for the customer and contains no digits at all, so it
 /// can never echo the PIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PinRejection {
     /// Not exactly six ASCII digits.
     NotSixDigits,

@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 /// What a device key is for. Decides how the platform protects it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum KeyPurpose {
     /// ECDSA P-256, usable without a prompt while the device is unlocked.
     Possession,

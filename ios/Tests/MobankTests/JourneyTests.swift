@@ -45,8 +45,8 @@ final class JourneyTests: XCTestCase {
     /// Binds `client` to the demo customer, typing the OTP from the sandbox's SMS outbox.
     private func bind(_ client: MobankClient) async throws {
         let issued = try await sandbox.issueActivationCode(customerId: "demo")
-        _ = try await client.startActivation(activationCode: issued.activation_code)
-        _ = try await client.completeActivation(otp: try await sandbox.latestOtp(phone: issued.phone), pin: Self.pin)
+        _ = try await client.activation().start(activationCode: issued.activation_code)
+        _ = try await client.activation().complete(otp: try await sandbox.latestOtp(phone: issued.phone), pin: Self.pin)
     }
 
     /// Asserts that `body` throws exactly `expected`.
@@ -68,12 +68,12 @@ final class JourneyTests: XCTestCase {
         XCTAssertEqual(try client.bindingState(), .notBound)
 
         let issued = try await sandbox.issueActivationCode(customerId: "demo")
-        let started = try await client.startActivation(activationCode: issued.activation_code)
+        let started = try await client.activation().start(activationCode: issued.activation_code)
         XCTAssertTrue(started.maskedPhone.contains("*"), "phone is masked: \(started.maskedPhone)")
         XCTAssertFalse(started.maskedPhone.contains(String(issued.phone.dropFirst())), "full phone number not shown")
-        XCTAssertGreaterThan(started.otpExpiresAtMs, 0)
+        XCTAssertGreaterThan(started.otpExpiresAt, Date(), "the OTP expires in the future")
 
-        let device = try await client.completeActivation(otp: try await sandbox.latestOtp(phone: issued.phone), pin: Self.pin)
+        let device = try await client.activation().complete(otp: try await sandbox.latestOtp(phone: issued.phone), pin: Self.pin)
         XCTAssertFalse(device.customerName.isEmpty)
         XCTAssertEqual(device.deviceName, "Swift test phone")
         XCTAssertFalse(device.possessionKeyFingerprint.isEmpty)
@@ -82,24 +82,24 @@ final class JourneyTests: XCTestCase {
         XCTAssertEqual(try client.bindingState().boundDevice, device)
         XCTAssertEqual(keyStore.prompts.count, 1, "binding asked the customer once, to prove the biometric key")
 
-        let session = try await client.loginBiometric(prompt: "Log in to Mobank")
+        let session = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
         XCTAssertGreaterThan(session.idleTimeoutSecs, 0)
-        XCTAssertGreaterThan(session.expiresAtMs, Int64(Date().timeIntervalSince1970 * 1000), "the session expires in the future")
+        XCTAssertGreaterThan(session.expiresAt, Date(), "the session expires in the future")
         XCTAssertEqual(keyStore.prompts.dropFirst(), ["Log in to Mobank"], "the login prompt showed the app's text once")
 
-        let accounts = try await client.accounts()
+        let accounts = try await client.accounts().list()
         XCTAssertGreaterThanOrEqual(accounts.count, 2, "at least two accounts: \(accounts)")
         XCTAssertTrue(accounts.contains { $0.product == .current && $0.currency == "CNY" })
         XCTAssertTrue(accounts.contains { $0.product == .savings })
         for account in accounts {
-            let balance = try XCTUnwrap(account.balanceDecimal, "balance of \(account.name) is a decimal")
+            let balance = account.balance
             XCTAssertGreaterThanOrEqual(balance, 0)
             XCTAssertTrue(account.maskedNumber.contains("*"), "account number is masked")
         }
-        XCTAssertTrue(accounts.contains { ($0.balanceDecimal ?? 0) > 0 })
+        XCTAssertTrue(accounts.contains { $0.balance > 0 })
 
-        client.logout()
-        await assertThrows(.NotLoggedIn) { try await client.accounts() }
+        client.auth().logout()
+        await assertThrows(.NotLoggedIn) { try await client.accounts().list() }
     }
 
     func testTheBindingSurvivesARestartOfTheApp() async throws {
@@ -110,37 +110,37 @@ final class JourneyTests: XCTestCase {
 
         let second = try open(keyStore)
         XCTAssertEqual(try second.bindingState().boundDevice, device)
-        _ = try await second.loginBiometric(prompt: "Log in to Mobank")
-        let accounts = try await second.accounts()
+        _ = try await second.auth().loginBiometric(prompt: "Log in to Mobank")
+        let accounts = try await second.accounts().list()
         XCTAssertGreaterThanOrEqual(accounts.count, 2)
     }
 
     func testAWrongOtpIsOtpInvalidAndTheRightOneStillBinds() async throws {
         let client = try open(TestKeyStore())
         let issued = try await sandbox.issueActivationCode(customerId: "demo")
-        _ = try await client.startActivation(activationCode: issued.activation_code)
+        _ = try await client.activation().start(activationCode: issued.activation_code)
         let otp = try await sandbox.latestOtp(phone: issued.phone)
         let wrong = String(format: "%06d", (Int(otp)! + 1) % 1_000_000)
 
-        await assertThrows(.OtpInvalid) { try await client.completeActivation(otp: wrong, pin: Self.pin) }
+        await assertThrows(.OtpInvalid) { try await client.activation().complete(otp: wrong, pin: Self.pin) }
         XCTAssertEqual(try client.bindingState(), .notBound)
 
-        _ = try await client.completeActivation(otp: otp, pin: Self.pin)
+        _ = try await client.activation().complete(otp: otp, pin: Self.pin)
         XCTAssertNotNil(try client.bindingState().boundDevice)
     }
 
     func testAPinThatIsTooEasyIsPinRejectedBeforeAnythingIsSent() async throws {
         let client = try open(TestKeyStore())
         let issued = try await sandbox.issueActivationCode(customerId: "demo")
-        _ = try await client.startActivation(activationCode: issued.activation_code)
+        _ = try await client.activation().start(activationCode: issued.activation_code)
         let otp = try await sandbox.latestOtp(phone: issued.phone)
 
-        await assertThrows(.PinRejected(reason: .sequence)) { try await client.completeActivation(otp: otp, pin: Data("123456".utf8)) }
-        await assertThrows(.PinRejected(reason: .notSixDigits)) { try await client.completeActivation(otp: otp, pin: Data([0xff, 0x31])) }
+        await assertThrows(.PinRejected(reason: .sequence)) { try await client.activation().complete(otp: otp, pin: Data("123456".utf8)) }
+        await assertThrows(.PinRejected(reason: .notSixDigits)) { try await client.activation().complete(otp: otp, pin: Data([0xff, 0x31])) }
         XCTAssertEqual(try client.bindingState(), .notBound)
 
         // Nothing reached the bank, so the same OTP still binds.
-        _ = try await client.completeActivation(otp: otp, pin: Self.pin)
+        _ = try await client.activation().complete(otp: otp, pin: Self.pin)
         XCTAssertNotNil(try client.bindingState().boundDevice)
     }
 
@@ -150,25 +150,25 @@ final class JourneyTests: XCTestCase {
         try await bind(client)
         let promptsAfterBinding = keyStore.prompts.count
 
-        await assertThrows(.AuthenticationFailed(attemptsRemaining: 4)) { try await client.loginPin(pin: Self.wrongPin) }
-        await assertThrows(.NotLoggedIn) { try await client.accounts() }
+        await assertThrows(.AuthenticationFailed(attemptsRemaining: 4)) { try await client.auth().loginPin(pin: Self.wrongPin) }
+        await assertThrows(.NotLoggedIn) { try await client.accounts().list() }
 
-        _ = try await client.loginPin(pin: Self.pin)
-        let accounts = try await client.accounts()
+        _ = try await client.auth().loginPin(pin: Self.pin)
+        let accounts = try await client.accounts().list()
         XCTAssertGreaterThanOrEqual(accounts.count, 2)
         XCTAssertEqual(keyStore.prompts.count, promptsAfterBinding, "a PIN login never shows the biometric prompt")
     }
 
     func testAnUnknownActivationCodeIsActivationCodeInvalid() async throws {
         let client = try open(TestKeyStore())
-        await assertThrows(.ActivationCodeInvalid) { try await client.startActivation(activationCode: "ZZZZ9999ZZZZ") }
+        await assertThrows(.ActivationCodeInvalid) { try await client.activation().start(activationCode: "ZZZZ9999ZZZZ") }
         XCTAssertEqual(try client.bindingState(), .notBound)
     }
 
     func testAccountsBeforeLoginIsNotLoggedIn() async throws {
         let client = try open(TestKeyStore())
         try await bind(client)
-        await assertThrows(.NotLoggedIn) { try await client.accounts() }
+        await assertThrows(.NotLoggedIn) { try await client.accounts().list() }
     }
 
     func testARefusedBiometricPromptFailsTheLoginWithoutASession() async throws {
@@ -177,12 +177,12 @@ final class JourneyTests: XCTestCase {
         try await bind(client)
 
         keyStore.refuseVerification = true
-        await assertThrows(.AuthenticationFailed(attemptsRemaining: nil)) { try await client.loginBiometric(prompt: "Log in to Mobank") }
-        await assertThrows(.NotLoggedIn) { try await client.accounts() }
+        await assertThrows(.AuthenticationFailed(attemptsRemaining: nil)) { try await client.auth().loginBiometric(prompt: "Log in to Mobank") }
+        await assertThrows(.NotLoggedIn) { try await client.accounts().list() }
 
         keyStore.refuseVerification = false
-        _ = try await client.loginBiometric(prompt: "Log in to Mobank")
-        let accounts = try await client.accounts()
+        _ = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
+        let accounts = try await client.accounts().list()
         XCTAssertFalse(accounts.isEmpty)
     }
 
@@ -192,10 +192,10 @@ final class JourneyTests: XCTestCase {
         try await bind(client)
 
         keyStore.locked = true
-        await assertThrows(.KeyStoreLocked) { try await client.loginBiometric(prompt: "Log in to Mobank") }
+        await assertThrows(.KeyStoreLocked) { try await client.auth().loginBiometric(prompt: "Log in to Mobank") }
         keyStore.locked = false
-        _ = try await client.loginBiometric(prompt: "Log in to Mobank")
-        let accounts = try await client.accounts()
+        _ = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
+        let accounts = try await client.accounts().list()
         XCTAssertGreaterThanOrEqual(accounts.count, 2)
     }
 
@@ -206,14 +206,14 @@ final class JourneyTests: XCTestCase {
 
         keyStore.crash = true
         do {
-            _ = try await client.loginBiometric(prompt: "Log in to Mobank")
+            _ = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
             XCTFail("expected MobankError.KeyStore")
         } catch MobankError.KeyStore(let detail) {
             XCTAssertTrue(detail.contains("AdapterBug"), detail)
         }
         keyStore.crash = false
-        _ = try await client.loginBiometric(prompt: "Log in to Mobank")
-        let accounts = try await client.accounts()
+        _ = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
+        let accounts = try await client.accounts().list()
         XCTAssertGreaterThanOrEqual(accounts.count, 2)
     }
 }

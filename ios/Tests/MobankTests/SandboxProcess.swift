@@ -30,7 +30,7 @@ final class SandboxProcess: @unchecked Sendable {
     private let process: Process
     private let dataDirectory: URL
 
-    var bank: BankEndpoint { BankEndpoint(baseURL: addresses.base_url, spkiPins: [addresses.spki_pin]) }
+    var bank: BankEndpoint { BankEndpoint(baseUrl: addresses.base_url, spkiPins: [addresses.spki_pin]) }
 
     /// `MOBANK_SANDBOX`, or target/debug/mobank-sandbox of this checkout.
     static var binary: URL {

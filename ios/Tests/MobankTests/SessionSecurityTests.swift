@@ -69,15 +69,20 @@ final class SessionSecurityTests: XCTestCase {
 
     private func open(_ directory: URL, keyStore: PlatformKeyStore = TestKeyStore(), bank: BankEndpoint? = nil,
                       clock: MonotonicClock? = nil, events: EventListener? = nil) throws -> MobankClient {
-        try MobankClient.open(dataDirectory: directory, bank: bank ?? sandbox.bank, deviceName: "Swift test phone",
-                              keyStore: keyStore, clock: clock, events: events)
+        let client = try MobankClient.open(dataDirectory: directory, bank: bank ?? sandbox.bank,
+                                           deviceName: "Swift test phone", keyStore: keyStore, clock: clock)
+        if let events { subscriptions.append(client.subscribe(listener: events)) }
+        return client
     }
+
+    /// Kept so that a test's listener stays subscribed until the test is done.
+    private var subscriptions: [Subscription] = []
 
     private func bind(_ client: MobankClient, at bank: SandboxProcess? = nil) async throws {
         let bank = bank ?? sandbox
         let issued = try await bank.issueActivationCode(customerId: "demo")
-        _ = try await client.startActivation(activationCode: issued.activation_code)
-        _ = try await client.completeActivation(otp: try await bank.latestOtp(phone: issued.phone), pin: Self.pin)
+        _ = try await client.activation().start(activationCode: issued.activation_code)
+        _ = try await client.activation().complete(otp: try await bank.latestOtp(phone: issued.phone), pin: Self.pin)
     }
 
     /// The error `body` throws; fails the test if it throws none or another type.
@@ -100,9 +105,9 @@ final class SessionSecurityTests: XCTestCase {
         let clock = ManualClock()
         let listener = RecordingListener()
         let client = try open(newDirectory(), bank: bank.bank, clock: clock, events: listener)
-        listener.onEach = { [weak client] _ in _ = client?.needsStepUp(operation: .revokeDevice) }
+        listener.onEach = { [weak client] _ in _ = client?.auth().needsStepUp(operation: .revokeDevice) }
         try await bind(client, at: bank)
-        let session = try await client.loginBiometric(prompt: "Log in to Mobank")
+        let session = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
         XCTAssertEqual(session.idleTimeoutSecs, 300)
         let limits = try XCTUnwrap(session.limits)
         XCTAssertEqual(limits.reason, .coolingOff, "a new device starts in cooling-off")
@@ -110,16 +115,16 @@ final class SessionSecurityTests: XCTestCase {
         listener.clear()
 
         clock.advance(minutes: 4, seconds: 59)
-        let accounts = try await client.accounts()
+        let accounts = try await client.accounts().list()
         XCTAssertGreaterThanOrEqual(accounts.count, 2, "4:59 idle: the session is alive")
 
         clock.advance(minutes: 5, seconds: 1)
         // The bank is gone: only a check made before any network call can answer now.
         bank.stop()
-        let expired = await error { try await client.accounts() }
+        let expired = await error { try await client.accounts().list() }
         XCTAssertEqual(expired, .SessionExpired)
         XCTAssertEqual(listener.events, [.sessionExpired])
-        let after = await error { try await client.accounts() }
+        let after = await error { try await client.accounts().list() }
         XCTAssertEqual(after, .NotLoggedIn)
     }
 
@@ -128,13 +133,13 @@ final class SessionSecurityTests: XCTestCase {
         let listener = RecordingListener()
         let client = try open(newDirectory(), clock: clock, events: listener)
         try await bind(client)
-        _ = try await client.loginBiometric(prompt: "Log in to Mobank")
+        _ = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
         listener.clear()
 
         client.appEnteredBackground()
         clock.advance(minutes: 4, seconds: 59)
         client.appEnteredForeground()
-        let accounts = try await client.accounts()
+        let accounts = try await client.accounts().list()
         XCTAssertFalse(accounts.isEmpty, "a short trip to the background keeps the session")
         XCTAssertEqual(listener.events, [])
 
@@ -142,7 +147,7 @@ final class SessionSecurityTests: XCTestCase {
         clock.advance(minutes: 5, seconds: 0)
         client.appEnteredForeground()
         XCTAssertEqual(listener.events, [.sessionLocked])
-        let locked = await error { try await client.accounts() }
+        let locked = await error { try await client.accounts().list() }
         XCTAssertEqual(locked, .NotLoggedIn)
     }
 
@@ -150,16 +155,16 @@ final class SessionSecurityTests: XCTestCase {
         let client = try open(newDirectory())
         try await bind(client)
         var errors: [MobankError?] = []
-        for _ in 1...5 { errors.append(await error { try await client.loginPin(pin: Self.wrongPin) }) }
+        for _ in 1...5 { errors.append(await error { try await client.auth().loginPin(pin: Self.wrongPin) }) }
         XCTAssertEqual(errors, [
             .AuthenticationFailed(attemptsRemaining: 4), .AuthenticationFailed(attemptsRemaining: 3),
             .AuthenticationFailed(attemptsRemaining: 2), .AuthenticationFailed(attemptsRemaining: 1),
             .DeviceBlocked,
         ])
         // Blocked for good: the right PIN and the biometric key no longer help.
-        let rightPin = await error { try await client.loginPin(pin: Self.pin) }
+        let rightPin = await error { try await client.auth().loginPin(pin: Self.pin) }
         XCTAssertEqual(rightPin, .DeviceBlocked)
-        let biometric = await error { try await client.loginBiometric(prompt: "Log in to Mobank") }
+        let biometric = await error { try await client.auth().loginBiometric(prompt: "Log in to Mobank") }
         XCTAssertEqual(biometric, .DeviceBlocked)
         XCTAssertEqual(try client.bindingState().boundDevice?.blocked, true)
     }
@@ -171,18 +176,18 @@ final class SessionSecurityTests: XCTestCase {
         try await bind(pinPhone)
         try await bind(biometricPhone)
 
-        let wrongPin = await error { try await pinPhone.loginPin(pin: Self.wrongPin) }
+        let wrongPin = await error { try await pinPhone.auth().loginPin(pin: Self.wrongPin) }
         impostor.impostor = true
-        let wrongBiometric = await error { try await biometricPhone.loginBiometric(prompt: "Log in to Mobank") }
+        let wrongBiometric = await error { try await biometricPhone.auth().loginBiometric(prompt: "Log in to Mobank") }
         XCTAssertEqual(wrongPin, .AuthenticationFailed(attemptsRemaining: 4))
         XCTAssertEqual(wrongPin, wrongBiometric)
         XCTAssertEqual(wrongPin.map { "\($0)" }, wrongBiometric.map { "\($0)" })
 
         // Both factors draw on the one counter of the binding.
-        let afterPin = await error { try await biometricPhone.loginPin(pin: Self.wrongPin) }
+        let afterPin = await error { try await biometricPhone.auth().loginPin(pin: Self.wrongPin) }
         XCTAssertEqual(afterPin, .AuthenticationFailed(attemptsRemaining: 3))
         impostor.impostor = false
-        _ = try await biometricPhone.loginBiometric(prompt: "Log in to Mobank")
+        _ = try await biometricPhone.auth().loginBiometric(prompt: "Log in to Mobank")
     }
 
     func testLoggingInWithARestoredOlderCopyOfTheAppsDataBlocksTheDevice() async throws {
@@ -190,14 +195,14 @@ final class SessionSecurityTests: XCTestCase {
         let client = try open(directory)
         try await bind(client)
         let backup = try copyOfData(client, directory)
-        _ = try await client.loginBiometric(prompt: "Log in to Mobank")
-        client.logout()
+        _ = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
+        client.auth().logout()
 
         // A backup from before that login comes back, and the signature counters with it.
         try putBack(client, directory, backup)
-        let restored = await error { try await client.loginBiometric(prompt: "Log in to Mobank") }
+        let restored = await error { try await client.auth().loginBiometric(prompt: "Log in to Mobank") }
         XCTAssertEqual(restored, .DeviceBlocked)
-        let again = await error { try await client.loginPin(pin: Self.pin) }
+        let again = await error { try await client.auth().loginPin(pin: Self.pin) }
         XCTAssertEqual(again, .DeviceBlocked)
         XCTAssertEqual(try client.bindingState().boundDevice?.blocked, true)
     }
@@ -243,16 +248,16 @@ final class SessionSecurityTests: XCTestCase {
         let impostor = try SandboxProcess()
         defer { impostor.stop() }
         let issued = try await impostor.issueActivationCode(customerId: "demo")
-        let mitm = BankEndpoint(baseURL: impostor.addresses.base_url, spkiPins: [sandbox.addresses.spki_pin])
+        let mitm = BankEndpoint(baseUrl: impostor.addresses.base_url, spkiPins: [sandbox.addresses.spki_pin])
         let client = try open(newDirectory(), bank: mitm)
-        let refused = await error { try await client.startActivation(activationCode: issued.activation_code) }
+        let refused = await error { try await client.activation().start(activationCode: issued.activation_code) }
         XCTAssertEqual(refused, .PinningFailed)
         let sent = try await impostor.smsCount(phone: issued.phone)
         XCTAssertEqual(sent, 0, "the activation request never reached the server")
 
         // The same request with that server's own pin goes through: the refusal was the pin.
         let control = try open(newDirectory(), bank: impostor.bank)
-        _ = try await control.startActivation(activationCode: issued.activation_code)
+        _ = try await control.activation().start(activationCode: issued.activation_code)
         let sentAfter = try await impostor.smsCount(phone: issued.phone)
         XCTAssertEqual(sentAfter, 1)
     }

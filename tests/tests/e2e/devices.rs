@@ -25,7 +25,7 @@ async fn a_second_phone_is_announced_listed_and_revoked() {
     assert!(
         events.contains(&MobankEvent::NewDeviceBound {
             device_name: Some("iPhone 15".to_owned()),
-            at_ms: notice.at_ms,
+            at: notice.at,
         }),
         "{events:?}"
     );

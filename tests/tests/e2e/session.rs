@@ -50,7 +50,7 @@ async fn twelve_hours_of_activity_end_the_session_whatever_the_clock_skew() {
     let proxy = CountingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     let session = phone.login_biometric().await.unwrap();
-    let bank_lifetime = session.expires_at_ms - bank.sandbox.now_ms();
+    let bank_lifetime = mobank_core::unix_ms(session.expires_at) - bank.sandbox.now_ms();
     assert!(
         (12 * 3600 - 60) * 1000 < bank_lifetime && bank_lifetime <= 12 * 3600 * 1000,
         "{bank_lifetime}"

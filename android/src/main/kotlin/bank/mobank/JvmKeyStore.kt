@@ -1,6 +1,6 @@
 package bank.mobank
 
-import bank.mobank.ffi.KeyPurpose
+import bank.mobank.ffi.core.KeyPurpose
 import bank.mobank.ffi.KeyStoreFailure
 import bank.mobank.ffi.PlatformKeyStore
 import java.math.BigInteger

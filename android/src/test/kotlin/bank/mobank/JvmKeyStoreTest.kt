@@ -1,13 +1,13 @@
 package bank.mobank
 
-import bank.mobank.ffi.KeyPurpose
+import bank.mobank.ffi.core.KeyPurpose
 import bank.mobank.ffi.KeyStoreFailure
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.assertThrows
+import kotlin.test.assertFailsWith
 import java.math.BigInteger
 import java.security.AlgorithmParameters
 import java.security.KeyFactory
@@ -56,7 +56,7 @@ class JvmKeyStoreTest {
         store.generate("uv", KeyPurpose.USER_VERIFIED)
         store.generate("possession", KeyPurpose.POSSESSION)
 
-        assertThrows<KeyStoreFailure.VerificationFailed> { store.sign("uv", byteArrayOf(1), "Confirm login") }
+        assertFailsWith<KeyStoreFailure.VerificationFailed> { store.sign("uv", byteArrayOf(1), "Confirm login") }
         answer = true
         store.sign("uv", byteArrayOf(1), "Confirm login")
         store.sign("possession", byteArrayOf(1), null)
@@ -72,22 +72,22 @@ class JvmKeyStoreTest {
         assertFalse(store.wrap("data-key", dataKey).contentEquals(wrapped), "a fresh nonce each time")
 
         wrapped[20] = (wrapped[20].toInt() xor 1).toByte()
-        assertThrows<KeyStoreFailure.Platform> { store.unwrap("data-key", wrapped) }
-        assertThrows<KeyStoreFailure.Platform> { store.unwrap("data-key", ByteArray(5)) }
+        assertFailsWith<KeyStoreFailure.Platform> { store.unwrap("data-key", wrapped) }
+        assertFailsWith<KeyStoreFailure.Platform> { store.unwrap("data-key", ByteArray(5)) }
     }
 
     @Test
     fun `missing and deleted keys are NotFound`() {
-        assertThrows<KeyStoreFailure.NotFound> { store.publicKey("nope") }
-        assertThrows<KeyStoreFailure.NotFound> { store.sign("nope", byteArrayOf(1), null) }
-        assertThrows<KeyStoreFailure.NotFound> { store.unwrap("nope", ByteArray(40)) }
+        assertFailsWith<KeyStoreFailure.NotFound> { store.publicKey("nope") }
+        assertFailsWith<KeyStoreFailure.NotFound> { store.sign("nope", byteArrayOf(1), null) }
+        assertFailsWith<KeyStoreFailure.NotFound> { store.unwrap("nope", ByteArray(40)) }
 
         store.generate("gone", KeyPurpose.POSSESSION)
         val wrapped = store.wrap("gone", byteArrayOf(1, 2, 3))
         store.delete("gone")
         store.delete("gone")
-        assertThrows<KeyStoreFailure.NotFound> { store.sign("gone", byteArrayOf(1), null) }
-        assertThrows<KeyStoreFailure.NotFound> { store.unwrap("gone", wrapped) }
+        assertFailsWith<KeyStoreFailure.NotFound> { store.sign("gone", byteArrayOf(1), null) }
+        assertFailsWith<KeyStoreFailure.NotFound> { store.unwrap("gone", wrapped) }
     }
 
     private fun jcaPublicKey(uncompressed: ByteArray): java.security.PublicKey {

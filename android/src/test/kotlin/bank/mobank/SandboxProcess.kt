@@ -1,5 +1,6 @@
 package bank.mobank
 
+import bank.mobank.ffi.core.BankEndpoint
 import java.io.BufferedReader
 import java.io.File
 import java.io.InputStreamReader

@@ -1,20 +1,22 @@
 package bank.mobank
 
-import bank.mobank.ffi.LimitReason
+import bank.mobank.ffi.core.BankEndpoint
+import bank.mobank.ffi.core.LimitReason
 import bank.mobank.ffi.MobankClient
-import bank.mobank.ffi.MobankEvent
-import bank.mobank.ffi.MobankException
+import bank.mobank.ffi.Subscription
+import bank.mobank.ffi.core.MobankEvent
+import bank.mobank.ffi.core.MobankException
 import bank.mobank.ffi.PlatformKeyStore
-import bank.mobank.ffi.SensitiveOperation
-import kotlinx.coroutines.runBlocking
+import bank.mobank.ffi.core.SensitiveOperation
+import kotlinx.coroutines.test.runTest
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
+import kotlin.test.assertFailsWith
 import org.junit.jupiter.api.TestInstance
-import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.util.UUID
@@ -48,29 +50,34 @@ class SessionSecurityTest {
         bank: SandboxProcess = sandbox,
         clock: ManualClock? = null,
         events: RecordingListener? = null,
-    ): MobankClient = Mobank.open(dataDir, bank.bank, "JVM test phone", keyStore, clock = clock, events = events)
+    ): MobankClient = Mobank.open(dataDir, bank.bank, "JVM test phone", keyStore, clock = clock).also { client ->
+        if (events != null) subscriptions.add(client.subscribe(events))
+    }
+
+    /** Kept so that a test's listener stays subscribed until the class is done. */
+    private val subscriptions = mutableListOf<Subscription>()
 
     private suspend fun bind(client: MobankClient, bank: SandboxProcess = sandbox) {
         val issued = bank.issueActivationCode("demo")
-        client.startActivation(issued.code)
-        client.completeActivation(bank.latestOtp(issued.phone), PIN.toCharArray())
+        client.activation.start(issued.code)
+        client.activation.complete(bank.latestOtp(issued.phone), PIN.toCharArray())
     }
 
     @Test
     fun `idle 4 59 passes, 5 01 is SessionExpired without a network call, and the listener hears it`(
         @TempDir dataDir: File,
-    ) = runBlocking<Unit> {
+    ) = runTest {
         // Its own bank: this test stops it.
         val bank = SandboxProcess.start()
         val clock = ManualClock()
         lateinit var client: MobankClient
         // Calls back into the client from inside the callback: a library lock held during
         // delivery would deadlock here.
-        val listener = RecordingListener { client.needsStepUp(SensitiveOperation.REVOKE_DEVICE) }
+        val listener = RecordingListener { client.auth.needsStepUp(SensitiveOperation.REVOKE_DEVICE) }
         client = open(dataDir, bank = bank, clock = clock, events = listener)
         try {
             bind(client, bank)
-            val session = client.loginBiometric("Log in to Mobank")
+            val session = client.auth.loginBiometric("Log in to Mobank")
             assertEquals(300u, session.idleTimeoutSecs)
             // A newly bound device starts with the cooling-off limits, told once as an event.
             assertEquals(LimitReason.COOLING_OFF, session.limits?.reason)
@@ -78,16 +85,16 @@ class SessionSecurityTest {
             listener.events.clear()
 
             clock.advance(4.minutes + 59.seconds)
-            assertTrue(client.accounts().size >= 2, "4:59 idle: the session is alive")
+            assertTrue(client.accounts.list().size >= 2, "4:59 idle: the session is alive")
 
             clock.advance(5.minutes + 1.seconds)
             // The bank is gone: only a check made before any network call can answer now.
             bank.close()
-            assertThrows<MobankException.SessionExpired> { runBlocking { client.accounts() } }
+            assertFailsWith<MobankException.SessionExpired> { client.accounts.list() }
             assertEquals(listOf<MobankEvent>(MobankEvent.SessionExpired), listener.events.toList())
 
             // The session is gone for good, not just refused once.
-            assertThrows<MobankException.NotLoggedIn> { runBlocking { client.accounts() } }
+            assertFailsWith<MobankException.NotLoggedIn> { client.accounts.list() }
         } finally {
             client.close()
             bank.close()
@@ -97,43 +104,43 @@ class SessionSecurityTest {
     @Test
     fun `the idle window spent in the background locks the session and the listener hears SessionLocked`(
         @TempDir dataDir: File,
-    ) = runBlocking<Unit> {
+    ) = runTest {
         val clock = ManualClock()
         val listener = RecordingListener()
         open(dataDir, clock = clock, events = listener).use { client ->
             bind(client)
-            client.loginBiometric("Log in to Mobank")
+            client.auth.loginBiometric("Log in to Mobank")
             listener.events.clear()
 
             client.appEnteredBackground()
             clock.advance(4.minutes + 59.seconds)
             client.appEnteredForeground()
-            assertTrue(client.accounts().isNotEmpty(), "a short trip to the background keeps the session")
+            assertTrue(client.accounts.list().isNotEmpty(), "a short trip to the background keeps the session")
             assertTrue(listener.events.isEmpty(), "no event: ${listener.events}")
 
             client.appEnteredBackground()
             clock.advance(5.minutes)
             client.appEnteredForeground()
             assertEquals(listOf<MobankEvent>(MobankEvent.SessionLocked), listener.events.toList())
-            assertThrows<MobankException.NotLoggedIn> { runBlocking { client.accounts() } }
+            assertFailsWith<MobankException.NotLoggedIn> { client.accounts.list() }
         }
     }
 
     @Test
-    fun `five wrong PINs leave 4, 3, 2, 1 attempts and then the device is blocked`(@TempDir dataDir: File) = runBlocking<Unit> {
+    fun `five wrong PINs leave 4, 3, 2, 1 attempts and then the device is blocked`(@TempDir dataDir: File) = runTest {
         open(dataDir).use { client ->
             bind(client)
             val remaining = (1..4).map {
-                assertThrows<MobankException.AuthenticationFailed> {
-                    runBlocking { client.loginPin(WRONG_PIN.toCharArray()) }
+                assertFailsWith<MobankException.AuthenticationFailed> {
+                    client.auth.loginPin(WRONG_PIN.toCharArray())
                 }.attemptsRemaining
             }
             assertEquals(listOf(4u, 3u, 2u, 1u), remaining)
 
-            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginPin(WRONG_PIN.toCharArray()) } }
+            assertFailsWith<MobankException.DeviceBlocked> { client.auth.loginPin(WRONG_PIN.toCharArray()) }
             // Blocked for good: the right PIN and the biometric key no longer help.
-            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginPin(PIN.toCharArray()) } }
-            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginBiometric("Log in to Mobank") } }
+            assertFailsWith<MobankException.DeviceBlocked> { client.auth.loginPin(PIN.toCharArray()) }
+            assertFailsWith<MobankException.DeviceBlocked> { client.auth.loginBiometric("Log in to Mobank") }
             assertTrue(client.bindingState().boundDevice?.blocked == true, "the phone knows it is blocked")
         }
     }
@@ -142,19 +149,19 @@ class SessionSecurityTest {
     fun `a wrong PIN and a wrong biometric key fail with the same error`(
         @TempDir pinPhoneDir: File,
         @TempDir biometricPhoneDir: File,
-    ) = runBlocking<Unit> {
+    ) = runTest {
         val impostor = ImpostorKeyStore()
         open(pinPhoneDir).use { pinPhone ->
             open(biometricPhoneDir, impostor).use { biometricPhone ->
                 bind(pinPhone)
                 bind(biometricPhone)
 
-                val wrongPin = assertThrows<MobankException.AuthenticationFailed> {
-                    runBlocking { pinPhone.loginPin(WRONG_PIN.toCharArray()) }
+                val wrongPin = assertFailsWith<MobankException.AuthenticationFailed> {
+                    pinPhone.auth.loginPin(WRONG_PIN.toCharArray())
                 }
                 impostor.impostor = true
-                val wrongBiometric = assertThrows<MobankException.AuthenticationFailed> {
-                    runBlocking { biometricPhone.loginBiometric("Log in to Mobank") }
+                val wrongBiometric = assertFailsWith<MobankException.AuthenticationFailed> {
+                    biometricPhone.auth.loginBiometric("Log in to Mobank")
                 }
                 assertEquals(wrongPin.javaClass, wrongBiometric.javaClass)
                 assertEquals(4u, wrongPin.attemptsRemaining)
@@ -162,29 +169,29 @@ class SessionSecurityTest {
                 assertEquals(wrongPin.message, wrongBiometric.message)
 
                 // Both factors draw on the one counter of the binding.
-                val afterPin = assertThrows<MobankException.AuthenticationFailed> {
-                    runBlocking { biometricPhone.loginPin(WRONG_PIN.toCharArray()) }
+                val afterPin = assertFailsWith<MobankException.AuthenticationFailed> {
+                    biometricPhone.auth.loginPin(WRONG_PIN.toCharArray())
                 }
                 assertEquals(3u, afterPin.attemptsRemaining)
                 impostor.impostor = false
-                biometricPhone.loginBiometric("Log in to Mobank")
-                assertTrue(biometricPhone.accounts().isNotEmpty())
+                biometricPhone.auth.loginBiometric("Log in to Mobank")
+                assertTrue(biometricPhone.accounts.list().isNotEmpty())
             }
         }
     }
 
     @Test
-    fun `logging in with a restored older copy of the app's data blocks the device`(@TempDir dataDir: File) = runBlocking<Unit> {
+    fun `logging in with a restored older copy of the app's data blocks the device`(@TempDir dataDir: File) = runTest {
         open(dataDir).use { client ->
             bind(client)
             val backup = client.copyOfData(dataDir)
-            client.loginBiometric("Log in to Mobank")
-            client.logout()
+            client.auth.loginBiometric("Log in to Mobank")
+            client.auth.logout()
 
             // A backup from before that login comes back, and the signature counters with it.
             client.putBack(dataDir, backup)
-            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginBiometric("Log in to Mobank") } }
-            assertThrows<MobankException.DeviceBlocked> { runBlocking { client.loginPin(PIN.toCharArray()) } }
+            assertFailsWith<MobankException.DeviceBlocked> { client.auth.loginBiometric("Log in to Mobank") }
+            assertFailsWith<MobankException.DeviceBlocked> { client.auth.loginPin(PIN.toCharArray()) }
             assertTrue(client.bindingState().boundDevice?.blocked == true)
         }
     }
@@ -214,20 +221,20 @@ class SessionSecurityTest {
     fun `a server with another certificate is refused before the request reaches it`(
         @TempDir dataDir: File,
         @TempDir controlDir: File,
-    ) = runBlocking<Unit> {
+    ) = runTest {
         // The man in the middle: a real TLS server at the bank's address, with its own key.
         val impostor = SandboxProcess.start()
         try {
             val issued = impostor.issueActivationCode("demo")
             val mitm = BankEndpoint(impostor.baseUrl, listOf(sandbox.spkiPin))
             Mobank.open(dataDir, mitm, "JVM test phone", JvmKeyStore()).use { client ->
-                assertThrows<MobankException.PinningFailed> { runBlocking { client.startActivation(issued.code) } }
+                assertFailsWith<MobankException.PinningFailed> { client.activation.start(issued.code) }
             }
             assertEquals(0, impostor.smsCount(issued.phone), "the activation request never reached the server")
 
             // The same request with that server's own pin goes through: the refusal was the pin.
             Mobank.open(controlDir, impostor.bank, "JVM test phone", JvmKeyStore()).use { client ->
-                client.startActivation(issued.code)
+                client.activation.start(issued.code)
             }
             assertEquals(1, impostor.smsCount(issued.phone))
         } finally {
@@ -238,29 +245,29 @@ class SessionSecurityTest {
     @Test
     fun `no token, memo or counterparty is in the data directory, and synced history is searchable`(
         @TempDir dataDir: File,
-    ) = runBlocking<Unit> {
+    ) = runTest {
         val canary = UUID.randomUUID().toString().take(8)
         val memo = "canary memo $canary 金丝雀"
         val counterparty = "Canary Shop $canary"
         open(dataDir).use { client ->
             bind(client)
-            client.loginBiometric("Log in to Mobank")
+            client.auth.loginBiometric("Log in to Mobank")
             sandbox.appendTransaction("-42.17", counterparty, memo, "shopping")
 
-            val report = client.syncHistory()
+            val report = client.history.sync()
             assertTrue(report.stored >= 1uL && report.fetched >= 1uL, "$report")
-            val found = client.searchTransactions("金丝雀", 10u).filter { canary in it.memo }
+            val found = client.history.search("金丝雀", 10u).filter { canary in it.memo }
             assertEquals(1, found.size, "the canary memo is found by its Chinese word")
             assertEquals(memo, found[0].memo)
             assertEquals(counterparty, found[0].counterparty)
-            assertEquals("-42.17".toBigDecimal(), found[0].amountValue)
-            assertEquals(found, client.searchTransactions("CANARY SHOP $canary", 10u), "case-insensitive")
+            assertEquals("-42.17".toBigDecimal(), found[0].amount)
+            assertEquals(found, client.history.search("CANARY SHOP $canary", 10u), "case-insensitive")
 
             assertNothingReadable(dataDir, memo, counterparty, canary)
             client.pauseStorage()
             assertNothingReadable(dataDir, memo, counterparty, canary)
             client.resumeStorage()
-            assertEquals(found, client.searchTransactions(canary, 10u))
+            assertEquals(found, client.history.search(canary, 10u))
         }
     }
 

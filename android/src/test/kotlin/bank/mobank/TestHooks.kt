@@ -1,8 +1,8 @@
 package bank.mobank
 
 import bank.mobank.ffi.EventListener
-import bank.mobank.ffi.KeyPurpose
-import bank.mobank.ffi.MobankEvent
+import bank.mobank.ffi.core.KeyPurpose
+import bank.mobank.ffi.core.MobankEvent
 import bank.mobank.ffi.MonotonicClock
 import bank.mobank.ffi.PlatformKeyStore
 import java.util.Collections

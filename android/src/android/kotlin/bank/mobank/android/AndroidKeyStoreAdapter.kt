@@ -6,7 +6,7 @@ import android.security.keystore.KeyProperties
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.StrongBoxUnavailableException
 import android.security.keystore.UserNotAuthenticatedException
-import bank.mobank.ffi.KeyPurpose
+import bank.mobank.ffi.core.KeyPurpose
 import bank.mobank.ffi.KeyStoreFailure
 import bank.mobank.ffi.PlatformKeyStore
 import java.math.BigInteger

@@ -8,7 +8,7 @@ import bank.mobank.ffi.MonotonicClock
  * while the phone sleeps. Without it the library's own clock stops during deep sleep, so an idle
  * session would outlive its 5 minutes and a backgrounded one would not lock on time.
  *
- * Pass it to `Mobank.open(..., clock = ElapsedRealtimeClock())`.
+ * `AndroidMobank.open` passes it by default.
  */
 class ElapsedRealtimeClock : MonotonicClock {
     override fun nowMs(): ULong = SystemClock.elapsedRealtime().toULong()
