@@ -84,6 +84,6 @@ pub(super) fn load_all(store: &Store) -> Result<Vec<OutboxRecord>, OutboxError> 
         .map(|entry| serde_json::from_slice::<OutboxRecord>(&entry.value))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| OutboxError::Undecodable)?;
-    records.sort_by(|a, b| b.created_at_ms.cmp(&a.created_at_ms));
+    records.sort_by_key(|record| std::cmp::Reverse(record.created_at_ms));
     Ok(records)
 }

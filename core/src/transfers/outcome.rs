@@ -189,7 +189,7 @@ mod tests {
         assert!(take_receipt(&mut target, forged, std::slice::from_ref(&key), 7).is_err());
 
         let mut tampered = receipt_for(&target, &pair, Some(6));
-        tampered.amount = transfer(5_000_00).amount;
+        tampered.amount = transfer(500_000).amount;
         assert!(take_receipt(&mut target, tampered, std::slice::from_ref(&key), 7).is_err());
 
         let mut elsewhere = receipt_for(&target, &pair, Some(6));
