@@ -58,3 +58,55 @@ pub(super) fn prompt(transfer: &CanonicalTransfer) -> String {
         format_amount(&transfer.amount, Locale::ZhCn)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transfers::draft::tests::transfer;
+
+    #[test]
+    fn the_confirmation_shows_the_canonical_transfer_in_figures_and_capitals() {
+        let mut quoted = transfer(50_000);
+        quoted.fee = "2.50".to_owned();
+        let confirmation = render(
+            &quoted,
+            Shown {
+                token: "t".to_owned(),
+                payer_masked_number: "6222 **** **** 1234",
+                payee_bank_name: "Mobank Sandbox Bank",
+                expires_at_ms: 9,
+            },
+        );
+        assert_eq!(confirmation.payee_name, "王芳");
+        assert_eq!(confirmation.payee_masked_number, "**** 1111");
+        assert_eq!(confirmation.amount_zh, "¥500.00");
+        assert_eq!(confirmation.amount_en, "500.00 CNY");
+        assert_eq!(
+            confirmation.amount_capitals,
+            capital_numerals(&quoted.amount)
+        );
+        assert!(confirmation.amount_capitals.contains("伍佰"));
+        assert_eq!(confirmation.fee_zh, "¥2.50");
+        assert_eq!(confirmation.total_zh, "¥502.50");
+        assert_eq!(confirmation.total_en, "502.50 CNY");
+        assert_eq!(confirmation.prompt, "向 王芳 (**** 1111) 转账 ¥500.00");
+        assert_eq!(confirmation.transfer_id, quoted.idempotency_key.to_hex());
+        assert!(confirmation.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_free_transfer_shows_a_zero_fee_and_the_amount_as_total() {
+        let confirmation = render(
+            &transfer(12_345_600),
+            Shown {
+                token: "t".to_owned(),
+                payer_masked_number: "6222 **** **** 1234",
+                payee_bank_name: "Mobank Sandbox Bank",
+                expires_at_ms: 9,
+            },
+        );
+        assert_eq!(confirmation.fee_zh, "¥0.00");
+        assert_eq!(confirmation.fee_en, "0.00 CNY");
+        assert_eq!(confirmation.total_zh, "¥123,456.00");
+    }
+}

@@ -14,3 +14,4 @@ mod pin;
 mod pinning;
 mod session;
 mod store_key;
+mod transfer_input;
