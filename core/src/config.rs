@@ -11,6 +11,10 @@ pub struct BankEndpoint {
     /// Base64 (standard alphabet) SHA-256 of the server's SubjectPublicKeyInfo. At least one;
     /// ship a backup pin too, so the bank can rotate its key without locking customers out.
     pub spki_pins: Vec<String>,
+    /// The keys the bank signs transfer receipts with: base64url (unpadded) of the 65-byte
+    /// uncompressed P-256 point. At least one; a receipt signed by any other key is refused.
+    /// Kept apart from the TLS pins so a receipt stays verifiable after the certificate changes.
+    pub receipt_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

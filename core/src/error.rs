@@ -8,9 +8,12 @@
 use mobank_protocol::{ApiError, ErrorCode};
 use mobank_store::{StoreError, StorePart, Table};
 
+use mobank_protocol::transfer::account_number::AccountNumberError;
+
 use crate::device::knowledge::OpenError;
 use crate::device::state::StateError;
 use crate::input::InputError;
+use crate::money::AmountInputError;
 use crate::net::{NetError, SetupError};
 use crate::pin::{PinError, PinRejection};
 use crate::platform::KeyStoreError;
@@ -127,6 +130,32 @@ pub enum MobankError {
     /// They are kept; the next `history().sync` resumes after them.
     #[error("the history sync was interrupted after {fetched} transactions; sync again to resume")]
     SyncInterrupted { fetched: u64 },
+    /// The typed amount was refused, for the reason given (never the text typed). Nothing was
+    /// sent.
+    #[error("the amount was refused: {reason}")]
+    AmountRejected { reason: AmountInputError },
+    /// The payee's account number was refused: malformed, or its check digit is wrong. Nothing
+    /// was sent.
+    #[error("the payee account number was refused: {reason}")]
+    PayeeAccountRejected { reason: AccountNumberError },
+    /// The payer account is not one of the customer's accounts. Nothing was sent.
+    #[error("the payer account is not one of the customer's accounts")]
+    PayerAccountUnknown,
+    /// The bank's quote differs from what was asked (payer, payee, amount, memo, channel or
+    /// idempotency key). Nothing was signed.
+    #[error("the bank's quote does not match the transfer asked for")]
+    QuoteMismatch,
+    /// The confirmation token does not belong to a confirmation this phone rendered, or the
+    /// transfer changed after it was rendered. Nothing was signed: draft again.
+    #[error("the confirmation is not valid for this transfer")]
+    ConfirmationInvalid,
+    /// The quote expired before the transfer was signed. Nothing was signed: draft again.
+    #[error("the quote has expired")]
+    QuoteExpired,
+    /// The bank's receipt does not verify against the configured receipt keys or does not
+    /// match the signed transfer. The transfer stays unknown: reconcile.
+    #[error("the bank's receipt is not valid")]
+    ReceiptInvalid,
     #[error("internal error: {message}")]
     Internal { message: String },
 }

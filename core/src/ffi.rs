@@ -10,6 +10,8 @@ use std::path::PathBuf;
 use mobank_protocol::messages::{
     DeviceStatus, IntegritySignals, LimitReason, NoticeKind, ProductKind,
 };
+use mobank_protocol::transfer::account_number::AccountNumberError;
+use mobank_protocol::transfer::RejectReason;
 use rust_decimal::Decimal;
 
 // Money crosses as the canonical decimal string ("12345.67", "-0.5") and becomes
@@ -80,4 +82,22 @@ pub struct IntegritySignals {
     pub hooking: bool,
     /// Running in an emulator or simulator.
     pub emulator: bool,
+}
+
+/// Why a payee account number was refused before anything was sent.
+#[uniffi::remote(Enum)]
+pub enum AccountNumberError {
+    Length,
+    NotDigits,
+    CheckDigit,
+}
+
+/// Why the bank refused a transfer whose signature was good (from its signed receipt).
+#[uniffi::remote(Enum)]
+pub enum RejectReason {
+    InsufficientFunds,
+    LimitExceeded,
+    PayeeRefused,
+    Suspended,
+    ChannelClosed,
 }

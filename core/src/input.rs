@@ -4,7 +4,9 @@
 //! attempts, and the error describes the rule without echoing what was typed. Shared by the
 //! features that take the customer's input (activation, auth, devices) and by opening Mobank.
 
+use mobank_protocol::b64;
 use mobank_protocol::text::{display_text, TextError};
+use mobank_protocol::transfer::ReceiptKey;
 
 /// Why an input was refused. `what` states the rule; it never contains the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +96,27 @@ pub(crate) fn platform(platform: &str) -> Result<&str, InputError> {
             what: "platform must be \"android\", \"ios\" or \"other\"",
         }),
     }
+}
+
+/// The bank's receipt keys from the configuration: at least one, each base64url (unpadded) of
+/// an uncompressed P-256 point.
+pub(crate) fn receipt_keys(keys: &[String]) -> Result<Vec<ReceiptKey>, InputError> {
+    const BAD_KEY: InputError = InputError {
+        what: "a receipt key must be base64url of a 65-byte uncompressed P-256 point",
+    };
+    if keys.is_empty() {
+        return Err(InputError {
+            what: "at least one receipt key is required",
+        });
+    }
+    keys.iter()
+        .map(|key| {
+            b64::decode(key.trim())
+                .ok()
+                .and_then(|point| ReceiptKey::from_public_key(&point))
+                .ok_or(BAD_KEY)
+        })
+        .collect()
 }
 
 #[cfg(test)]

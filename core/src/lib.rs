@@ -17,6 +17,7 @@ mod auth;
 mod devices;
 mod history;
 mod mobank;
+mod transfers;
 
 // What the clients share.
 mod context;
@@ -63,10 +64,15 @@ pub use history::{
 pub use limits::Limits;
 pub use mobank::Mobank;
 pub use mobank_protocol::messages::{LimitReason, NoticeKind};
+pub use mobank_protocol::transfer::{Channel, RejectReason};
 pub use pin::{Pin, PinError, PinRejection};
 pub use platform::{IntegritySignals, Platform};
 pub use secret::SecretString;
 pub use timestamp::unix_ms;
+pub use transfers::{
+    Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary, TransferWarning,
+    TransfersClient,
+};
 
 /// Whether `pin` may be chosen as a new PIN: the rules `activation().complete` and
 /// `pin().commit_change` apply, for an app that wants to check while the customer types.

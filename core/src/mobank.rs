@@ -19,6 +19,7 @@ use crate::input;
 use crate::net::BankClient;
 use crate::platform::{KeyStore, Platform, SystemClock};
 use crate::runtime::lock;
+use crate::transfers::{TransfersClient, TransfersState};
 
 /// Mobank on this phone. `Send + Sync`; share it in an `Arc`.
 ///
@@ -32,6 +33,7 @@ pub struct Mobank {
     context: Arc<Context>,
     activation: Arc<ActivationState>,
     pin_change: Arc<PinChangeState>,
+    transfers: Arc<TransfersState>,
     /// The listener given in [`Platform::events`], for as long as this Mobank lives.
     _platform_listener: Option<Subscription>,
 }
@@ -51,6 +53,7 @@ impl Mobank {
         let device_name = input::device_name(&config.device_name)?;
         let platform_name = input::platform(&config.platform)?.to_owned();
         let bank = BankClient::new(&config.bank)?;
+        let receipt_keys = input::receipt_keys(&config.bank.receipt_keys)?;
         fs::create_dir_all(&config.data_dir).map_err(|error| StateError::Io {
             op: "created",
             kind: error.kind(),
@@ -64,6 +67,7 @@ impl Mobank {
         let clock = clock.unwrap_or_else(|| Arc::new(SystemClock::new()));
         let context = Arc::new(Context::new(
             bank,
+            receipt_keys,
             &config.data_dir,
             key_store,
             clock,
@@ -74,6 +78,7 @@ impl Mobank {
             context,
             activation: Arc::new(ActivationState::new(device_name, platform_name)),
             pin_change: Arc::new(PinChangeState::default()),
+            transfers: Arc::new(TransfersState::default()),
             _platform_listener: platform_listener,
         })
     }
@@ -160,6 +165,11 @@ impl Mobank {
     /// The transaction history on the phone: sync and queries.
     pub fn history(&self) -> HistoryClient {
         HistoryClient::new(Arc::clone(&self.context))
+    }
+
+    /// Transfers: draft and confirm, sign and submit, reconcile, list.
+    pub fn transfers(&self) -> TransfersClient {
+        TransfersClient::new(Arc::clone(&self.context), Arc::clone(&self.transfers))
     }
 }
 

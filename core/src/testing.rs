@@ -17,11 +17,29 @@ pub fn offline_config(data_dir: &Path) -> MobankConfig {
         bank: BankEndpoint {
             base_url: "https://127.0.0.1:9".to_owned(),
             spki_pins: vec![spki_pin(b"a key no server has")],
+            receipt_keys: vec![unused_receipt_key()],
         },
         device_name: "Pixel 8".to_owned(),
         platform: "android".to_owned(),
     }
 }
+
+/// A well-formed receipt key whose private half was dropped at once: nothing signs with it.
+pub fn unused_receipt_key() -> String {
+    use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_ASN1_SIGNING};
+    let random = ring::rand::SystemRandom::new();
+    let key = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &random)
+        .ok()
+        .and_then(|pkcs8| {
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &random).ok()
+        });
+    key.map(|key| mobank_protocol::b64::encode(key.public_key().as_ref()))
+        .unwrap_or_default()
+}
+
+/// The environment variable naming the step of a transfer at which the process aborts, for
+/// the crash tests: `signed`, `outbox_written` or `answered`.
+pub const KILL_AT_VAR: &str = "MOBANK_TEST_KILL_AT";
 
 /// Why no OTP could be read from the SMS outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

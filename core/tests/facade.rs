@@ -43,6 +43,12 @@ fn open_refuses_bad_configuration() {
     invalid_input(with(&|c| c.bank.base_url = "http://127.0.0.1:9".to_owned()));
     invalid_input(with(&|c| c.bank.spki_pins.clear()));
     invalid_input(with(&|c| c.bank.spki_pins = vec!["AAAA".to_owned()]));
+    invalid_input(with(&|c| c.bank.receipt_keys.clear()));
+    invalid_input(with(&|c| c.bank.receipt_keys = vec!["AAAA".to_owned()]));
+    // A compressed point (33 bytes) is not the announced form.
+    invalid_input(with(&|c| {
+        c.bank.receipt_keys = vec![mobank_protocol::b64::encode([2u8; 33])]
+    }));
     invalid_input(with(&|c| c.device_name = " ".to_owned()));
     invalid_input(with(&|c| c.platform = "symbian".to_owned()));
     assert!(with(&|_| {}).is_ok());

@@ -70,7 +70,16 @@ impl Bank {
         BankEndpoint {
             base_url: self.sandbox.base_url(),
             spki_pins: vec![self.sandbox.spki_pin()],
+            receipt_keys: self.receipt_keys(),
         }
+    }
+
+    /// The receipt keys the phone trusts for this bank. This sandbox signs no receipts, so
+    /// any well-formed key does; a bank that signs them announces its key at start-up.
+    pub fn receipt_keys(&self) -> Vec<String> {
+        vec![mobank_protocol::b64::encode(
+            self.sandbox.receipt_public_key(),
+        )]
     }
 
     /// A fresh activation code for the demo customer.
@@ -518,6 +527,7 @@ impl CountingProxy {
         BankEndpoint {
             base_url: format!("https://127.0.0.1:{}", self.port),
             spki_pins: vec![bank.sandbox.spki_pin()],
+            receipt_keys: bank.receipt_keys(),
         }
     }
 

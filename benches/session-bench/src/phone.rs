@@ -27,6 +27,7 @@ pub async fn bind(bank: &RunningSandbox, phone_dir: &Path) -> Result<(Mobank, St
             bank: BankEndpoint {
                 base_url: bank.base_url(),
                 spki_pins: vec![bank.spki_pin()],
+                receipt_keys: vec![mobank_protocol::b64::encode(bank.receipt_public_key())],
             },
             device_name: "Bench phone".to_owned(),
             platform: "other".to_owned(),

@@ -111,6 +111,20 @@ fn describe(event: &MobankEvent) -> String {
         MobankEvent::LimitsChanged { limits } => {
             format!("LimitsChanged — \"{}\"", limits_text(limits))
         }
+        MobankEvent::TransferSettled { transfer_id } => {
+            format!("TransferSettled — \"Transfer {transfer_id} was booked.\"")
+        }
+        MobankEvent::TransferRejected {
+            transfer_id,
+            reason,
+        } => format!(
+            "TransferRejected — \"Transfer {transfer_id} was refused ({}); no money moved.\"",
+            reason.code()
+        ),
+        MobankEvent::TransferOutcomeUnknown { transfer_id } => format!(
+            "TransferOutcomeUnknown — \"Checking with the bank what became of transfer \
+             {transfer_id}.\""
+        ),
     }
 }
 

@@ -52,6 +52,7 @@ pub async fn lookalike_refused(demo: &Demo) -> Outcome {
             bank: BankEndpoint {
                 base_url: demo.bank.base_url(),
                 spki_pins: vec![wrong_pin],
+                receipt_keys: super::receipt_keys(&demo.bank),
             },
             device_name: "Terminal phone".into(),
             platform: "other".into(),

@@ -131,10 +131,17 @@ fn phone_config(
         bank: BankEndpoint {
             base_url: bank.base_url(),
             spki_pins: vec![bank.spki_pin()],
+            receipt_keys: receipt_keys(bank),
         },
         device_name: name.into(),
         platform: platform.into(),
     }
+}
+
+/// The receipt keys the phone trusts. This sandbox signs no receipts, so any well-formed key
+/// does; a bank that signs them announces its key at start-up.
+pub(crate) fn receipt_keys(bank: &RunningSandbox) -> Vec<String> {
+    vec![mobank_protocol::b64::encode(bank.receipt_public_key())]
 }
 
 /// Names the step that failed when the core returns an error where the journey expects none.

@@ -16,4 +16,4 @@ pub(crate) use gate::{authorize, Authorized};
 pub(crate) use pin_change::PinChangeState;
 pub use pin_change::PinClient;
 pub use policy::Operation;
-pub(crate) use signing::Second;
+pub(crate) use signing::{sign_off_runtime, Second, Signing};

@@ -13,6 +13,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use mobank_protocol::transfer::ReceiptKey;
+
 use crate::device::state::DeviceStates;
 use crate::device::store_repo::{StoreRepo, LEGACY_FILE_IMPORT};
 use crate::events::{Listeners, MobankEvent};
@@ -28,6 +30,8 @@ pub(crate) use session::{
 
 pub(crate) struct Context {
     pub bank: BankClient,
+    /// The bank's receipt keys, checked when Mobank was opened.
+    pub receipt_keys: Vec<ReceiptKey>,
     pub key_store: Arc<dyn KeyStore>,
     pub clock: Arc<dyn Clock>,
     pub integrity: Option<Arc<dyn DeviceIntegrity>>,
@@ -46,6 +50,7 @@ impl Context {
     /// No network, no key store call, no file opened.
     pub(crate) fn new(
         bank: BankClient,
+        receipt_keys: Vec<ReceiptKey>,
         data_dir: &Path,
         key_store: Arc<dyn KeyStore>,
         clock: Arc<dyn Clock>,
@@ -59,6 +64,7 @@ impl Context {
         let states = DeviceStates::new(Box::new(StoreRepo::new(Arc::clone(&storage))));
         Self {
             bank,
+            receipt_keys,
             key_store,
             clock,
             integrity,

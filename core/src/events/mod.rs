@@ -6,6 +6,7 @@ mod subscription;
 use std::time::SystemTime;
 
 use mobank_protocol::messages::{self, NoticeKind};
+use mobank_protocol::transfer::RejectReason;
 
 use crate::limits::Limits;
 use crate::timestamp::from_unix_ms;
@@ -41,6 +42,16 @@ pub enum MobankEvent {
     },
     /// The transfer limits of this session differ from the last ones this app saw.
     LimitsChanged { limits: Limits },
+    /// The bank booked a transfer (its signed receipt checked). `transfer_id` is the
+    /// transfer's idempotency key, as `transfers().list()` shows it.
+    TransferSettled { transfer_id: String },
+    /// The bank refused a transfer with a signed receipt; no money moved.
+    TransferRejected {
+        transfer_id: String,
+        reason: RejectReason,
+    },
+    /// The bank's answer to a transfer was lost. `transfers().reconcile()` finds it out.
+    TransferOutcomeUnknown { transfer_id: String },
 }
 
 /// Implemented by the app. The core calls it from whichever thread noticed the event, never

@@ -1,6 +1,6 @@
 //! An amount as the customer reads it, in zh-CN or English.
 
-use mobank_protocol::money::Amount;
+use mobank_protocol::money::{Amount, Currency};
 
 use super::markers;
 
@@ -18,18 +18,23 @@ pub enum Locale {
 /// `format_amount(&amount, Locale::ZhCn)` gives `¥1,234.50`. The result reads back through
 /// [`parse_typed_amount`](super::parse_typed_amount) as the same amount.
 pub fn format_amount(amount: &Amount, locale: Locale) -> String {
-    let number = grouped(amount);
+    format_minor_units(amount.minor_units(), amount.currency(), locale)
+}
+
+/// [`format_amount`] for a sum that may be zero, as a fee is (`¥0.00`). Negative sums are
+/// shown as zero: nothing this crate displays is below zero.
+pub fn format_minor_units(minor_units: i64, currency: Currency, locale: Locale) -> String {
+    let number = grouped(minor_units.max(0), currency);
     match locale {
-        Locale::ZhCn => format!("{}{number}", markers::zh_cn_symbol(amount.currency())),
-        Locale::En => format!("{number} {}", amount.currency().code()),
+        Locale::ZhCn => format!("{}{number}", markers::zh_cn_symbol(currency)),
+        Locale::En => format!("{number} {}", currency.code()),
     }
 }
 
 /// `1,234.50`: from the minor units, so no decimal formatting rule can change the digits.
-fn grouped(amount: &Amount) -> String {
-    let minor_digits = amount.currency().minor_digits();
+fn grouped(minor: i64, currency: Currency) -> String {
+    let minor_digits = currency.minor_digits();
     let per_major = 10_i64.pow(minor_digits);
-    let minor = amount.minor_units();
     let integer = (minor / per_major).to_string();
     let mut text = String::with_capacity(integer.len() * 4 / 3 + 4);
     let mut until_comma = (integer.len() - 1) % 3 + 1;

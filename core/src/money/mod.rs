@@ -11,6 +11,6 @@ mod markers;
 mod typed;
 
 pub use capitals::capital_numerals;
-pub use display::{format_amount, Locale};
+pub use display::{format_amount, format_minor_units, Locale};
 pub use mobank_protocol::money::{Amount, AmountError, Currency, MAX_INTEGER_DIGITS};
 pub use typed::{parse_typed_amount, AmountInputError};

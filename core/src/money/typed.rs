@@ -16,6 +16,7 @@ use super::markers::{self, Marker};
 /// Why a typed amount was refused. Each reason is something the customer can fix; none of
 /// them repeats what was typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AmountInputError {
     /// Nothing but spaces, or a currency sign without a number.
     #[error("enter an amount")]

@@ -185,6 +185,7 @@ fn client(port: u16, pins: &[&str]) -> BankClient {
     BankClient::new(&BankEndpoint {
         base_url: format!("https://127.0.0.1:{port}"),
         spki_pins: pins.iter().map(|p| p.to_string()).collect(),
+        receipt_keys: Vec::new(),
     })
     .unwrap()
 }

@@ -14,7 +14,9 @@ mod fields;
 pub mod messages;
 mod receipt;
 
-pub use canonical::{CanonicalError, CanonicalTransfer, Channel, IdempotencyKey, Payee};
+pub use canonical::{
+    fee_to_wire, CanonicalError, CanonicalTransfer, Channel, IdempotencyKey, Payee,
+};
 pub use fields::{MAX_MEMO_CHARS, MAX_PAYEE_NAME_CHARS, MAX_WARNINGS};
 pub use receipt::{Outcome, Receipt, ReceiptError, ReceiptKey, RejectReason};
 

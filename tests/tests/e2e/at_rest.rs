@@ -90,6 +90,7 @@ async fn tapping_relay(bank: &Bank) -> (BankEndpoint, Arc<Transcript>) {
     let endpoint = BankEndpoint {
         base_url: format!("https://127.0.0.1:{port}"),
         spki_pins: vec![bank.sandbox.spki_pin()],
+        receipt_keys: bank.receipt_keys(),
     };
     (endpoint, transcript)
 }

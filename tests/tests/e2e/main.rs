@@ -14,3 +14,5 @@ mod pin;
 mod pinning;
 mod session;
 mod store_key;
+mod transfer_input;
+mod transfers;

@@ -75,6 +75,7 @@ async fn a_server_with_another_certificate_is_refused_before_any_request_byte() 
     let phone = Phone::new(BankEndpoint {
         base_url: impostor_url,
         spki_pins: vec![bank.sandbox.spki_pin()],
+        receipt_keys: bank.receipt_keys(),
     })
     .unwrap();
 
@@ -102,6 +103,7 @@ async fn the_impostor_is_reachable_so_the_refusal_is_the_pin() {
     let phone = Phone::new(BankEndpoint {
         base_url: impostor_url,
         spki_pins: vec![impostor_pin],
+        receipt_keys: vec![mobank_core::testing::unused_receipt_key()],
     })
     .unwrap();
     let result = phone
@@ -122,6 +124,7 @@ async fn the_real_bank_with_a_wrong_pin_is_refused() {
     let phone = Phone::new(BankEndpoint {
         base_url: bank.sandbox.base_url(),
         spki_pins: vec![other_pin],
+        receipt_keys: bank.receipt_keys(),
     })
     .unwrap();
     let result = phone
@@ -142,6 +145,7 @@ async fn a_backup_pin_lets_the_bank_rotate_its_key() {
     let phone = Phone::new(BankEndpoint {
         base_url: bank.sandbox.base_url(),
         spki_pins: vec![retired_pin, bank.sandbox.spki_pin()],
+        receipt_keys: bank.receipt_keys(),
     })
     .unwrap();
     phone.bind(&bank).await.unwrap();
@@ -159,6 +163,7 @@ async fn cleartext_is_refused() {
     let http = BankEndpoint {
         base_url: bank.sandbox.dev_url(),
         spki_pins: vec![bank.sandbox.spki_pin()],
+        receipt_keys: bank.receipt_keys(),
     };
     assert!(
         matches!(Phone::new(http).err().map(|e| e.downcast::<MobankError>()),
@@ -168,6 +173,7 @@ async fn cleartext_is_refused() {
     let disguised = BankEndpoint {
         base_url: bank.sandbox.dev_url().replace("http://", "https://"),
         spki_pins: vec![bank.sandbox.spki_pin()],
+        receipt_keys: bank.receipt_keys(),
     };
     let phone = Phone::new(disguised).unwrap();
     let result = phone

@@ -9,7 +9,7 @@ pub(crate) mod quote;
 pub(crate) mod status;
 pub(crate) mod submit;
 
-use mobank_protocol::money::{Amount, Currency as WireCurrency};
+use mobank_protocol::money::Currency as WireCurrency;
 use mobank_protocol::transfer::Receipt;
 use mobank_protocol::ErrorCode;
 use time::{OffsetDateTime, UtcOffset};
@@ -60,15 +60,8 @@ pub(crate) fn ledger_currency(currency: WireCurrency) -> Result<Currency, ApiFai
 
 /// The wire form of a fee: an amount, or the currency's zero (`0.00`, `0` for JPY).
 pub(crate) fn fee_wire(minor: i64, currency: WireCurrency) -> Result<String, ApiFailure> {
-    if minor == 0 {
-        return Ok(match currency.minor_digits() {
-            0 => "0".to_owned(),
-            digits => format!("0.{}", "0".repeat(digits as usize)),
-        });
-    }
-    Amount::from_minor_units(minor, currency)
-        .map(|fee| fee.to_wire())
-        .map_err(|error| ApiFailure::internal("a fee the wire cannot carry", &error))
+    mobank_protocol::transfer::fee_to_wire(minor, currency)
+        .ok_or_else(|| ApiFailure::internal("a fee the wire cannot carry", &"out of range"))
 }
 
 /// The receipt as stored, read back.

@@ -1,0 +1,89 @@
+//! The outbox: every signed transfer, in the vault, from before its first byte is sent until
+//! long after the bank answered. The record keeps the whole signed request, so a retry sends
+//! the same bytes under the same idempotency key, and the bank's receipt, as dispute evidence.
+
+use mobank_protocol::transfer::messages::SubmitTransferRequest;
+use mobank_protocol::transfer::Receipt;
+use mobank_store::{Store, StoreError, Table};
+use serde::{Deserialize, Serialize};
+
+use super::model::{ReceiptSummary, TransferState, TransferSummary};
+use crate::money::{format_amount, Locale};
+use mobank_protocol::transfer::account_number::masked;
+
+/// One transfer in the outbox, keyed by its idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct OutboxRecord {
+    pub request: SubmitTransferRequest,
+    pub hash: [u8; 32],
+    pub state: TransferState,
+    pub payee_bank_name: String,
+    /// Phone time after which the bank no longer accepts the signature.
+    pub deadline_ms: u64,
+    pub created_at_ms: u64,
+    pub updated_at_ms: u64,
+    #[serde(default)]
+    pub receipt: Option<Receipt>,
+}
+
+impl OutboxRecord {
+    pub(super) fn key(&self) -> String {
+        self.request.transfer.idempotency_key.to_hex()
+    }
+
+    pub(super) fn summary(&self) -> TransferSummary {
+        let transfer = &self.request.transfer;
+        TransferSummary {
+            transfer_id: self.key(),
+            state: self.state,
+            payer_account_id: transfer.payer_account_id.clone(),
+            amount: transfer.amount.to_wire(),
+            currency: transfer.amount.currency().code().to_owned(),
+            amount_zh: format_amount(&transfer.amount, Locale::ZhCn),
+            payee_name: transfer.payee.name.clone(),
+            payee_masked_number: masked(&transfer.payee.account_number),
+            created_at_ms: self.created_at_ms,
+            updated_at_ms: self.updated_at_ms,
+            receipt: self.receipt.as_ref().map(ReceiptSummary::from),
+        }
+    }
+}
+
+/// Why the outbox could not be read or written.
+#[derive(Debug)]
+pub(super) enum OutboxError {
+    Store(StoreError),
+    /// A record that opened (so it is ours) but does not decode: a bug, never silently dropped.
+    Undecodable,
+}
+
+impl From<StoreError> for OutboxError {
+    fn from(error: StoreError) -> Self {
+        OutboxError::Store(error)
+    }
+}
+
+/// Writes `record` durably (vault and its backup copy) before returning.
+pub(super) fn save(store: &Store, record: &OutboxRecord) -> Result<(), OutboxError> {
+    let bytes =
+        zeroize::Zeroizing::new(serde_json::to_vec(record).map_err(|_| OutboxError::Undecodable)?);
+    store.put(Table::Outbox, &record.key(), &bytes)?;
+    Ok(())
+}
+
+pub(super) fn remove(store: &Store, key: &str) -> Result<(), OutboxError> {
+    store.delete(Table::Outbox, key)?;
+    Ok(())
+}
+
+/// Every record, newest first.
+pub(super) fn load_all(store: &Store) -> Result<Vec<OutboxRecord>, OutboxError> {
+    let mut records = store
+        .entries(Table::Outbox)?
+        .iter()
+        .map(|entry| serde_json::from_slice::<OutboxRecord>(&entry.value))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| OutboxError::Undecodable)?;
+    records.sort_by_key(|record| std::cmp::Reverse(record.created_at_ms));
+    Ok(records)
+}
