@@ -13,6 +13,7 @@ use crate::events::{EventListener, ForeignEvents, Subscription};
 use crate::history::HistoryClient;
 use crate::key_store::{ForeignKeyStore, PlatformKeyStore};
 use crate::platform::{DeviceIntegrity, ForeignClock, ForeignIntegrity, MonotonicClock};
+use crate::transfers::TransfersClient;
 
 /// One bound (or not yet bound) phone. Thread-safe; create one per process and share it.
 #[derive(uniffi::Object)]
@@ -78,8 +79,11 @@ impl MobankClient {
         Arc::new(HistoryClient(self.inner.history()))
     }
 
-    // `transfers()` joins the handles above when core's transfers client exists: one more
-    // file beside `accounts.rs` and one method here.
+    /// Transfers: draft, confirm, sign and submit, reconcile, list. A draft made with one
+    /// handle is signed with another.
+    pub fn transfers(&self) -> Arc<TransfersClient> {
+        Arc::new(TransfersClient(self.inner.transfers()))
+    }
 
     /// `listener` hears every `MobankEvent` from now until the subscription is cancelled or
     /// dropped. Any number of listeners may be subscribed at once.

@@ -32,6 +32,7 @@ mod platform;
 // Test-only export for host builds (the Swift tests on Linux); never in an Android or iOS library.
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 mod software_key_store;
+mod transfers;
 
 pub use accounts::AccountsClient;
 pub use activation::ActivationClient;
@@ -43,3 +44,4 @@ pub use history::HistoryClient;
 pub use key_store::{KeyStoreFailure, PlatformKeyStore};
 pub use pin::check_new_pin;
 pub use platform::{DeviceIntegrity, HookFailure, MonotonicClock, SyncProgressListener};
+pub use transfers::TransfersClient;

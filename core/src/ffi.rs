@@ -11,7 +11,7 @@ use mobank_protocol::messages::{
     DeviceStatus, IntegritySignals, LimitReason, NoticeKind, ProductKind,
 };
 use mobank_protocol::transfer::account_number::AccountNumberError;
-use mobank_protocol::transfer::RejectReason;
+use mobank_protocol::transfer::{Channel, RejectReason};
 use rust_decimal::Decimal;
 
 // Money crosses as the canonical decimal string ("12345.67", "-0.5") and becomes
@@ -100,4 +100,15 @@ pub enum RejectReason {
     PayeeRefused,
     Suspended,
     ChannelClosed,
+}
+
+/// How the money moves; each channel has its own limits.
+#[uniffi::remote(Enum)]
+pub enum Channel {
+    /// A transfer the customer enters in the app: on for every customer.
+    MobileTransfer,
+    /// Paying a merchant by scanning its QR code.
+    QrPayment,
+    /// Small payments without a payee list.
+    QuickPay,
 }

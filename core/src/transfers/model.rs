@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the customer entered, as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TransferInput {
     /// One of the customer's accounts (`accounts().list()`); its currency is the transfer's.
     pub payer_account_id: String,
@@ -22,6 +23,7 @@ pub struct TransferInput {
 /// A warning the customer must acknowledge before signing. None are raised yet; the list is
 /// part of the confirmation so that the warnings to come only fill it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TransferWarning {
     pub code: String,
 }
@@ -29,6 +31,7 @@ pub struct TransferWarning {
 /// What the customer confirms, rendered from the transfer the device will sign and nothing
 /// else. Show all of it; pass `token` back to sign.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Confirmation {
     /// Opaque; bound to this draft and to the hash of the transfer shown.
     pub token: String,
@@ -67,6 +70,7 @@ pub struct Confirmation {
 /// Where a transfer is. Drafts and confirmations live in memory; from `Signed` on, the state
 /// is in the vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum TransferState {
     /// Signed and in the outbox; not sent yet (the app stopped before).
@@ -100,6 +104,7 @@ impl TransferState {
 
 /// The bank's receipt, in short. The whole signed receipt is kept on the phone as evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReceiptSummary {
     pub receipt_id: String,
     pub accepted: bool,
@@ -123,6 +128,7 @@ impl From<&Receipt> for ReceiptSummary {
 
 /// One transfer as `list()` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TransferSummary {
     /// The idempotency key.
     pub transfer_id: String,

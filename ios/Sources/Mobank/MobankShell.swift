@@ -32,8 +32,8 @@ extension MobankClient {
         )
     }
 
-    // `transfers()` joins the generated handles (`activation()`, `auth()`, `pin()`,
-    // `devices()`, `accounts()`, `history()`) when the library exports its transfers client.
+    // The feature handles are the generated methods (`activation()`, `auth()`, `pin()`,
+    // `devices()`, `accounts()`, `history()`, `transfers()`): already idiomatic, so no wrapper.
 
     /// Every `MobankEvent` from the moment of the call. Each stream has its own subscription,
     /// cancelled when the stream ends (the iterating task is cancelled or the stream is dropped).

@@ -13,6 +13,7 @@ final class SandboxProcess: @unchecked Sendable {
     struct Addresses: Decodable {
         let base_url: String
         let spki_pin: String
+        let receipt_public_key: String
         let dev_url: String
     }
 
@@ -30,7 +31,8 @@ final class SandboxProcess: @unchecked Sendable {
     private let process: Process
     private let dataDirectory: URL
 
-    var bank: BankEndpoint { BankEndpoint(baseUrl: addresses.base_url, spkiPins: [addresses.spki_pin]) }
+    var bank: BankEndpoint { BankEndpoint(baseUrl: addresses.base_url, spkiPins: [addresses.spki_pin],
+                                  receiptKeys: [addresses.receipt_public_key]) }
 
     /// `MOBANK_SANDBOX`, or target/debug/mobank-sandbox of this checkout.
     static var binary: URL {

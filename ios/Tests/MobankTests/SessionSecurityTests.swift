@@ -248,7 +248,8 @@ final class SessionSecurityTests: XCTestCase {
         let impostor = try SandboxProcess()
         defer { impostor.stop() }
         let issued = try await impostor.issueActivationCode(customerId: "demo")
-        let mitm = BankEndpoint(baseUrl: impostor.addresses.base_url, spkiPins: [sandbox.addresses.spki_pin])
+        let mitm = BankEndpoint(baseUrl: impostor.addresses.base_url, spkiPins: [sandbox.addresses.spki_pin],
+                                receiptKeys: [impostor.addresses.receipt_public_key])
         let client = try open(newDirectory(), bank: mitm)
         let refused = await error { try await client.activation().start(activationCode: issued.activation_code) }
         XCTAssertEqual(refused, .PinningFailed)

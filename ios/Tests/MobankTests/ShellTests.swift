@@ -68,7 +68,8 @@ final class ShellTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mobank-test-\(UUID().uuidString)")
         directories.append(directory)
         XCTAssertThrowsError(try MobankClient.open(dataDirectory: directory,
-                                                   bank: BankEndpoint(baseUrl: Self.sandbox.bank.baseUrl, spkiPins: []),
+                                                   bank: BankEndpoint(baseUrl: Self.sandbox.bank.baseUrl, spkiPins: [],
+                                                                         receiptKeys: Self.sandbox.bank.receiptKeys),
                                                    deviceName: "Swift test phone", keyStore: TestKeyStore())) { error in
             guard case MobankError.InvalidInput = error else {
                 return XCTFail("expected InvalidInput, got \(error)")

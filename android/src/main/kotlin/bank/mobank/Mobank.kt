@@ -11,12 +11,14 @@ import bank.mobank.ffi.MobankClient
 import bank.mobank.ffi.MonotonicClock
 import bank.mobank.ffi.PinClient
 import bank.mobank.ffi.PlatformKeyStore
+import bank.mobank.ffi.TransfersClient
 import bank.mobank.ffi.core.BankEndpoint
 import bank.mobank.ffi.core.BindingState
 import bank.mobank.ffi.core.DeviceSummary
 import bank.mobank.ffi.core.MobankConfig
 import bank.mobank.ffi.core.MobankEvent
 import bank.mobank.ffi.core.SessionSummary
+import bank.mobank.ffi.core.TransferSummary
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.channels.trySendBlocking
 import kotlinx.coroutines.flow.Flow
@@ -78,7 +80,8 @@ val MobankClient.accounts: AccountsClient get() = accounts()
 /** The transaction history on the phone. */
 val MobankClient.history: HistoryClient get() = history()
 
-// `transfers` joins these when the library exports its transfers client.
+/** Transfers: draft, confirm, sign and submit, reconcile, list. */
+val MobankClient.transfers: TransfersClient get() = transfers()
 
 /**
  * Every [MobankEvent] from the moment of collection. Each collector has its own subscription,
@@ -120,6 +123,13 @@ suspend fun PinClient.beginChange(oldPin: CharArray): Unit = withPinBytes(oldPin
 
 /** PIN change, step two, with the new PIN as a `CharArray`; see [complete]. */
 suspend fun PinClient.commitChange(newPin: CharArray): Unit = withPinBytes(newPin) { commitChange(it) }
+
+/**
+ * Signs the confirmed transfer behind [token] with the PIN as a `CharArray` and submits it;
+ * see [complete].
+ */
+suspend fun TransfersClient.signAndSubmitPin(token: String, pin: CharArray): TransferSummary =
+    withPinBytes(pin) { signAndSubmitPin(token, it) }
 
 private inline fun <T> withPinBytes(pin: CharArray, block: (ByteArray) -> T): T {
     // Characters that are not ASCII digits become 0, which the core refuses as NotSixDigits.

@@ -23,11 +23,12 @@ class SandboxProcess private constructor(
     private val dataDir: File,
     val baseUrl: String,
     val spkiPin: String,
+    val receiptKey: String,
     val devUrl: String,
 ) : AutoCloseable {
     private val http: HttpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
 
-    val bank: BankEndpoint get() = BankEndpoint(baseUrl, listOf(spkiPin))
+    val bank: BankEndpoint get() = BankEndpoint(baseUrl, listOf(spkiPin), listOf(receiptKey))
 
     /** Developer API: an activation code for [customerId], as a branch would hand it out. */
     fun issueActivationCode(customerId: String): IssuedCode {
@@ -107,6 +108,7 @@ class SandboxProcess private constructor(
                 process, dataDir,
                 baseUrl = jsonString(line, "base_url"),
                 spkiPin = jsonString(line, "spki_pin"),
+                receiptKey = jsonString(line, "receipt_public_key"),
                 devUrl = jsonString(line, "dev_url"),
             )
         }

@@ -226,7 +226,7 @@ class SessionSecurityTest {
         val impostor = SandboxProcess.start()
         try {
             val issued = impostor.issueActivationCode("demo")
-            val mitm = BankEndpoint(impostor.baseUrl, listOf(sandbox.spkiPin))
+            val mitm = BankEndpoint(impostor.baseUrl, listOf(sandbox.spkiPin), listOf(impostor.receiptKey))
             Mobank.open(dataDir, mitm, "JVM test phone", JvmKeyStore()).use { client ->
                 assertFailsWith<MobankException.PinningFailed> { client.activation.start(issued.code) }
             }

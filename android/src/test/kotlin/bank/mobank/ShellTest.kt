@@ -80,7 +80,7 @@ class ShellTest {
         @TempDir dataDir: File,
     ) {
         assertFailsWith<MobankException.InvalidInput> {
-            Mobank.open(dataDir, BankEndpoint(sandbox.baseUrl, emptyList()), "JVM test phone", JvmKeyStore())
+            Mobank.open(dataDir, BankEndpoint(sandbox.baseUrl, emptyList(), listOf(sandbox.receiptKey)), "JVM test phone", JvmKeyStore())
         }
     }
 
