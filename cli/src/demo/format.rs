@@ -108,9 +108,12 @@ pub fn month_name((year, month): (i32, u8)) -> String {
     format!("{year:04}-{month:02}")
 }
 
-/// 299 s → "4:59"
+/// 299 s → "4:59"; an hour or more → "24:01:00"
 pub fn minutes(duration: Duration) -> String {
     let secs = duration.as_secs();
+    if secs >= 3600 {
+        return format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    }
     format!("{}:{:02}", secs / 60, secs % 60)
 }
 
@@ -158,5 +161,7 @@ mod tests {
         assert_eq!(month_name((2024, 3)), "2024-03");
         assert_eq!(minutes(Duration::from_secs(299)), "4:59");
         assert_eq!(minutes(Duration::from_secs(300)), "5:00");
+        assert_eq!(minutes(Duration::from_secs(3599)), "59:59");
+        assert_eq!(minutes(Duration::from_secs(24 * 3600 + 61)), "24:01:01");
     }
 }

@@ -59,7 +59,7 @@ pub async fn first_login(demo: &Demo) -> Outcome<Vec<Account>> {
 }
 
 /// The accounts with balances and a total, every column aligned (names are partly Chinese).
-fn account_table(accounts: &[Account]) -> Vec<String> {
+pub(super) fn account_table(accounts: &[Account]) -> Vec<String> {
     let name = |account: &Account| {
         if account.parent_account_id.is_some() {
             format!("  └ {}", account.name)

@@ -15,6 +15,7 @@ mod login;
 mod narrate;
 mod progress;
 mod session;
+mod transfers;
 
 use std::fmt::Debug;
 use std::path::Path;
@@ -61,6 +62,7 @@ pub async fn run(say: Narrator) -> Outcome {
     history::run(&demo, &accounts).await?;
     session::run(&demo).await?;
     devices::run(&demo).await?;
+    transfers::run(&demo).await?;
     login::log_out(&demo).await?;
     at_rest::scan_phone_files(&demo)?;
 
@@ -138,8 +140,8 @@ fn phone_config(
     }
 }
 
-/// The receipt keys the phone trusts. This sandbox signs no receipts, so any well-formed key
-/// does; a bank that signs them announces its key at start-up.
+/// The receipt keys the phone trusts: the sandbox's, which signs every transfer receipt and is
+/// known once the bank has started.
 pub(crate) fn receipt_keys(bank: &RunningSandbox) -> Vec<String> {
     vec![mobank_protocol::b64::encode(bank.receipt_public_key())]
 }
