@@ -5,66 +5,10 @@ import XCTest
 /// The customer journey through the Swift API, against the sandbox bank binary over real TLS:
 /// activation code → OTP by SMS → device bound → biometric login → accounts. Bad input gets the
 /// typed Swift error.
-final class JourneyTests: XCTestCase {
-    /// A PIN the policy accepts (no run, pattern, date or common number).
-    private static let pin = Data("749163".utf8)
-    private static let wrongPin = Data("749164".utf8)
-
-    nonisolated(unsafe) private static var sandbox: SandboxProcess!
-    private var dataDirectory: URL!
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            sandbox = try SandboxProcess()
-        } catch {
-            fatalError("cannot start the sandbox at \(SandboxProcess.binary.path): \(error); see \(SandboxProcess.logPath)")
-        }
-    }
-
-    override class func tearDown() {
-        sandbox?.stop()
-        super.tearDown()
-    }
-
-    override func setUpWithError() throws {
-        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mobank-test-\(UUID().uuidString)")
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dataDirectory)
-    }
-
-    private var sandbox: SandboxProcess { Self.sandbox }
-
-    private func open(_ keyStore: PlatformKeyStore) throws -> MobankClient {
-        try MobankClient.open(dataDirectory: dataDirectory, bank: sandbox.bank, deviceName: "Swift test phone",
-                              keyStore: keyStore)
-    }
-
-    /// Binds `client` to the demo customer, typing the OTP from the sandbox's SMS outbox.
-    private func bind(_ client: MobankClient) async throws {
-        let issued = try await sandbox.issueActivationCode(customerId: "demo")
-        _ = try await client.activation().start(activationCode: issued.activation_code)
-        _ = try await client.activation().complete(otp: try await sandbox.latestOtp(phone: issued.phone), pin: Self.pin)
-    }
-
-    /// Asserts that `body` throws exactly `expected`.
-    private func assertThrows<T>(_ expected: MobankError, _ body: () async throws -> T,
-                                 file: StaticString = #filePath, line: UInt = #line) async {
-        do {
-            _ = try await body()
-            XCTFail("expected \(expected), nothing was thrown", file: file, line: line)
-        } catch let error as MobankError {
-            XCTAssertEqual(error, expected, file: file, line: line)
-        } catch {
-            XCTFail("expected \(expected), got \(error)", file: file, line: line)
-        }
-    }
-
+final class JourneyTests: SandboxTestCase {
     func testBindsLogsInWithBiometricsAndListsAccounts() async throws {
         let keyStore = TestKeyStore()
-        let client = try open(keyStore)
+        let client = try open(keyStore: keyStore)
         XCTAssertEqual(try client.bindingState(), .notBound)
 
         let issued = try await sandbox.issueActivationCode(customerId: "demo")
@@ -104,11 +48,11 @@ final class JourneyTests: XCTestCase {
 
     func testTheBindingSurvivesARestartOfTheApp() async throws {
         let keyStore = TestKeyStore()
-        let first = try open(keyStore)
+        let first = try open(keyStore: keyStore)
         try await bind(first)
         let device = try XCTUnwrap(try first.bindingState().boundDevice)
 
-        let second = try open(keyStore)
+        let second = try open(keyStore: keyStore)
         XCTAssertEqual(try second.bindingState().boundDevice, device)
         _ = try await second.auth().loginBiometric(prompt: "Log in to Mobank")
         let accounts = try await second.accounts().list()
@@ -116,7 +60,7 @@ final class JourneyTests: XCTestCase {
     }
 
     func testAWrongOtpIsOtpInvalidAndTheRightOneStillBinds() async throws {
-        let client = try open(TestKeyStore())
+        let client = try open()
         let issued = try await sandbox.issueActivationCode(customerId: "demo")
         _ = try await client.activation().start(activationCode: issued.activation_code)
         let otp = try await sandbox.latestOtp(phone: issued.phone)
@@ -130,7 +74,7 @@ final class JourneyTests: XCTestCase {
     }
 
     func testAPinThatIsTooEasyIsPinRejectedBeforeAnythingIsSent() async throws {
-        let client = try open(TestKeyStore())
+        let client = try open()
         let issued = try await sandbox.issueActivationCode(customerId: "demo")
         _ = try await client.activation().start(activationCode: issued.activation_code)
         let otp = try await sandbox.latestOtp(phone: issued.phone)
@@ -146,7 +90,7 @@ final class JourneyTests: XCTestCase {
 
     func testLogsInWithThePinAndAWrongPinIsAuthenticationFailedWithTheAttemptsLeft() async throws {
         let keyStore = TestKeyStore()
-        let client = try open(keyStore)
+        let client = try open(keyStore: keyStore)
         try await bind(client)
         let promptsAfterBinding = keyStore.prompts.count
 
@@ -160,20 +104,20 @@ final class JourneyTests: XCTestCase {
     }
 
     func testAnUnknownActivationCodeIsActivationCodeInvalid() async throws {
-        let client = try open(TestKeyStore())
+        let client = try open()
         await assertThrows(.ActivationCodeInvalid) { try await client.activation().start(activationCode: "ZZZZ9999ZZZZ") }
         XCTAssertEqual(try client.bindingState(), .notBound)
     }
 
     func testAccountsBeforeLoginIsNotLoggedIn() async throws {
-        let client = try open(TestKeyStore())
+        let client = try open()
         try await bind(client)
         await assertThrows(.NotLoggedIn) { try await client.accounts().list() }
     }
 
     func testARefusedBiometricPromptFailsTheLoginWithoutASession() async throws {
         let keyStore = TestKeyStore()
-        let client = try open(keyStore)
+        let client = try open(keyStore: keyStore)
         try await bind(client)
 
         keyStore.refuseVerification = true
@@ -188,7 +132,7 @@ final class JourneyTests: XCTestCase {
 
     func testALockedKeyStoreIsKeyStoreLockedNotALostBinding() async throws {
         let keyStore = TestKeyStore()
-        let client = try open(keyStore)
+        let client = try open(keyStore: keyStore)
         try await bind(client)
 
         keyStore.locked = true
@@ -201,7 +145,7 @@ final class JourneyTests: XCTestCase {
 
     func testAnUndeclaredErrorInTheKeyStoreIsATypedKeyStoreErrorNotACrash() async throws {
         let keyStore = TestKeyStore()
-        let client = try open(keyStore)
+        let client = try open(keyStore: keyStore)
         try await bind(client)
 
         keyStore.crash = true

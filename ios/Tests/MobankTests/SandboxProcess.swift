@@ -22,6 +22,24 @@ final class SandboxProcess: @unchecked Sendable {
         let phone: String
     }
 
+    /// The ledger's account of itself: whether every entry balances and every cached balance is
+    /// its postings' sum, and how many entries it holds.
+    struct LedgerCheck: Decodable {
+        let balanced: Bool
+        let entries: UInt64
+    }
+
+    /// The bank's signed receipt for a transfer, as it stored it.
+    struct RecordedReceipt: Decodable {
+        let receipt_id: String
+        /// `accepted` or `rejected`.
+        let outcome: String
+    }
+
+    private struct RecordedOutcome: Decodable {
+        let receipt: RecordedReceipt
+    }
+
     private struct Outbox: Decodable {
         struct Message: Decodable { let body: String }
         let messages: [Message]
@@ -90,11 +108,40 @@ final class SandboxProcess: @unchecked Sendable {
 
     /// Developer API: an activation code for `customerId`, as a branch would hand it out.
     func issueActivationCode(customerId: String) async throws -> IssuedCode {
-        var request = URLRequest(url: URL(string: "\(addresses.dev_url)/dev/activation-codes")!)
+        let request = try post("/dev/activation-codes", ["customer_id": customerId])
+        return try JSONDecoder().decode(IssuedCode.self, from: try await Self.send(request))
+    }
+
+    /// Developer API: the back office moves `amount` CNY between two of the demo customer's accounts.
+    func moveFunds(from: String, to: String, amount: String) async throws {
+        let move = ["from_account_id": from, "to_account_id": to, "amount": amount, "currency": "CNY"]
+        _ = try await Self.send(try post("/dev/moves", move))
+    }
+
+    /// Developer API: the answers to the next `count` transfers are cut short after the bank
+    /// decided, booked and stored them, as a connection lost on the way back to the phone.
+    func loseTransferResponses(count: Int) async throws {
+        _ = try await Self.send(try post("/dev/faults/lose-transfer-responses", ["count": count]))
+    }
+
+    /// Developer API: the ledger's account of itself.
+    func ledgerCheck() async throws -> LedgerCheck {
+        let request = URLRequest(url: URL(string: "\(addresses.dev_url)/dev/ledger/check")!)
+        return try JSONDecoder().decode(LedgerCheck.self, from: try await Self.send(request))
+    }
+
+    /// Developer API: the receipt the bank stored for `customerId`'s transfer `transferId`.
+    func recordedReceipt(customerId: String, transferId: String) async throws -> RecordedReceipt {
+        let request = URLRequest(url: URL(string: "\(addresses.dev_url)/dev/transfers/\(customerId)/\(transferId)")!)
+        return try JSONDecoder().decode(RecordedOutcome.self, from: try await Self.send(request)).receipt
+    }
+
+    private func post(_ path: String, _ body: some Encodable) throws -> URLRequest {
+        var request = URLRequest(url: URL(string: "\(addresses.dev_url)\(path)")!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(["customer_id": customerId])
-        return try JSONDecoder().decode(IssuedCode.self, from: try await Self.send(request))
+        request.httpBody = try JSONEncoder().encode(body)
+        return request
     }
 
     /// The OTP in the latest SMS to `phone`: the only run of six digits in its text.

@@ -34,68 +34,14 @@ final class RecordingListener: EventListener, @unchecked Sendable {
 /// idle timeout on the app's clock, the PIN's attempt counter and its silence about which factor
 /// failed, a restored older device state, and a man-in-the-middle server. (A replayed login
 /// challenge cannot be sent through the public API; the Rust end-to-end suite covers it.)
-final class SessionSecurityTests: XCTestCase {
-    private static let pin = Data("749163".utf8)
-    private static let wrongPin = Data("749164".utf8)
-
-    nonisolated(unsafe) private static var sandbox: SandboxProcess!
-    private var directories: [URL] = []
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            sandbox = try SandboxProcess()
-        } catch {
-            fatalError("cannot start the sandbox at \(SandboxProcess.binary.path): \(error); see \(SandboxProcess.logPath)")
-        }
-    }
-
-    override class func tearDown() {
-        sandbox?.stop()
-        super.tearDown()
-    }
-
-    override func tearDownWithError() throws {
-        for directory in directories { try? FileManager.default.removeItem(at: directory) }
-    }
-
-    private var sandbox: SandboxProcess { Self.sandbox }
-
-    private func newDirectory() -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mobank-test-\(UUID().uuidString)")
-        directories.append(directory)
-        return directory
-    }
-
-    private func open(_ directory: URL, keyStore: PlatformKeyStore = TestKeyStore(), bank: BankEndpoint? = nil,
-                      clock: MonotonicClock? = nil, events: EventListener? = nil) throws -> MobankClient {
-        let client = try MobankClient.open(dataDirectory: directory, bank: bank ?? sandbox.bank,
-                                           deviceName: "Swift test phone", keyStore: keyStore, clock: clock)
-        if let events { subscriptions.append(client.subscribe(listener: events)) }
-        return client
-    }
-
+final class SessionSecurityTests: SandboxTestCase {
     /// Kept so that a test's listener stays subscribed until the test is done.
     private var subscriptions: [Subscription] = []
 
-    private func bind(_ client: MobankClient, at bank: SandboxProcess? = nil) async throws {
-        let bank = bank ?? sandbox
-        let issued = try await bank.issueActivationCode(customerId: "demo")
-        _ = try await client.activation().start(activationCode: issued.activation_code)
-        _ = try await client.activation().complete(otp: try await bank.latestOtp(phone: issued.phone), pin: Self.pin)
-    }
-
-    /// The error `body` throws; fails the test if it throws none or another type.
-    private func error<T>(_ body: () async throws -> T, file: StaticString = #filePath, line: UInt = #line) async -> MobankError? {
-        do {
-            _ = try await body()
-            XCTFail("expected a MobankError, nothing was thrown", file: file, line: line)
-        } catch let error as MobankError {
-            return error
-        } catch {
-            XCTFail("expected a MobankError, got \(error)", file: file, line: line)
-        }
-        return nil
+    /// `client`, with `listener` subscribed to its events.
+    private func heard(_ client: MobankClient, by listener: EventListener) -> MobankClient {
+        subscriptions.append(client.subscribe(listener: listener))
+        return client
     }
 
     func testIdle459PassesAnd501IsSessionExpiredWithoutANetworkCallAndTheListenerHearsIt() async throws {
@@ -104,7 +50,7 @@ final class SessionSecurityTests: XCTestCase {
         defer { bank.stop() }
         let clock = ManualClock()
         let listener = RecordingListener()
-        let client = try open(newDirectory(), bank: bank.bank, clock: clock, events: listener)
+        let client = heard(try open(newDirectory(), bank: bank.bank, clock: clock), by: listener)
         listener.onEach = { [weak client] _ in _ = client?.auth().needsStepUp(operation: .revokeDevice) }
         try await bind(client, at: bank)
         let session = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
@@ -131,7 +77,7 @@ final class SessionSecurityTests: XCTestCase {
     func testTheIdleWindowInTheBackgroundLocksTheSession() async throws {
         let clock = ManualClock()
         let listener = RecordingListener()
-        let client = try open(newDirectory(), clock: clock, events: listener)
+        let client = heard(try open(newDirectory(), clock: clock), by: listener)
         try await bind(client)
         _ = try await client.auth().loginBiometric(prompt: "Log in to Mobank")
         listener.clear()

@@ -3,50 +3,19 @@ import XCTest
 @testable import Mobank
 
 /// Transfers through the Swift API against the sandbox bank: the confirmation the customer
-/// reads, the signature behind the biometric prompt or the PIN, the bank's receipt, and input
-/// refused on the phone.
-final class TransferTests: XCTestCase {
-    private static let pin = Data("749163".utf8)
-    private static let wrongPin = Data("749164".utf8)
+/// reads, the signature behind the biometric prompt or the PIN, the bank's receipt (a refusal for
+/// want of funds among them), a lost answer settled by reconciling, and input refused on the phone.
+///
+/// The demo customer's device is new in every test, so the cooling-off limits hold (500 CNY a
+/// transfer, 1000 a day, counted over the class's transfers): the amounts here stay inside them.
+final class TransferTests: SandboxTestCase {
     /// The demo landlord's account at the sandbox bank, spaced as people type it.
     private static let landlordNumber = "6222 0288 8800 6509"
 
-    nonisolated(unsafe) private static var sandbox: SandboxProcess!
-    private var dataDirectory: URL!
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            sandbox = try SandboxProcess()
-        } catch {
-            fatalError("cannot start the sandbox at \(SandboxProcess.binary.path): \(error); see \(SandboxProcess.logPath)")
-        }
-    }
-
-    override class func tearDown() {
-        sandbox?.stop()
-        super.tearDown()
-    }
-
-    override func setUpWithError() throws {
-        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mobank-test-\(UUID().uuidString)")
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dataDirectory)
-    }
-
-    private func open(_ keyStore: PlatformKeyStore) throws -> MobankClient {
-        try MobankClient.open(dataDirectory: dataDirectory, bank: Self.sandbox.bank, deviceName: "Swift test phone",
-                              keyStore: keyStore)
-    }
-
     /// A phone bound to the demo customer and logged in with the PIN.
-    private func loggedIn(_ keyStore: PlatformKeyStore) async throws -> MobankClient {
-        let client = try open(keyStore)
-        let issued = try await Self.sandbox.issueActivationCode(customerId: "demo")
-        _ = try await client.activation().start(activationCode: issued.activation_code)
-        _ = try await client.activation().complete(otp: try await Self.sandbox.latestOtp(phone: issued.phone), pin: Self.pin)
+    private func loggedIn(_ keyStore: PlatformKeyStore = TestKeyStore()) async throws -> MobankClient {
+        let client = try open(keyStore: keyStore)
+        try await bind(client)
         _ = try await client.auth().loginPin(pin: Self.pin)
         return client
     }
@@ -56,22 +25,15 @@ final class TransferTests: XCTestCase {
         return try XCTUnwrap(accounts.first { $0.product == .current && $0.currency == "CNY" && $0.parentAccountId == nil })
     }
 
-    private func toLandlord(_ payer: Account, _ amount: String, payeeNumber: String = landlordNumber) -> TransferInput {
-        TransferInput(payerAccountId: payer.accountId, payeeAccountNumber: payeeNumber, payeeBankCode: "MOBANK",
-                      amount: amount, memo: "十二月房租", channel: .mobileTransfer)
+    private func account(_ client: MobankClient, _ accountId: String) async throws -> Account {
+        let accounts = try await client.accounts().list()
+        return try XCTUnwrap(accounts.first { $0.accountId == accountId })
     }
 
-    /// The `MobankError` that `body` throws, or nil (and a failure) when it throws nothing else.
-    private func error<T>(_ body: () async throws -> T, file: StaticString = #filePath, line: UInt = #line) async -> MobankError? {
-        do {
-            _ = try await body()
-            XCTFail("expected a MobankError, nothing was thrown", file: file, line: line)
-        } catch let error as MobankError {
-            return error
-        } catch {
-            XCTFail("expected a MobankError, got \(error)", file: file, line: line)
-        }
-        return nil
+    private func toLandlord(_ payer: Account, _ amount: String, payeeNumber: String = landlordNumber,
+                            memo: String = "十二月房租") -> TransferInput {
+        TransferInput(payerAccountId: payer.accountId, payeeAccountNumber: payeeNumber, payeeBankCode: "MOBANK",
+                      amount: amount, memo: memo, channel: .mobileTransfer)
     }
 
     func testATransferSignedBehindTheBiometricPromptSettlesOnceWithTheBanksReceipt() async throws {
@@ -105,7 +67,7 @@ final class TransferTests: XCTestCase {
     }
 
     func testAWrongPinIsAuthenticationFailedWithTheAttemptsLeftAndQueuesNothing() async throws {
-        let client = try await loggedIn(TestKeyStore())
+        let client = try await loggedIn()
         let payer = try await currentAccount(client)
         let confirmation = try await client.transfers().draft(input: toLandlord(payer, "500"))
 
@@ -118,7 +80,7 @@ final class TransferTests: XCTestCase {
     }
 
     func testInputThePhoneCanJudgeIsRefusedWithATypedErrorAndNothingIsQueued() async throws {
-        let client = try await loggedIn(TestKeyStore())
+        let client = try await loggedIn()
         let payer = try await currentAccount(client)
 
         let lookAlike = await error { try await client.transfers().draft(input: toLandlord(payer, "5O0")) }
@@ -141,5 +103,80 @@ final class TransferTests: XCTestCase {
         XCTAssertTrue(listed.isEmpty)
         let after = try await currentAccount(client)
         XCTAssertEqual(after.balance, payer.balance)
+    }
+
+    func testATransferLargerThanThePayersBalanceIsRejectedForInsufficientFundsAndMovesNothing() async throws {
+        let client = try await loggedIn()
+        let current = try await currentAccount(client)
+        let accounts = try await client.accounts().list()
+        let margin = try XCTUnwrap(accounts.first { $0.product == .margin })
+        try await sandbox.moveFunds(from: current.accountId, to: margin.accountId, amount: "120.00")
+        let payer = try await account(client, margin.accountId)
+        let currentBefore = try await account(client, current.accountId).balance
+        // Under the cooling-off limits, so that only the balance stands in the way.
+        let amount = Decimal(200)
+        XCTAssertTrue(payer.balance > 0 && payer.balance < amount, "the payer holds \(payer.balance)")
+        let entriesBefore = try await sandbox.ledgerCheck().entries
+
+        let confirmation = try await client.transfers().draft(input: toLandlord(payer, "\(amount)"))
+        let sent = try await client.transfers().signAndSubmitPin(token: confirmation.token, pin: Self.pin)
+
+        XCTAssertEqual(sent.state, .rejected(reason: .insufficientFunds))
+        XCTAssertEqual(sent.transferId, confirmation.transferId)
+        XCTAssertEqual(sent.receipt?.accepted, false, "the bank's signed receipt says rejected")
+        XCTAssertNotNil(sent.receipt)
+        XCTAssertNil(sent.receipt?.bookedAtMs, "nothing was booked")
+        let payerAfter = try await account(client, margin.accountId)
+        XCTAssertEqual(payerAfter.balance, payer.balance)
+        let currentAfter = try await account(client, current.accountId)
+        XCTAssertEqual(currentAfter.balance, currentBefore)
+        let ledger = try await sandbox.ledgerCheck()
+        XCTAssertTrue(ledger.balanced, "the ledger balances: \(ledger)")
+        XCTAssertEqual(ledger.entries, entriesBefore, "no entry was booked")
+        let recorded = try await sandbox.recordedReceipt(customerId: "demo", transferId: sent.transferId)
+        XCTAssertEqual(recorded.outcome, "rejected")
+        let listed = try await client.transfers().list()
+        XCTAssertEqual(listed.map(\.state), [sent.state])
+        let reconciled = try await client.transfers().reconcile()
+        XCTAssertTrue(reconciled.isEmpty, "a rejection is final: nothing to reconcile")
+    }
+
+    func testATransferWhoseAnswerIsLostIsOutcomeUnknownAndReconcilingSettlesItWithExactlyOneDebit() async throws {
+        let client = try await loggedIn()
+        let payer = try await currentAccount(client)
+        let memo = "十二月水电费 \(UUID().uuidString.prefix(8))"
+        let confirmation = try await client.transfers().draft(input: toLandlord(payer, "66.60", memo: memo))
+        let entriesBefore = try await sandbox.ledgerCheck().entries
+        try await sandbox.loseTransferResponses(count: 1)
+
+        let lost = await error { try await client.transfers().signAndSubmitPin(token: confirmation.token, pin: Self.pin) }
+        XCTAssertEqual(lost, .OutcomeUnknown)
+        let pending = try await client.transfers().list()
+        XCTAssertEqual(pending.map(\.transferId), [confirmation.transferId])
+        XCTAssertEqual(pending.map(\.state), [.unknown], "a lost answer is never shown as failed")
+
+        let reconciled = try await client.transfers().reconcile()
+        XCTAssertEqual(reconciled.map(\.transferId), [confirmation.transferId])
+        let settled = try XCTUnwrap(reconciled.first)
+        XCTAssertEqual(settled.state, .settled)
+        XCTAssertEqual(settled.receipt?.accepted, true, "the bank's receipt says accepted")
+        let recorded = try await sandbox.recordedReceipt(customerId: "demo", transferId: confirmation.transferId)
+        XCTAssertEqual(recorded.outcome, "accepted")
+        XCTAssertEqual(settled.receipt?.receiptId, recorded.receipt_id, "the phone holds the receipt the bank stored")
+
+        // Exactly one debit: the balance fell by the amount once, the bank booked one entry,
+        // and the account's history has one row for it.
+        let after = try await currentAccount(client)
+        XCTAssertEqual(after.balance, payer.balance - Decimal(string: "66.60")!)
+        let ledger = try await sandbox.ledgerCheck()
+        XCTAssertTrue(ledger.balanced, "the ledger balances: \(ledger)")
+        XCTAssertEqual(ledger.entries, entriesBefore + 1)
+        _ = try await client.history().sync()
+        let rows = try await client.history().search(text: memo, limit: 10)
+        XCTAssertEqual(rows.map(\.amount), [Decimal(string: "-66.60")!], "history rows: \(rows)")
+        let again = try await client.transfers().reconcile()
+        XCTAssertTrue(again.isEmpty, "nothing is left to reconcile")
+        let listed = try await client.transfers().list()
+        XCTAssertEqual(listed.map(\.state), [.settled])
     }
 }

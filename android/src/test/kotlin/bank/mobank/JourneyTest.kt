@@ -3,22 +3,18 @@ package bank.mobank
 import bank.mobank.ffi.core.BindingState
 import bank.mobank.ffi.core.KeyPurpose
 import bank.mobank.ffi.KeyStoreFailure
-import bank.mobank.ffi.MobankClient
 import bank.mobank.ffi.core.MobankException
 import bank.mobank.ffi.core.PinRejection
 import bank.mobank.ffi.PlatformKeyStore
 import bank.mobank.ffi.core.ProductKind
 import kotlinx.coroutines.test.runTest
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertInstanceOf
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import kotlin.test.assertFailsWith
-import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.time.Instant
@@ -30,30 +26,7 @@ import java.util.Collections
  * activation code → OTP by SMS → device bound → biometric login → accounts. Bad input gets the
  * typed Kotlin exception.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JourneyTest {
-    private lateinit var sandbox: SandboxProcess
-
-    @BeforeAll
-    fun startSandbox() {
-        sandbox = SandboxProcess.start()
-    }
-
-    @AfterAll
-    fun stopSandbox() {
-        sandbox.close()
-    }
-
-    private fun open(dataDir: File, keyStore: PlatformKeyStore): MobankClient =
-        Mobank.open(dataDir, sandbox.bank, deviceName = "JVM test phone", keyStore = keyStore)
-
-    /** Binds [client] to the demo customer, typing the OTP from the sandbox's SMS outbox. */
-    private suspend fun bind(client: MobankClient) {
-        val issued = sandbox.issueActivationCode("demo")
-        client.activation.start(issued.code)
-        client.activation.complete(sandbox.latestOtp(issued.phone), PIN.toCharArray())
-    }
-
+class JourneyTest : SandboxTest() {
     @Test
     fun `binds the phone, logs in with biometrics and lists the accounts`(@TempDir dataDir: File) = runTest {
         val prompts = Collections.synchronizedList(mutableListOf<String>())
@@ -220,12 +193,6 @@ class JourneyTest {
             client.auth.loginBiometric("Log in to Mobank")
             assertTrue(client.accounts.list().size >= 2)
         }
-    }
-
-    private companion object {
-        /** A PIN the policy accepts (no run, pattern, date or common number). */
-        const val PIN = "749163"
-        const val WRONG_PIN = "749164"
     }
 
     /** A platform key store that can be "locked", as Android Keystore is before the first unlock. */

@@ -67,6 +67,41 @@ class SandboxProcess private constructor(
         )
     }
 
+    /** Developer API: the back office moves [amount] CNY between two of the demo customer's accounts. */
+    fun moveFunds(fromAccountId: String, toAccountId: String, amount: String) {
+        val json = """{"from_account_id":"$fromAccountId","to_account_id":"$toAccountId",""" +
+            """"amount":"$amount","currency":"CNY"}"""
+        devCall(
+            HttpRequest.newBuilder(URI.create("$devUrl/dev/moves"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)),
+        )
+    }
+
+    /**
+     * Developer API: the answers to the next [count] transfers are cut short after the bank
+     * decided, booked and stored them, as a connection lost on the way back to the phone.
+     */
+    fun loseTransferResponses(count: Int) {
+        devCall(
+            HttpRequest.newBuilder(URI.create("$devUrl/dev/faults/lose-transfer-responses"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""{"count":$count}""")),
+        )
+    }
+
+    /** Developer API: the ledger's account of itself. */
+    fun ledgerCheck(): LedgerCheck {
+        val body = devCall(HttpRequest.newBuilder(URI.create("$devUrl/dev/ledger/check")).GET())
+        return LedgerCheck(balanced = jsonScalar(body, "balanced") == "true", entries = jsonScalar(body, "entries").toLong())
+    }
+
+    /** Developer API: the outcome the bank recorded for [customerId]'s transfer [transferId]. */
+    fun recordedOutcome(customerId: String, transferId: String): RecordedOutcome {
+        val body = devCall(HttpRequest.newBuilder(URI.create("$devUrl/dev/transfers/$customerId/$transferId")).GET())
+        return RecordedOutcome(receiptId = jsonString(body, "receipt_id"), outcome = jsonString(body, "outcome"))
+    }
+
     private fun jsonEscape(text: String): String = text.replace("\\", "\\\\").replace("\"", "\\\"")
 
     private fun devCall(request: HttpRequest.Builder): String {
@@ -82,6 +117,12 @@ class SandboxProcess private constructor(
     }
 
     data class IssuedCode(val code: String, val phone: String)
+
+    /** Whether every entry balances and every cached balance is its postings' sum; how many entries. */
+    data class LedgerCheck(val balanced: Boolean, val entries: Long)
+
+    /** The bank's signed receipt for a transfer, as it stored it: its id and `accepted` or `rejected`. */
+    data class RecordedOutcome(val receiptId: String, val outcome: String)
 
     companion object {
         private val SMS_BODY = Regex(""""body"\s*:\s*"((?:[^"\\]|\\.)*)"""")
@@ -112,6 +153,11 @@ class SandboxProcess private constructor(
                 devUrl = jsonString(line, "dev_url"),
             )
         }
+
+        /** One `true`, `false` or whole-number field of a JSON object, by a name used once in it. */
+        private fun jsonScalar(json: String, field: String): String =
+            Regex(""""$field"\s*:\s*(true|false|\d+)""").find(json)?.groupValues?.get(1)
+                ?: error("no \"$field\" in $json")
 
         /** One string field of a flat JSON object; enough for the sandbox's small replies. */
         private fun jsonString(json: String, field: String): String =

@@ -6,17 +6,13 @@ import bank.mobank.ffi.MobankClient
 import bank.mobank.ffi.Subscription
 import bank.mobank.ffi.core.MobankEvent
 import bank.mobank.ffi.core.MobankException
-import bank.mobank.ffi.PlatformKeyStore
 import bank.mobank.ffi.core.SensitiveOperation
 import kotlinx.coroutines.test.runTest
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import kotlin.test.assertFailsWith
-import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.util.UUID
@@ -30,38 +26,13 @@ import kotlin.time.Duration.Companion.seconds
  * data directory may contain. (A replayed login challenge cannot be sent through the public
  * API; the Rust end-to-end suite covers it.)
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SessionSecurityTest {
-    private lateinit var sandbox: SandboxProcess
-
-    @BeforeAll
-    fun startSandbox() {
-        sandbox = SandboxProcess.start()
-    }
-
-    @AfterAll
-    fun stopSandbox() {
-        sandbox.close()
-    }
-
-    private fun open(
-        dataDir: File,
-        keyStore: PlatformKeyStore = JvmKeyStore(),
-        bank: SandboxProcess = sandbox,
-        clock: ManualClock? = null,
-        events: RecordingListener? = null,
-    ): MobankClient = Mobank.open(dataDir, bank.bank, "JVM test phone", keyStore, clock = clock).also { client ->
-        if (events != null) subscriptions.add(client.subscribe(events))
-    }
-
+class SessionSecurityTest : SandboxTest() {
     /** Kept so that a test's listener stays subscribed until the class is done. */
     private val subscriptions = mutableListOf<Subscription>()
 
-    private suspend fun bind(client: MobankClient, bank: SandboxProcess = sandbox) {
-        val issued = bank.issueActivationCode("demo")
-        client.activation.start(issued.code)
-        client.activation.complete(bank.latestOtp(issued.phone), PIN.toCharArray())
-    }
+    /** This client, with [listener] subscribed to its events. */
+    private fun MobankClient.heardBy(listener: RecordingListener): MobankClient =
+        also { subscriptions.add(it.subscribe(listener)) }
 
     @Test
     fun `idle 4 59 passes, 5 01 is SessionExpired without a network call, and the listener hears it`(
@@ -74,7 +45,7 @@ class SessionSecurityTest {
         // Calls back into the client from inside the callback: a library lock held during
         // delivery would deadlock here.
         val listener = RecordingListener { client.auth.needsStepUp(SensitiveOperation.REVOKE_DEVICE) }
-        client = open(dataDir, bank = bank, clock = clock, events = listener)
+        client = open(dataDir, bank = bank, clock = clock).heardBy(listener)
         try {
             bind(client, bank)
             val session = client.auth.loginBiometric("Log in to Mobank")
@@ -107,7 +78,7 @@ class SessionSecurityTest {
     ) = runTest {
         val clock = ManualClock()
         val listener = RecordingListener()
-        open(dataDir, clock = clock, events = listener).use { client ->
+        open(dataDir, clock = clock).heardBy(listener).use { client ->
             bind(client)
             client.auth.loginBiometric("Log in to Mobank")
             listener.events.clear()
@@ -227,13 +198,13 @@ class SessionSecurityTest {
         try {
             val issued = impostor.issueActivationCode("demo")
             val mitm = BankEndpoint(impostor.baseUrl, listOf(sandbox.spkiPin), listOf(impostor.receiptKey))
-            Mobank.open(dataDir, mitm, "JVM test phone", JvmKeyStore()).use { client ->
+            Mobank.open(dataDir, mitm, DEVICE_NAME, JvmKeyStore()).use { client ->
                 assertFailsWith<MobankException.PinningFailed> { client.activation.start(issued.code) }
             }
             assertEquals(0, impostor.smsCount(issued.phone), "the activation request never reached the server")
 
             // The same request with that server's own pin goes through: the refusal was the pin.
-            Mobank.open(controlDir, impostor.bank, "JVM test phone", JvmKeyStore()).use { client ->
+            open(controlDir, bank = impostor).use { client ->
                 client.activation.start(issued.code)
             }
             assertEquals(1, impostor.smsCount(issued.phone))
@@ -288,9 +259,6 @@ class SessionSecurityTest {
         (0..haystack.size - needle.size).any { start -> needle.indices.all { haystack[start + it] == needle[it] } }
 
     private companion object {
-        const val PIN = "749163"
-        const val WRONG_PIN = "749164"
-
         /** The encrypted store (binding state and history), with SQLite's WAL and shared-memory files. */
         val EXPECTED_FILE = Regex("""store/(vault|cache)\.db(\.bak)?(-wal|-shm|-journal)?""")
     }

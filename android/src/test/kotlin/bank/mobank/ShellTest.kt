@@ -1,6 +1,5 @@
 package bank.mobank
 
-import bank.mobank.ffi.MobankClient
 import bank.mobank.ffi.core.BankEndpoint
 import bank.mobank.ffi.core.MobankEvent
 import bank.mobank.ffi.core.MobankException
@@ -10,12 +9,9 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.test.runCurrent
 import kotlinx.coroutines.test.runTest
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.util.Collections
@@ -25,29 +21,7 @@ import kotlin.test.assertFailsWith
  * What the Kotlin shell adds over the generated code: the event `Flow`, and checks that raise
  * the library's own typed error with the library's own text.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ShellTest {
-    private lateinit var sandbox: SandboxProcess
-
-    @BeforeAll
-    fun startSandbox() {
-        sandbox = SandboxProcess.start()
-    }
-
-    @AfterAll
-    fun stopSandbox() {
-        sandbox.close()
-    }
-
-    private fun open(dataDir: File): MobankClient =
-        Mobank.open(dataDir, sandbox.bank, deviceName = "JVM test phone", keyStore = JvmKeyStore())
-
-    private suspend fun bind(client: MobankClient) {
-        val issued = sandbox.issueActivationCode("demo")
-        client.activation.start(issued.code)
-        client.activation.complete(sandbox.latestOtp(issued.phone), "749163".toCharArray())
-    }
-
+class ShellTest : SandboxTest() {
     @Test
     fun `two collectors of the events both hear the login and a cancelled one hears nothing`(
         @TempDir dataDir: File,
@@ -80,7 +54,7 @@ class ShellTest {
         @TempDir dataDir: File,
     ) {
         assertFailsWith<MobankException.InvalidInput> {
-            Mobank.open(dataDir, BankEndpoint(sandbox.baseUrl, emptyList(), listOf(sandbox.receiptKey)), "JVM test phone", JvmKeyStore())
+            Mobank.open(dataDir, BankEndpoint(sandbox.baseUrl, emptyList(), listOf(sandbox.receiptKey)), DEVICE_NAME, JvmKeyStore())
         }
     }
 
@@ -95,7 +69,7 @@ class ShellTest {
             val otp = sandbox.latestOtp(issued.phone)
             val wrong = ((otp.toInt() + 1) % 1_000_000).toString().padStart(6, '0')
             val otpInvalid = assertFailsWith<MobankException.OtpInvalid> {
-                client.activation.complete(wrong, "749163".toCharArray())
+                client.activation.complete(wrong, PIN.toCharArray())
             }
             assertEquals("the one-time password is wrong", otpInvalid.toString())
 
