@@ -25,11 +25,14 @@ impl fmt::Display for Missing {
     }
 }
 
+/// Whether the attributes above a definition (and before it on its line) make it a test.
+type IsTest = fn(attributes: &str, name: &str) -> bool;
+
 /// Checks one reference against the tree under `root`.
 pub fn check(root: &Path, reference: &Reference) -> Result<(), Missing> {
     let source = std::fs::read_to_string(root.join(&reference.path)).map_err(|_| Missing::File)?;
     let name = reference.name.as_str();
-    let (heads, is_test): (Vec<String>, fn(&str, &str) -> bool) = match reference
+    let (heads, is_test): (Vec<String>, IsTest) = match reference
         .path
         .rsplit_once('.')
         .map(|(_, extension)| extension)
