@@ -81,3 +81,21 @@ async fn a_display_name_in_any_script_binds_and_is_listed_exactly() {
     let devices: DevicesResponse = bank.get_ok(paths::DEVICES, &token).await;
     assert_eq!(devices.devices[0].name, "李伟的 Pixel 8 📱 René");
 }
+
+#[tokio::test]
+async fn a_name_written_as_sql_is_kept_as_text() {
+    // Every value reaches SQLite as a bound parameter: quotes and statements are just text.
+    let bank = Bank::start().await;
+    let name = "Robert'); DROP TABLE devices;-- \"x\"";
+    let mut phone = Phone::new(&bank.sandbox.rp_id());
+    phone.name = name.to_owned();
+    bank.bind(&mut phone).await;
+    let mut second = Phone::new(&bank.sandbox.rp_id());
+    second.name = "Pixel 8' OR '1'='1".to_owned();
+    bank.bind(&mut second).await;
+    let token = bank.login(&mut phone).await.session_token;
+    let devices: DevicesResponse = bank.get_ok(paths::DEVICES, &token).await;
+    let mut names: Vec<_> = devices.devices.iter().map(|d| d.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Pixel 8' OR '1'='1", name]);
+}

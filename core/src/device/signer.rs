@@ -141,6 +141,48 @@ mod tests {
     }
 
     #[test]
+    fn every_user_verified_signature_asks_the_platform_again() {
+        let store = InsecureSoftwareKeyStore::new();
+        let user_verified = store.generate("uv", KeyPurpose::UserVerified).unwrap();
+        store.generate("p", KeyPurpose::Possession).unwrap();
+        let challenge = [5u8; 32];
+        let prompts = [
+            "向 王芳 转账 ¥500.00",
+            "向 王芳 转账 ¥20.00",
+            "Remove iPhone 15",
+        ];
+        for (count, prompt) in (1..).zip(prompts) {
+            let spec = AssertionSpec {
+                factor: Factor::UserVerified,
+                alias: "uv",
+                ceremony: Ceremony::Login,
+                rp_id: RP_ID,
+                challenge: &challenge,
+                operation: None,
+                sign_count: count,
+                prompt: Some(prompt),
+            };
+            let signed = make_assertion(&store, &spec).unwrap();
+            let expect = expectation(&challenge, true, count - 1);
+            assert!(
+                verify(&signed, &user_verified, &expect)
+                    .unwrap()
+                    .user_verified
+            );
+            // The possession key signs alongside without a prompt of its own.
+            let possession = AssertionSpec {
+                factor: Factor::Possession,
+                alias: "p",
+                prompt: None,
+                ..spec
+            };
+            make_assertion(&store, &possession).unwrap();
+        }
+        // One prompt per signature, each with the text of its own operation.
+        assert_eq!(store.prompts_shown(), prompts);
+    }
+
+    #[test]
     fn knowledge_and_operation_assertions_verify_with_the_protocol_verifier() {
         use mobank_protocol::assertion::{operations, verify_knowledge};
 

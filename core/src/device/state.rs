@@ -377,6 +377,24 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn the_store_is_readable_by_the_app_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let (states, _slot) = open_states(dir.path(), software());
+        states.save(&sample()).unwrap();
+        states.reserve("dev_1", None).unwrap();
+        let store = dir.path().join("store");
+        assert_eq!(mode(&store), 0o700);
+        let files = all_files(&store);
+        assert!(files.len() >= 2, "{files:?}");
+        for (path, _) in files {
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
+
     #[test]
     fn a_device_json_of_format_2_is_imported_and_deleted() {
         let dir = tempfile::tempdir().unwrap();

@@ -5,10 +5,12 @@ use std::sync::Arc;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use mobank_protocol::ErrorCode;
-use rcgen::{CertifiedKey, PublicKeyData};
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedKey, IsCa, Issuer, KeyPair, PublicKeyData,
+};
 use ring::digest::{digest, SHA256};
 use rustls::ServerConfig;
-use rustls_pki_types::{PrivatePkcs8KeyDer, ServerName};
+use rustls_pki_types::{CertificateDer, PrivatePkcs8KeyDer, ServerName};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -58,7 +60,22 @@ fn certificate(names: &[&str]) -> CertifiedKey<rcgen::KeyPair> {
         .unwrap()
 }
 
-fn server_config(cert: &CertifiedKey<rcgen::KeyPair>, tls12_only: bool) -> ServerConfig {
+/// What a test server presents: its chain, leaf first, and the leaf's PKCS#8 key.
+struct Identity {
+    chain: Vec<CertificateDer<'static>>,
+    key: Vec<u8>,
+}
+
+impl From<&CertifiedKey<KeyPair>> for Identity {
+    fn from(cert: &CertifiedKey<KeyPair>) -> Self {
+        Self {
+            chain: vec![cert.cert.der().clone()],
+            key: cert.signing_key.serialize_der(),
+        }
+    }
+}
+
+fn server_config(identity: Identity, tls12_only: bool) -> ServerConfig {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let versions: &[&rustls::SupportedProtocolVersion] = if tls12_only {
         &[&rustls::version::TLS12]
@@ -70,8 +87,8 @@ fn server_config(cert: &CertifiedKey<rcgen::KeyPair>, tls12_only: bool) -> Serve
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(
-            vec![cert.cert.der().clone()],
-            PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()).into(),
+            identity.chain,
+            PrivatePkcs8KeyDer::from(identity.key).into(),
         )
         .unwrap()
 }
@@ -81,7 +98,12 @@ async fn start_tls_server(
     tls12_only: bool,
     reply: Reply,
 ) -> Server {
-    let acceptor = TlsAcceptor::from(Arc::new(server_config(cert, tls12_only)));
+    serve(Identity::from(cert), tls12_only, reply).await
+}
+
+async fn serve(identity: Identity, tls12_only: bool, reply: Reply) -> Server {
+    let pin = certificate_spki_pin(&identity.chain[0]).unwrap();
+    let acceptor = TlsAcceptor::from(Arc::new(server_config(identity, tls12_only)));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, reports) = mpsc::unbounded_channel();
@@ -112,11 +134,7 @@ async fn start_tls_server(
             });
         }
     });
-    Server {
-        port,
-        pin: certificate_spki_pin(cert.cert.der()).unwrap(),
-        reports,
-    }
+    Server { port, pin, reports }
 }
 
 /// Reads one HTTP/1.1 request (headers and a Content-Length body); returns its size.
@@ -284,6 +302,84 @@ async fn pinned_key_with_a_certificate_for_another_host_is_refused() {
         "{result:?}"
     );
     assert_eq!(server.reports.recv().await.unwrap().request_bytes, 0);
+}
+
+#[tokio::test]
+async fn a_certificate_issued_by_a_pinned_ca_key_is_refused_unless_its_own_key_is_pinned() {
+    // A user-installed or even a pinned CA vouches for nothing: only the key the server itself
+    // proves it holds is compared with the pins, so a MITM with a CA-issued certificate fails.
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &Issuer::from_params(&ca_params, &ca_key))
+        .unwrap();
+    let identity = Identity {
+        chain: vec![leaf.der().clone(), ca.der().clone()],
+        key: leaf_key.serialize_der(),
+    };
+    let mut server = serve(identity, false, ok_reply()).await;
+
+    let ca_pin = certificate_spki_pin(ca.der()).unwrap();
+    let result = ping(&client(server.port, &[&ca_pin])).await;
+    assert!(matches!(result, Err(NetError::PinMismatch)), "{result:?}");
+    assert_eq!(server.reports.recv().await.unwrap().request_bytes, 0);
+
+    // The same server is accepted once the key of its own certificate is pinned.
+    let pong = ping(&client(server.port, &[&server.pin])).await.unwrap();
+    assert_eq!(pong.word, "pong");
+}
+
+/// The first flight of a TLS 1.1 server: a ServerHello for version 3.2 choosing
+/// TLS_RSA_WITH_AES_128_CBC_SHA, without extensions.
+fn tls11_server_hello() -> Vec<u8> {
+    let mut hello = vec![0x03, 0x02];
+    hello.extend_from_slice(&[0x5a; 32]);
+    hello.push(0);
+    hello.extend_from_slice(&[0x00, 0x2f]);
+    hello.push(0);
+    let mut handshake = vec![0x02, 0, 0, hello.len() as u8];
+    handshake.extend(hello);
+    let mut record = vec![0x16, 0x03, 0x02, 0, handshake.len() as u8];
+    record.extend(handshake);
+    record
+}
+
+#[tokio::test]
+async fn a_server_that_answers_in_tls_1_1_is_refused_before_a_request_byte() {
+    const HANDSHAKE: u8 = 22;
+    const APPLICATION_DATA: u8 = 23;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        let (mut tcp, _) = listener.accept().await.unwrap();
+        let mut header = [0u8; 5];
+        tcp.read_exact(&mut header).await.unwrap();
+        let mut client_hello = vec![0u8; usize::from(u16::from_be_bytes([header[3], header[4]]))];
+        tcp.read_exact(&mut client_hello).await.unwrap();
+        tcp.write_all(&tls11_server_hello()).await.unwrap();
+        let mut after = Vec::new();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            tcp.read_to_end(&mut after),
+        )
+        .await;
+        (header[0], after)
+    });
+
+    let result = ping(&client(port, &[&other_pin()])).await;
+    assert!(matches!(result, Err(NetError::Tls(_))), "{result:?}");
+    let (first_record, after) = server.await.unwrap();
+    assert_eq!(first_record, HANDSHAKE);
+    // At most an alert follows; no record of application data, so no request.
+    let mut at = 0;
+    while at + 5 <= after.len() {
+        assert_ne!(after[at], APPLICATION_DATA, "{after:?}");
+        at += 5 + usize::from(u16::from_be_bytes([after[at + 3], after[at + 4]]));
+    }
 }
 
 #[tokio::test]
