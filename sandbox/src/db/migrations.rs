@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (5, seed::landlord_and_other_banks),
     (6, transfers_v6),
     (7, seed::account_numbers_with_check_digits),
+    (11, seed::corner_shop),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), SandboxError> {
