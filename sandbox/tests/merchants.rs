@@ -53,7 +53,13 @@ async fn the_shop_code_names_its_account_in_the_mobank_template_with_a_right_crc
     assert!(sticker.payload.starts_with("0002010102112643"));
     assert_sealed_with(
         &sticker.payload,
-        &[&template, "5303156", "5802CN", "5911CORNER SHOP", "0105街角便利店"],
+        &[
+            &template,
+            "5303156",
+            "5802CN",
+            "5911CORNER SHOP",
+            "0105街角便利店",
+        ],
     );
     assert!(!sticker.payload.contains("5405"));
 
@@ -77,7 +83,10 @@ async fn the_shop_code_names_its_account_in_the_mobank_template_with_a_right_crc
 async fn an_unknown_merchant_or_a_bad_amount_gets_a_typed_refusal() {
     let bank = Bank::start().await;
     let (status, error) = expect_error(qr_response(&bank, "no_such_shop", "").await).await;
-    assert_eq!((status, error.code), (StatusCode::NOT_FOUND, ErrorCode::NotFound));
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+    );
     for query in [
         "?amount=0",
         "?amount=-5",

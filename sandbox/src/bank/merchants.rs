@@ -3,10 +3,10 @@
 //! account in Mobank's merchant account template (`mobank_protocol::qr`); `docs/protocol.md`
 //! section 13 lists what it holds.
 
+use mobank_protocol::money::Currency as WireCurrency;
 use mobank_protocol::qr::{
     crc16_ccitt_false, ACCOUNT_NUMBER_ID, BANK_CODE_ID, MERCHANT_ACCOUNT_GUID,
 };
-use mobank_protocol::money::Currency as WireCurrency;
 use mobank_protocol::transfer::Channel;
 use mobank_protocol::ErrorCode;
 use rusqlite::Connection;
@@ -38,17 +38,14 @@ pub(crate) fn qr_code(
         .ok_or(SandboxError::UnknownMerchant)?;
     let amount = amount
         .map(|amount| {
-            let minor = merchant
-                .currency
-                .positive_minor(amount)
-                .map_err(|error| {
-                    SandboxError::InvalidRequest(match error {
-                        AmountError::TooPrecise => {
-                            "amount has more decimals than its currency (JPY none, the others two)"
-                        }
-                        AmountError::NotPositive => "amount must be greater than zero",
-                    })
-                })?;
+            let minor = merchant.currency.positive_minor(amount).map_err(|error| {
+                SandboxError::InvalidRequest(match error {
+                    AmountError::TooPrecise => {
+                        "amount has more decimals than its currency (JPY none, the others two)"
+                    }
+                    AmountError::NotPositive => "amount must be greater than zero",
+                })
+            })?;
             let text = merchant.currency.to_decimal(minor).to_string();
             if text.len() > MAX_AMOUNT_CHARS {
                 return Err(SandboxError::InvalidRequest(
