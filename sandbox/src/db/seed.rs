@@ -245,10 +245,9 @@ pub const CORNER_SHOP_HOLDER_NAME: &str = "街角便利店";
 pub const CORNER_SHOP_ACCOUNT_NUMBER: &str = "6222027777000011";
 const CORNER_SHOP_PHONE: &str = "+8613700137000";
 const CORNER_SHOP_ACCOUNT_ID: &str = "acct_shop_current";
-/// Its till float, so the ledger has an opening entry for it as for every account.
-const CORNER_SHOP_OPENING_MINOR: i64 = 200_000;
 
-/// The corner shop with its business account and opening balance, and the merchants table:
+/// The corner shop with its business account (empty: a new account has no opening entry), and
+/// the merchants table:
 /// which accounts take QR payments, and what the bank prints in their codes.
 pub(super) fn corner_shop(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute(
@@ -271,27 +270,8 @@ pub(super) fn corner_shop(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     )?;
     tx.execute(
         "INSERT INTO ledger_accounts (account_id, kind, currency, balance_minor)
-         VALUES (?1, 'customer', 'CNY', ?2)",
-        params![CORNER_SHOP_ACCOUNT_ID, CORNER_SHOP_OPENING_MINOR],
-    )?;
-    tx.execute(
-        "INSERT INTO journal_entries (booked_at_ms, kind)
-         VALUES (CAST(unixepoch('subsec') * 1000 AS INTEGER), 'opening')",
-        [],
-    )?;
-    tx.execute(
-        "INSERT INTO postings (entry_id, account_id, amount_minor, currency)
-         VALUES (?1, ?2, ?3, 'CNY'), (?1, 'sys_outside_world_cny', -?3, 'CNY')",
-        params![
-            tx.last_insert_rowid(),
-            CORNER_SHOP_ACCOUNT_ID,
-            CORNER_SHOP_OPENING_MINOR
-        ],
-    )?;
-    tx.execute(
-        "UPDATE ledger_accounts SET balance_minor = balance_minor - ?1
-         WHERE account_id = 'sys_outside_world_cny'",
-        params![CORNER_SHOP_OPENING_MINOR],
+         VALUES (?1, 'customer', 'CNY', 0)",
+        params![CORNER_SHOP_ACCOUNT_ID],
     )?;
     tx.execute_batch(
         "
