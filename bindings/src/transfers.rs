@@ -1,6 +1,9 @@
 //! `client.transfers()`: draft and confirm, sign and submit, reconcile, list.
 
-use mobank_core::{self as core, Confirmation, MobankError, TransferInput, TransferSummary};
+use mobank_core::{
+    self as core, Confirmation, MobankError, QrConfirmation, QrPaymentInput, TransferInput,
+    TransferSummary,
+};
 
 use crate::pin::pin_from_ffi;
 
@@ -15,6 +18,16 @@ impl TransfersClient {
     /// `InvalidInput`) is refused before anything is sent. Needs a live session.
     pub async fn draft(&self, input: TransferInput) -> Result<Confirmation, MobankError> {
         self.0.draft(input).await
+    }
+
+    /// Reads a scanned merchant QR code into a transfer on the QR payment channel and drafts
+    /// it like `draft`: same confirmation, same signing. The amount comes from the code, or
+    /// from `input.amount` when the code has none (the same amount if both). A code that
+    /// cannot be paid is `QrRejected` with a reason the customer can act on, and nothing is
+    /// sent. `confirmation.payee_name` is the bank's registered name; `name_differs` says when
+    /// the code named someone else. Needs a live session.
+    pub async fn draft_qr(&self, input: QrPaymentInput) -> Result<QrConfirmation, MobankError> {
+        self.0.draft_qr(input).await
     }
 
     /// Signs the confirmed transfer with the biometric key (the platform shows the

@@ -17,6 +17,7 @@ use crate::money::AmountInputError;
 use crate::net::{NetError, SetupError};
 use crate::pin::{PinError, PinRejection};
 use crate::platform::KeyStoreError;
+use crate::qr::{QrError, QrRejection};
 use crate::runtime::TaskFailed;
 
 /// Everything that can go wrong, in terms an app can act on.
@@ -156,6 +157,10 @@ pub enum MobankError {
     /// match the signed transfer. The transfer stays unknown: reconcile.
     #[error("the bank's receipt is not valid")]
     ReceiptInvalid,
+    /// The scanned QR code cannot be paid, for the reason given (never any part of the code).
+    /// Nothing was sent.
+    #[error("the QR code was refused: {reason}")]
+    QrRejected { reason: QrRejection },
     #[error("internal error: {message}")]
     Internal { message: String },
 }
@@ -164,6 +169,14 @@ impl From<InputError> for MobankError {
     fn from(error: InputError) -> Self {
         MobankError::InvalidInput {
             what: error.what.to_owned(),
+        }
+    }
+}
+
+impl From<QrError> for MobankError {
+    fn from(error: QrError) -> Self {
+        MobankError::QrRejected {
+            reason: QrRejection::from(&error),
         }
     }
 }
@@ -570,6 +583,35 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "the PIN was refused: a PIN must not be a run of digits going up or down"
+        );
+    }
+
+    #[test]
+    fn a_refused_qr_code_gives_a_reason_a_customer_can_act_on() {
+        let cases = [
+            (QrError::CrcMismatch, QrRejection::Checksum),
+            (QrError::TooLong { max_chars: 512 }, QrRejection::TooLong),
+            (QrError::NoMobankAccount, QrRejection::NotPayable),
+            (QrError::UnknownCurrency, QrRejection::CurrencyMismatch),
+            (
+                QrError::ZeroAmount(crate::qr::Tag::root(54)),
+                QrRejection::InvalidAmount,
+            ),
+            (
+                QrError::Duplicate(crate::qr::Tag::root(54)),
+                QrRejection::Malformed,
+            ),
+        ];
+        for (error, reason) in cases {
+            assert_eq!(
+                MobankError::from(error),
+                MobankError::QrRejected { reason },
+                "{error:?}"
+            );
+        }
+        assert_eq!(
+            MobankError::from(QrError::CrcMismatch).to_string(),
+            "the QR code was refused: the QR code was misread or altered; scan it again"
         );
     }
 

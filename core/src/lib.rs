@@ -67,11 +67,12 @@ pub use mobank_protocol::messages::{LimitReason, NoticeKind};
 pub use mobank_protocol::transfer::{Channel, RejectReason};
 pub use pin::{Pin, PinError, PinRejection};
 pub use platform::{IntegritySignals, Platform};
+pub use qr::QrRejection;
 pub use secret::SecretString;
 pub use timestamp::unix_ms;
 pub use transfers::{
-    Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary, TransferWarning,
-    TransfersClient,
+    Confirmation, QrConfirmation, QrPaymentInput, ReceiptSummary, TransferInput, TransferState,
+    TransferSummary, TransferWarning, TransfersClient,
 };
 
 /// Whether `pin` may be chosen as a new PIN: the rules `activation().complete` and

@@ -1083,3 +1083,80 @@ fn the_encoder_refuses_what_no_payload_can_hold() {
         })
     );
 }
+
+/// Mobank's merchant account template: the account number in 01, the bank code in 02.
+fn mobank_template(guid: &str, account: &str, bank: &str) -> String {
+    object(0, guid) + &object(1, account) + &object(2, bank)
+}
+
+const SHOP_ACCOUNT: &str = "6222027777000011";
+
+#[test]
+fn the_mobank_template_names_the_account_and_bank_paid() {
+    let payment = parse(&with(
+        27,
+        &mobank_template("cn.mobank", SHOP_ACCOUNT, "MOBANK"),
+    ))
+    .unwrap();
+    let payee = payment.mobank_payee().unwrap();
+    assert_eq!(payee.account_number, SHOP_ACCOUNT);
+    assert_eq!(payee.bank_code, "MOBANK");
+    assert!(!format!("{payee:?}").contains(SHOP_ACCOUNT));
+    // The identifier is a domain name: its case does not matter.
+    let shouted = parse(&with(
+        26,
+        &mobank_template("CN.MOBANK", SHOP_ACCOUNT, "MOBANK"),
+    ))
+    .unwrap();
+    assert_eq!(shouted.mobank_payee().unwrap(), payee);
+}
+
+#[test]
+fn a_code_of_another_payment_system_parses_but_names_no_mobank_account() {
+    assert_eq!(
+        parse(EMVCO_EXAMPLE).unwrap().mobank_payee(),
+        Err(QrError::NoMobankAccount)
+    );
+    assert_eq!(
+        parse(&payload(&objects())).unwrap().mobank_payee(),
+        Err(QrError::NoMobankAccount)
+    );
+}
+
+#[test]
+fn two_mobank_accounts_in_one_code_are_refused_rather_than_chosen_between() {
+    let mut objects = objects();
+    objects.push((27, mobank_template("cn.mobank", SHOP_ACCOUNT, "MOBANK")));
+    objects.push((28, mobank_template("cn.mobank", SHOP_ACCOUNT, "MOBANK")));
+    objects.sort_by_key(|(id, _)| *id);
+    assert_eq!(
+        parse(&payload(&objects)).unwrap().mobank_payee(),
+        Err(QrError::MobankAccountAmbiguous)
+    );
+}
+
+#[test]
+fn a_mobank_template_missing_or_mangling_its_account_or_bank_is_refused() {
+    let mut wrong_digit = SHOP_ACCOUNT.to_owned();
+    wrong_digit.pop();
+    wrong_digit.push('2');
+    // Templates nested inside the account number: the specification nests no deeper, and the
+    // value is read as what it must be, an account number.
+    let nested = object(26, &object(26, &object(26, &object(26, SHOP_ACCOUNT))));
+    let cases = [
+        (mobank_template("cn.mobank", &wrong_digit, "MOBANK"), 1),
+        (mobank_template("cn.mobank", &nested, "MOBANK"), 1),
+        (mobank_template("cn.mobank", "6222 0277", "MOBANK"), 1),
+        (mobank_template("cn.mobank", SHOP_ACCOUNT, "mobank"), 2),
+        (mobank_template("cn.mobank", SHOP_ACCOUNT, "M"), 2),
+        (object(0, "cn.mobank") + &object(2, "MOBANK"), 1),
+        (object(0, "cn.mobank") + &object(1, SHOP_ACCOUNT), 2),
+    ];
+    for (template, id) in cases {
+        assert_eq!(
+            parse(&with(27, &template)).unwrap().mobank_payee(),
+            Err(QrError::MobankAccountInvalid(Tag::nested(27, id))),
+            "{template}"
+        );
+    }
+}

@@ -14,6 +14,7 @@ pub mod b64;
 pub mod error;
 pub mod messages;
 pub mod money;
+pub mod qr;
 pub mod text;
 pub mod transfer;
 

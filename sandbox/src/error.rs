@@ -39,6 +39,8 @@ pub enum SandboxError {
     UnknownCustomer,
     #[error("no such account")]
     UnknownAccount,
+    #[error("no such merchant")]
+    UnknownMerchant,
     /// A developer-API request that cannot be carried out as asked.
     #[error("invalid request: {0}")]
     InvalidRequest(&'static str),
@@ -168,6 +170,7 @@ impl From<SandboxError> for ApiFailure {
         match error {
             SandboxError::UnknownCustomer => Self::new(ErrorCode::NotFound, "no such customer"),
             SandboxError::UnknownAccount => Self::new(ErrorCode::NotFound, "no such account"),
+            SandboxError::UnknownMerchant => Self::new(ErrorCode::NotFound, "no such merchant"),
             SandboxError::InvalidRequest(message) => Self::bad_request(message),
             SandboxError::InvalidText(refused) => refused.into(),
             SandboxError::InsufficientFunds => {

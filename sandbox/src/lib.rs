@@ -47,8 +47,9 @@ use tokio::task::JoinHandle;
 pub use bank::display::{Reason as TextRefusalReason, TextRefused};
 pub use config::{SandboxConfig, DEFAULT_RP_ID};
 pub use db::seed::{
-    OtherBankAccount, DEMO_CUSTOMER_ID, DEMO_PHONE, LANDLORD_ACCOUNT_NUMBER, LANDLORD_CUSTOMER_ID,
-    LANDLORD_HOLDER_NAME, LANDLORD_PHONE, OTHER_BANK_ACCOUNTS,
+    OtherBankAccount, CORNER_SHOP_ACCOUNT_NUMBER, CORNER_SHOP_CUSTOMER_ID, CORNER_SHOP_HOLDER_NAME,
+    CORNER_SHOP_MERCHANT_ID, DEMO_CUSTOMER_ID, DEMO_PHONE, LANDLORD_ACCOUNT_NUMBER,
+    LANDLORD_CUSTOMER_ID, LANDLORD_HOLDER_NAME, LANDLORD_PHONE, OTHER_BANK_ACCOUNTS,
 };
 pub use error::SandboxError;
 
@@ -309,6 +310,16 @@ impl RunningSandbox {
             dev::SuspensionRequest { suspended },
         )
         .map(|_| ())
+    }
+
+    /// Same as `GET /dev/merchants/{merchant_id}/qr?amount=`: the merchant's QR code, static
+    /// without `amount`, dynamic with it.
+    pub fn merchant_qr(
+        &self,
+        merchant_id: &str,
+        amount: Option<rust_decimal::Decimal>,
+    ) -> Result<dev::MerchantQr, SandboxError> {
+        bank::merchants::qr_code(&self.bank, merchant_id, amount)
     }
 
     /// Moves the bank's clock forward (expiry of OTPs, challenges, sessions; `server_time_ms`).

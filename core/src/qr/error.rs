@@ -114,6 +114,17 @@ pub enum QrError {
     /// Control, bidirectional or invisible characters, blank text, or too long once normalised.
     #[error("data object {tag}: {reason}")]
     Text { tag: Tag, reason: TextError },
+    /// No merchant account template with Mobank's identifier (`cn.mobank`): the code is for
+    /// another payment system.
+    #[error("the payload names no account at a Mobank bank")]
+    NoMobankAccount,
+    /// Two merchant account templates with Mobank's identifier: the reader would have to choose.
+    #[error("the payload names more than one account at a Mobank bank")]
+    MobankAccountAmbiguous,
+    /// Mobank's template lacks its account number (01) or bank code (02), or one is malformed
+    /// (an account number failing its check digit, a value that is itself a template).
+    #[error("data object {0} of the Mobank account template is missing or malformed")]
+    MobankAccountInvalid(Tag),
 }
 
 /// Why a [`MerchantPayment`](super::MerchantPayment) cannot be written as a payload.

@@ -35,6 +35,11 @@
 //!   percentage (0.01–99.99) in 57. A fee without its indicator, or an indicator without its
 //!   fee, is refused: either changes what the customer pays.
 //!
+//! **Whom it pays.** Only an account named by Mobank's merchant account template (identifier
+//! `cn.mobank`, account number in 01, bank code in 02; see [`mobank_protocol::qr`]):
+//! [`MerchantPayment::mobank_payee`]. A code for another payment system parses but cannot be
+//! paid.
+//!
 //! **What a payload proves.** Nothing about who made it. The CRC catches a misread, not a
 //! forgery: whoever edits a payload recomputes the CRC, and the edited payload parses. The
 //! name in a QR code is the merchant's claim; the transfer shows and signs the payee name the
@@ -44,17 +49,21 @@
 mod crc;
 mod encode;
 mod error;
+mod mobank_account;
 mod model;
 mod parse;
+mod rejection;
 mod tlv;
 mod values;
 
 pub use crc::crc16_ccitt_false;
 pub use error::{EncodeError, QrError, Tag, Within};
+pub use mobank_account::MobankPayee;
 pub use model::{
     AdditionalData, AlternateLanguage, CountryCode, CustomerDataRequest, DataObject, Initiation,
     Label, MerchantAccount, MerchantCategoryCode, MerchantPayment, Percentage, Template, Tip,
 };
+pub use rejection::QrRejection;
 
 /// The longest payload the specification allows, in characters.
 pub const MAX_PAYLOAD_CHARS: usize = 512;

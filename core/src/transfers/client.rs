@@ -19,6 +19,7 @@ use super::model::{Confirmation, TransferInput, TransferState, TransferSummary};
 use super::outbox::{self, OutboxError, OutboxRecord};
 use super::outcome::{delivery, event_for, take_receipt, Delivery};
 use super::payee_number::{bank_code, payee_account_number};
+use super::qr_payment::{self, QrConfirmation, QrPaymentInput};
 use super::quote_check::check_quote;
 use crate::accounts::{Account, AccountsClient};
 use crate::auth::{authorize, sign_off_runtime, Authorized, Second, Signing};
@@ -105,6 +106,25 @@ impl TransfersClient {
                 expires_at_ms: quote.expires_at_ms,
             },
         ))
+    }
+
+    /// Reads a scanned merchant QR code (EMVCo merchant-presented) into a transfer on the QR
+    /// payment channel and drafts it as [`TransfersClient::draft`] does: same quote, same
+    /// confirmation, same signing. The code names the payee and the currency, and the amount
+    /// when it has one; the customer's `amount` is needed without one and must be the same with
+    /// one. A code that cannot be paid is `QrRejected` with the reason (a bad or altered code,
+    /// no Mobank account in it, a convenience fee, another currency than the payer account's,
+    /// no amount, a different amount), refused before anything is sent but the session's first
+    /// accounts list. The confirmation names the payee as the bank registered the account and
+    /// says when no name in the code is that name. Needs a session.
+    pub async fn draft_qr(&self, input: QrPaymentInput) -> Result<QrConfirmation, MobankError> {
+        let (payment, payee) = qr_payment::read(&input.payload)?;
+        let auth = authorize(&self.context, None)?;
+        let payer = self.payer(&auth, &input.payer_account_id).await?;
+        let plan = qr_payment::plan(&payment, payee, &payer, input.amount.as_deref())?;
+        let confirmation = self.draft(plan.input.clone()).await?;
+        tracing::info!("QR payment drafted");
+        Ok(qr_payment::confirm(confirmation, plan))
     }
 
     /// Signs the confirmed transfer with the biometric key (the prompt shows the

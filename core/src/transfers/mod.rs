@@ -5,7 +5,8 @@
 //! transfer alone; `sign_and_submit_*` signs exactly that transfer, writes the signed request
 //! to the outbox in the vault before a byte is sent, submits it and keeps the verified receipt;
 //! `reconcile` settles whatever a crash or a lost answer left open, by idempotency key, never
-//! by a new transfer. Decision record 0019 gives the reasons.
+//! by a new transfer. Decision record 0019 gives the reasons. `draft_qr` makes a scanned
+//! merchant QR code into such a transfer (decision record 0029).
 
 mod client;
 mod confirmation;
@@ -15,6 +16,7 @@ mod model;
 mod outbox;
 mod outcome;
 mod payee_number;
+mod qr_payment;
 mod quote_check;
 mod receipt_check;
 
@@ -23,3 +25,4 @@ pub(crate) use draft::TransfersState;
 pub use model::{
     Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary, TransferWarning,
 };
+pub use qr_payment::{QrConfirmation, QrPaymentInput};

@@ -18,6 +18,7 @@ pub(crate) mod display;
 pub(crate) mod factors;
 pub(crate) mod history;
 pub(crate) mod login;
+pub(crate) mod merchants;
 pub(crate) mod notices;
 pub(crate) mod notify;
 pub(crate) mod otp;

@@ -7,6 +7,7 @@ pub(crate) mod activations;
 pub(crate) mod challenges;
 pub(crate) mod customers;
 pub(crate) mod devices;
+pub(crate) mod merchants;
 mod migrations;
 pub(crate) mod notices;
 pub(crate) mod seed;

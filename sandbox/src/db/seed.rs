@@ -233,3 +233,71 @@ pub(super) fn account_numbers_with_check_digits(tx: &Transaction<'_>) -> rusqlit
     }
     Ok(())
 }
+
+/// The shop that takes QR payments: 街角便利店, a customer of this bank with a CNY business
+/// account and no bound device, registered as a merchant.
+pub const CORNER_SHOP_CUSTOMER_ID: &str = "corner_shop";
+/// The merchant id the developer API prints the shop's QR code under.
+pub const CORNER_SHOP_MERCHANT_ID: &str = "corner_shop";
+/// The name the shop's account is registered to: what a QR payment's confirmation shows.
+pub const CORNER_SHOP_HOLDER_NAME: &str = "街角便利店";
+/// The shop's business account: what its QR code names.
+pub const CORNER_SHOP_ACCOUNT_NUMBER: &str = "6222027777000011";
+const CORNER_SHOP_PHONE: &str = "+8613700137000";
+const CORNER_SHOP_ACCOUNT_ID: &str = "acct_shop_current";
+
+/// The corner shop with its business account (empty: a new account has no opening entry), and
+/// the merchants table:
+/// which accounts take QR payments, and what the bank prints in their codes.
+pub(super) fn corner_shop(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO customers (customer_id, display_name, phone, holder_name)
+         VALUES (?1, '街角便利店 (Corner Shop)', ?2, ?3)",
+        params![
+            CORNER_SHOP_CUSTOMER_ID,
+            CORNER_SHOP_PHONE,
+            CORNER_SHOP_HOLDER_NAME
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO accounts (account_id, customer_id, product, name, account_number, sort_order)
+         VALUES (?1, ?2, 'current', '经营账户 Business account', ?3, 0)",
+        params![
+            CORNER_SHOP_ACCOUNT_ID,
+            CORNER_SHOP_CUSTOMER_ID,
+            CORNER_SHOP_ACCOUNT_NUMBER
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO ledger_accounts (account_id, kind, currency, balance_minor)
+         VALUES (?1, 'customer', 'CNY', 0)",
+        params![CORNER_SHOP_ACCOUNT_ID],
+    )?;
+    tx.execute_batch(
+        "
+        -- A merchant: an account that takes QR payments, and the merchant data the bank prints
+        -- in its codes (EMVCo data objects 52, 59, 60 and the alternate-language template 64).
+        CREATE TABLE merchants (
+            merchant_id    TEXT PRIMARY KEY,
+            account_id     TEXT NOT NULL UNIQUE REFERENCES accounts(account_id),
+            mcc            TEXT NOT NULL CHECK (length(mcc) = 4),
+            name_latin     TEXT NOT NULL,
+            city_latin     TEXT NOT NULL,
+            language       TEXT NOT NULL,
+            name_local     TEXT NOT NULL,
+            city_local     TEXT NOT NULL
+        ) STRICT;
+        ",
+    )?;
+    tx.execute(
+        "INSERT INTO merchants (merchant_id, account_id, mcc, name_latin, city_latin, language,
+                                name_local, city_local)
+         VALUES (?1, ?2, '5411', 'CORNER SHOP', 'SHANGHAI', 'ZH', ?3, '上海')",
+        params![
+            CORNER_SHOP_MERCHANT_ID,
+            CORNER_SHOP_ACCOUNT_ID,
+            CORNER_SHOP_HOLDER_NAME
+        ],
+    )?;
+    Ok(())
+}

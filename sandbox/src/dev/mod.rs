@@ -30,6 +30,27 @@ pub mod paths {
     pub const TRANSFER_OUTCOME_PREFIX: &str = "/dev/transfers/";
     /// `POST /dev/customers/{customer_id}/suspension`: suspend or restore e-banking.
     pub const CUSTOMER_PREFIX: &str = "/dev/customers/";
+    /// `GET /dev/merchants/{merchant_id}/qr?amount=`: the merchant's QR code.
+    pub const MERCHANT_PREFIX: &str = "/dev/merchants/";
+}
+
+/// The query of `GET /dev/merchants/{merchant_id}/qr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MerchantQrQuery {
+    /// Absent: a static code, the customer types the amount. Present: a dynamic code for this
+    /// amount, greater than zero, at most the currency's decimals.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+}
+
+/// A merchant's QR code as its till would show it: an EMVCo merchant-presented payload naming
+/// the merchant's account in Mobank's template, CRC included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MerchantQr {
+    pub merchant_id: String,
+    pub payload: String,
 }
 
 /// How many transfer answers to lose. Each later `POST /v1/transfers` that succeeds is

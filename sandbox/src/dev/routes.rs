@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use mobank_protocol::messages::{
@@ -20,11 +20,11 @@ use mobank_protocol::transfer::IdempotencyKey;
 
 use super::{
     paths, AdvanceClockRequest, Booked, ClockReading, CreditRequest, LedgerCheck,
-    LoseResponsesRequest, MoveRequest, SuspensionRequest,
+    LoseResponsesRequest, MerchantQr, MerchantQrQuery, MoveRequest, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
 use crate::bank::transfer::faults;
-use crate::bank::{back_office, clock_control, outboxes, run_blocking, Bank};
+use crate::bank::{back_office, clock_control, merchants, outboxes, run_blocking, Bank};
 use crate::error::{ApiFailure, SandboxError};
 use crate::extract::StrictJson;
 use crate::ledger;
@@ -56,6 +56,10 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(
             &format!("{}{{customer_id}}/suspension", paths::CUSTOMER_PREFIX),
             post(suspend),
+        )
+        .route(
+            &format!("{}{{merchant_id}}/qr", paths::MERCHANT_PREFIX),
+            get(merchant_qr),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -182,6 +186,22 @@ async fn suspend(
         customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
     call(&bank, move |bank| {
         faults::suspend(bank, &customer_id, request)
+    })
+    .await
+}
+
+async fn merchant_qr(
+    State(bank): State<Arc<Bank>>,
+    merchant_id: Result<Path<String>, PathRejection>,
+    query: Result<Query<MerchantQrQuery>, QueryRejection>,
+) -> Result<Json<MerchantQr>, ApiFailure> {
+    let Path(merchant_id) =
+        merchant_id.map_err(|_| ApiFailure::bad_request("malformed merchant id in path"))?;
+    let Query(query) = query.map_err(|_| {
+        ApiFailure::bad_request("the only query parameter is amount, a decimal number")
+    })?;
+    call(&bank, move |bank| {
+        merchants::qr_code(bank, &merchant_id, query.amount)
     })
     .await
 }

@@ -12,6 +12,7 @@ mod journey;
 mod login;
 mod pin;
 mod pinning;
+mod qr;
 mod session;
 mod store_key;
 mod transfer_input;

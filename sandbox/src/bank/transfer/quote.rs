@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use super::payee::{self, Destination};
 use super::{bank_day, fee_wire, ledger_currency, OTHER_BANK_FEE_CNY_MINOR, QUOTE_TTL_MS};
-use crate::bank::{display, session, Bank};
+use crate::bank::{display, merchants, session, Bank};
 use crate::db::customers::{self, HeldAccount};
 use crate::db::transfers;
 use crate::error::ApiFailure;
@@ -53,6 +53,7 @@ pub(crate) fn quote(
         }
         display::require_or_empty(&request.memo, MAX_MEMO_CHARS, "memo")?;
         let resolved = payee::resolve(tx, &request.payee_bank_code, &request.payee_account_number)?;
+        merchants::require_merchant_payee(tx, request.channel, &resolved.destination)?;
         display::require(&resolved.holder_name, MAX_PAYEE_NAME_CHARS, "payee name")?;
         let fee_minor = match &resolved.destination {
             Destination::Here {
