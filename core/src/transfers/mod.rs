@@ -7,6 +7,7 @@
 //! `reconcile` settles whatever a crash or a lost answer left open, by idempotency key, never
 //! by a new transfer. Decision record 0019 gives the reasons.
 
+mod acknowledgement;
 mod client;
 mod confirmation;
 mod draft;
@@ -18,8 +19,7 @@ mod payee_number;
 mod quote_check;
 mod receipt_check;
 
+pub use crate::risk::TransferWarning;
 pub use client::TransfersClient;
 pub(crate) use draft::TransfersState;
-pub use model::{
-    Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary, TransferWarning,
-};
+pub use model::{Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary};

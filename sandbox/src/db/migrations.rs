@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (5, seed::landlord_and_other_banks),
     (6, transfers_v6),
     (7, seed::account_numbers_with_check_digits),
+    (10, acknowledged_warnings_v10),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), SandboxError> {
@@ -424,6 +425,16 @@ fn transfers_v6(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     )
 }
 
+/// The warning codes the customer acknowledged on the confirmation, kept with the outcome as
+/// the signed transfer carried them (ascending, joined by `,`; empty for none): what the
+/// customer was told before signing.
+fn acknowledged_warnings_v10(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "ALTER TABLE transfer_outcomes
+             ADD COLUMN acknowledged_warnings TEXT NOT NULL DEFAULT '';",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,7 +463,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 7);
+        assert_eq!(version, MIGRATIONS.last().unwrap().0);
         let device: (i64, i64, Option<Vec<u8>>) = conn
             .query_row(
                 "SELECT possession_sign_count, knowledge_sign_count, knowledge_key
