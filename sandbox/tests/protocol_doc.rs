@@ -384,6 +384,24 @@ async fn refuse_transfers(seen: &mut Observed) {
     let refused = expect_error(bank.submit(&token, &other).await).await;
     let error = seen.record("an idempotency key reused for another amount", refused);
     assert_eq!(error.code, ErrorCode::IdempotencyConflict);
+
+    let request = quote_request(
+        "acct_current_01",
+        "6217000000123456786",
+        "EASTDEMO",
+        "1.00",
+        "",
+    );
+    let quoted = bank.quote(&token, &request).await;
+    let mut unknown = quoted.transfer.clone();
+    unknown.acknowledged_warnings = vec!["not_a_warning".to_owned()];
+    let signed = phone.sign_transfer(&unknown, Factor::UserVerified);
+    let refused = expect_error(bank.submit(&token, &signed).await).await;
+    let error = seen.record(
+        "an acknowledged warning code the bank does not know",
+        refused,
+    );
+    assert_eq!(error.code, ErrorCode::WarningUnknown);
 }
 
 /// A failure inside the bank: its database stays locked by another writer past the bank's

@@ -639,12 +639,13 @@ mod tests {
     fn a_newer_ledger_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
+        let latest = MIGRATIONS.last().unwrap().0;
         assert!(matches!(
             run(&mut conn),
             Err(SandboxError::SchemaTooNew {
                 found: 99,
-                supported: 7
-            })
+                supported
+            }) if supported == latest
         ));
     }
 }
