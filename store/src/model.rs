@@ -107,6 +107,7 @@ pub(crate) fn decode_transaction(plain: &[u8]) -> Option<TxView<'_>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
