@@ -30,6 +30,18 @@ impl TransfersClient {
         self.0.draft_qr(input).await
     }
 
+    /// Acknowledges warnings the confirmation showed, by code, and returns the new
+    /// confirmation: its token replaces the old one. Signing is refused
+    /// (`WarningsNotAcknowledged`) while a warning whose action is `Acknowledge` is not
+    /// acknowledged; a code that was not shown is `WarningNotShown`.
+    pub async fn acknowledge(
+        &self,
+        token: String,
+        codes: Vec<String>,
+    ) -> Result<Confirmation, MobankError> {
+        self.0.acknowledge(&token, codes).await
+    }
+
     /// Signs the confirmed transfer with the biometric key (the platform shows the
     /// confirmation's `prompt`) and submits it. Returns the state the bank's verified receipt
     /// gives it. `OutcomeUnknown` means the answer was lost, not that it failed: call

@@ -18,6 +18,7 @@ use crate::net::{NetError, SetupError};
 use crate::pin::{PinError, PinRejection};
 use crate::platform::KeyStoreError;
 use crate::qr::{QrError, QrRejection};
+use crate::risk::TransferWarning;
 use crate::runtime::TaskFailed;
 
 /// Everything that can go wrong, in terms an app can act on.
@@ -163,6 +164,17 @@ pub enum MobankError {
     QrRejected { reason: QrRejection },
     #[error("internal error: {message}")]
     Internal { message: String },
+    /// A risk warning whose action is `Block` stopped the transfer before any confirmation:
+    /// show the warnings. Nothing was signed.
+    #[error("the transfer was stopped by a risk warning")]
+    TransferBlocked { warnings: Vec<TransferWarning> },
+    /// The confirmation shows warnings that must be acknowledged (`transfers().acknowledge`)
+    /// before signing: their codes. Nothing was signed.
+    #[error("the confirmation has warnings that are not acknowledged")]
+    WarningsNotAcknowledged { codes: Vec<String> },
+    /// An acknowledgement named a warning the confirmation did not show. Nothing changed.
+    #[error("a warning that was not shown cannot be acknowledged")]
+    WarningNotShown,
 }
 
 impl From<InputError> for MobankError {
@@ -404,7 +416,8 @@ fn from_api_error(status: u16, error: ApiError) -> MobankError {
         | ErrorCode::PayeeInvalid
         | ErrorCode::AccountUnknown
         | ErrorCode::CurrencyMismatch
-        | ErrorCode::IdempotencyConflict => {
+        | ErrorCode::IdempotencyConflict
+        | ErrorCode::WarningUnknown => {
             let code = serde_json::to_value(error.code)
                 .ok()
                 .and_then(|value| value.as_str().map(str::to_owned))

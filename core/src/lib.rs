@@ -26,6 +26,7 @@ mod events;
 mod input;
 mod limits;
 mod pin;
+mod risk;
 mod runtime;
 mod secret;
 mod timestamp;
@@ -68,6 +69,7 @@ pub use mobank_protocol::transfer::{Channel, RejectReason};
 pub use pin::{Pin, PinError, PinRejection};
 pub use platform::{IntegritySignals, Platform};
 pub use qr::QrRejection;
+pub use risk::{WarningAction, WarningCode, WarningFigure};
 pub use secret::SecretString;
 pub use timestamp::unix_ms;
 pub use transfers::{

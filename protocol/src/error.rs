@@ -42,6 +42,9 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// Something failed inside the bank. The request may or may not have taken effect.
     Internal,
+    /// A transfer acknowledges a warning code the bank does not know
+    /// (`transfer::WARNING_CODES`).
+    WarningUnknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -484,3 +484,20 @@ fn tampered_receipts_are_refused_for_their_stated_reason() {
         assert_eq!(receipt_error_name(error), r.expected_error, "{}", r.name);
     }
 }
+
+#[test]
+fn every_acknowledged_warning_in_the_vectors_is_a_code_the_bank_knows() {
+    let vectors = file();
+    let acknowledged: Vec<String> = vectors
+        .valid
+        .iter()
+        .flat_map(|v| v.transfer.acknowledged_warnings.clone())
+        .collect();
+    assert!(!acknowledged.is_empty());
+    for code in acknowledged {
+        assert!(
+            mobank_protocol::transfer::is_known_warning(&code),
+            "{code} is not in WARNING_CODES"
+        );
+    }
+}

@@ -126,6 +126,7 @@ fn status_for(code: ErrorCode) -> StatusCode {
         }
         ErrorCode::IdempotencyConflict => StatusCode::CONFLICT,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::WarningUnknown => StatusCode::BAD_REQUEST,
     }
 }
 

@@ -302,6 +302,16 @@ impl RunningSandbox {
         bank::transfer::faults::outcome(&self.bank, customer_id, idempotency_key)
     }
 
+    /// The warning codes the customer acknowledged on the confirmation of the transfer with
+    /// this key, as the bank recorded them with its outcome; `None` if it decided none.
+    pub fn acknowledged_warnings(
+        &self,
+        customer_id: &str,
+        idempotency_key: mobank_protocol::transfer::IdempotencyKey,
+    ) -> Result<Option<Vec<String>>, SandboxError> {
+        bank::transfer::faults::acknowledged_warnings(&self.bank, customer_id, idempotency_key)
+    }
+
     /// Same as `POST /dev/customers/{customer_id}/suspension`.
     pub fn set_suspended(&self, customer_id: &str, suspended: bool) -> Result<(), SandboxError> {
         bank::transfer::faults::suspend(

@@ -38,7 +38,7 @@ const NOT_SENT: &str = "The sandbox does not send it";
 /// Every `ErrorCode`. `code_name` matches on each without a wildcard, so a new variant does not
 /// compile until it is added there, and `every_error_code_has_a_row_and_every_row_a_code` then
 /// asks for it here and in the table.
-const ALL_CODES: [ErrorCode; 18] = [
+const ALL_CODES: [ErrorCode; 19] = [
     ErrorCode::BadRequest,
     ErrorCode::ActivationInvalid,
     ErrorCode::OtpInvalid,
@@ -57,6 +57,7 @@ const ALL_CODES: [ErrorCode; 18] = [
     ErrorCode::CurrencyMismatch,
     ErrorCode::IdempotencyConflict,
     ErrorCode::Internal,
+    ErrorCode::WarningUnknown,
 ];
 
 /// The wire name of a code, as the table spells it.
@@ -79,7 +80,8 @@ fn code_name(code: ErrorCode) -> String {
         | ErrorCode::AccountUnknown
         | ErrorCode::CurrencyMismatch
         | ErrorCode::IdempotencyConflict
-        | ErrorCode::Internal => serde_json::to_value(code)
+        | ErrorCode::Internal
+        | ErrorCode::WarningUnknown => serde_json::to_value(code)
             .unwrap()
             .as_str()
             .unwrap()
@@ -382,6 +384,24 @@ async fn refuse_transfers(seen: &mut Observed) {
     let refused = expect_error(bank.submit(&token, &other).await).await;
     let error = seen.record("an idempotency key reused for another amount", refused);
     assert_eq!(error.code, ErrorCode::IdempotencyConflict);
+
+    let request = quote_request(
+        "acct_current_01",
+        "6217000000123456786",
+        "EASTDEMO",
+        "1.00",
+        "",
+    );
+    let quoted = bank.quote(&token, &request).await;
+    let mut unknown = quoted.transfer.clone();
+    unknown.acknowledged_warnings = vec!["not_a_warning".to_owned()];
+    let signed = phone.sign_transfer(&unknown, Factor::UserVerified);
+    let refused = expect_error(bank.submit(&token, &signed).await).await;
+    let error = seen.record(
+        "an acknowledged warning code the bank does not know",
+        refused,
+    );
+    assert_eq!(error.code, ErrorCode::WarningUnknown);
 }
 
 /// A failure inside the bank: its database stays locked by another writer past the bank's

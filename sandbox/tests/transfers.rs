@@ -518,3 +518,88 @@ async fn the_developer_api_loses_answers_reads_outcomes_and_suspends_over_http()
     assert_eq!(retry.receipt.outcome, Outcome::Accepted);
     assert_eq!(balance(&bank, "demo", MARGIN), dec("5.00"));
 }
+
+#[tokio::test]
+async fn acknowledged_warnings_must_be_known_codes_and_are_kept_with_the_outcome() {
+    let (bank, mut phone, token) = session().await;
+    let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "50.00", "");
+    let quote = bank.quote(&token, &request).await;
+
+    // A code this bank does not know: refused before the challenge is spent, nothing booked.
+    let mut unknown = quote.transfer.clone();
+    unknown.acknowledged_warnings = vec!["free_money".to_owned(), "unusual_amount".to_owned()];
+    let signed = phone.sign_transfer(&unknown, Factor::UserVerified);
+    let (status, error) = expect_error(bank.submit(&token, &signed).await).await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::BAD_REQUEST, ErrorCode::WarningUnknown)
+    );
+    assert!(!error.message.contains("free_money"));
+    assert_eq!(
+        bank.sandbox
+            .transfer_outcome("demo", request.idempotency_key)
+            .unwrap(),
+        None
+    );
+
+    // The same quote, known codes: taken, and the codes recorded with the outcome.
+    let mut known = quote.transfer.clone();
+    known.acknowledged_warnings = vec!["new_payee".to_owned(), "unusual_amount".to_owned()];
+    let signed = phone.sign_transfer(&known, Factor::UserVerified);
+    let answer: TransferResponse = expect_ok("transfer", bank.submit(&token, &signed).await).await;
+    assert_eq!(answer.receipt.outcome, Outcome::Accepted);
+    assert_eq!(
+        bank.sandbox
+            .acknowledged_warnings("demo", request.idempotency_key)
+            .unwrap(),
+        Some(vec!["new_payee".to_owned(), "unusual_amount".to_owned()])
+    );
+    assert_balanced(&bank);
+}
+
+#[tokio::test]
+async fn history_rows_name_the_other_partys_account_but_not_between_own_accounts() {
+    let (bank, mut phone, token) = session().await;
+    bank.sandbox
+        .credit(&mobank_sandbox::dev::CreditRequest {
+            account_id: CURRENT.to_owned(),
+            amount: dec("3000.00"),
+            currency: "CNY".to_owned(),
+            counterparty_name: "刘洋".to_owned(),
+            counterparty_account: "6230580000987654329".to_owned(),
+            memo: String::new(),
+            category: None,
+        })
+        .unwrap();
+    send(
+        &bank,
+        &mut phone,
+        &token,
+        &quote_request(CURRENT, OTHER_BANK_NUMBER, "EASTDEMO", "10.00", ""),
+    )
+    .await;
+    send(
+        &bank,
+        &mut phone,
+        &token,
+        &quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "20.00", ""),
+    )
+    .await;
+    let ledger = bank.sandbox.ledger("demo").unwrap();
+    let account_of = |counterparty: &str| {
+        ledger
+            .iter()
+            .rev()
+            .find(|t| t.counterparty == counterparty)
+            .map(|t| t.counterparty_account.clone())
+            .expect("a row")
+    };
+    assert_eq!(account_of("刘洋"), Some("6230580000987654329".to_owned()));
+    assert_eq!(account_of("陈静"), Some(OTHER_BANK_NUMBER.to_owned()));
+    let own_move = ledger
+        .iter()
+        .rev()
+        .find(|t| t.account_id == MARGIN)
+        .expect("the margin row");
+    assert_eq!(own_move.counterparty_account, None);
+}

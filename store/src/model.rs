@@ -20,6 +20,11 @@ pub struct Transaction {
     pub counterparty: String,
     pub memo: String,
     pub category: String,
+    /// The bank's booking instant (Unix ms), for rules that count hours; `None` for records
+    /// written before it was kept.
+    pub booked_at_ms: Option<i64>,
+    /// The other party's account number, when the bank gave it.
+    pub counterparty_account: Option<String>,
 }
 
 /// Totals of one category and currency within a month.
@@ -43,6 +48,8 @@ pub(crate) struct TxView<'a> {
     pub counterparty: &'a str,
     pub memo: &'a str,
     pub category: &'a str,
+    pub booked_at_ms: Option<i64>,
+    pub counterparty_account: Option<&'a str>,
 }
 
 impl TxView<'_> {
@@ -56,6 +63,8 @@ impl TxView<'_> {
             counterparty: self.counterparty.to_owned(),
             memo: self.memo.to_owned(),
             category: self.category.to_owned(),
+            booked_at_ms: self.booked_at_ms,
+            counterparty_account: self.counterparty_account.map(str::to_owned),
         }
     }
 }
@@ -70,17 +79,77 @@ pub(crate) fn encode_transaction(tx: &Transaction, out: &mut Vec<u8>) {
     w.str(&tx.counterparty);
     w.str(&tx.memo);
     w.str(&tx.category);
+    // Appended fields: a record that ends after the category was written before they were
+    // kept, and still reads (with both unknown).
+    if tx.booked_at_ms.is_some() || tx.counterparty_account.is_some() {
+        w.int(tx.booked_at_ms.unwrap_or(i64::MIN));
+        w.str(tx.counterparty_account.as_deref().unwrap_or(""));
+    }
 }
 
 pub(crate) fn decode_transaction(plain: &[u8]) -> Option<TxView<'_>> {
     let mut r = Reader(plain);
-    let view = TxView {
+    let mut view = TxView {
         id: r.str()?,
         amount_minor: r.int()?,
         currency: r.str()?,
         counterparty: r.str()?,
         memo: r.str()?,
         category: r.str()?,
+        booked_at_ms: None,
+        counterparty_account: None,
     };
+    if !r.is_empty() {
+        view.booked_at_ms = Some(r.int()?).filter(|at| *at != i64::MIN);
+        view.counterparty_account = Some(r.str()?).filter(|account| !account.is_empty());
+    }
     r.is_empty().then_some(view)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn credit(booked_at_ms: Option<i64>, counterparty_account: Option<&str>) -> Transaction {
+        Transaction {
+            id: "txn_1".into(),
+            account_id: "acc".into(),
+            booking_day: 20_000,
+            amount_minor: 300_000,
+            currency: "CNY".into(),
+            counterparty: "李明".into(),
+            memo: "".into(),
+            category: "transfer".into(),
+            booked_at_ms,
+            counterparty_account: counterparty_account.map(str::to_owned),
+        }
+    }
+
+    fn round_trip(tx: &Transaction) -> Transaction {
+        let mut sealed = Vec::new();
+        encode_transaction(tx, &mut sealed);
+        decode_transaction(&sealed)
+            .unwrap()
+            .to_owned(&tx.account_id, tx.booking_day)
+    }
+
+    #[test]
+    fn the_booking_instant_and_counterparty_account_are_kept_when_known() {
+        let known = credit(Some(1_796_000_000_000), Some("6222021234567899"));
+        assert_eq!(round_trip(&known), known);
+        let only_time = credit(Some(1_796_000_000_000), None);
+        assert_eq!(round_trip(&only_time), only_time);
+    }
+
+    #[test]
+    fn a_record_written_before_the_appended_fields_still_reads_with_them_unknown() {
+        let old = credit(None, None);
+        let mut sealed = Vec::new();
+        encode_transaction(&old, &mut sealed);
+        let view = decode_transaction(&sealed).unwrap();
+        assert_eq!(view.booked_at_ms, None);
+        assert_eq!(view.counterparty_account, None);
+        assert_eq!(view.counterparty, "李明");
+    }
 }

@@ -32,6 +32,8 @@ fn no_file_holds_a_plaintext_canary_while_open_or_after_pause() {
         counterparty: CANARIES[1].into(),
         memo: CANARIES[0].into(),
         category: "shopping".into(),
+        booked_at_ms: None,
+        counterparty_account: None,
     });
     store
         .insert_transactions_with_cursor(&history, "history", b"cursor")

@@ -35,6 +35,8 @@ fn batch(number: u64) -> Vec<Transaction> {
             counterparty: "同步测试商户 sync test merchant".into(),
             memo: format!("batch {number} row {i} 备注"),
             category: "groceries".into(),
+            booked_at_ms: None,
+            counterparty_account: None,
         })
         .collect()
 }

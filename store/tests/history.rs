@@ -22,6 +22,8 @@ fn tx(
         counterparty: counterparty.into(),
         memo: memo.into(),
         category: category.into(),
+        booked_at_ms: None,
+        counterparty_account: None,
     }
 }
 

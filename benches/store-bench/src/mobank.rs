@@ -97,6 +97,8 @@ pub fn run(dir: &Path, txs: Vec<Tx>, baseline_kib: u64) -> Result<Measured, Stri
             counterparty: t.counterparty,
             memo: t.memo,
             category: t.category,
+            booked_at_ms: None,
+            counterparty_account: None,
         })
         .collect();
     let mut sum = Checksum::default();

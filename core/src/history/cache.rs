@@ -11,7 +11,7 @@ use crate::runtime::blocking;
 
 /// The open store, its cache claimed for the binding `device_id`. Opens (creating or
 /// recovering) it on first use, on the blocking pool: the key store may take its time.
-pub(super) async fn store_for(
+pub(crate) async fn store_for(
     context: &Context,
     device_id: &str,
 ) -> Result<Arc<Store>, MobankError> {

@@ -66,6 +66,16 @@ pub(crate) fn to_stored(tx: WireTransaction) -> Result<StoredTransaction, Unacce
     {
         return Err(Unacceptable);
     }
+    let account_ok = |account: &String| {
+        (1..=34).contains(&account.len()) && account.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    if tx
+        .counterparty_account
+        .as_ref()
+        .is_some_and(|a| !account_ok(a))
+    {
+        return Err(Unacceptable);
+    }
     let amount_minor = to_minor(tx.amount, &tx.currency).ok_or(Unacceptable)?;
     let booking_day = booking_day(tx.booked_at_ms).ok_or(Unacceptable)?;
     Ok(StoredTransaction {
@@ -77,6 +87,8 @@ pub(crate) fn to_stored(tx: WireTransaction) -> Result<StoredTransaction, Unacce
         counterparty: tx.counterparty,
         memo: tx.memo,
         category: tx.category,
+        booked_at_ms: Some(tx.booked_at_ms),
+        counterparty_account: tx.counterparty_account,
     })
 }
 
@@ -156,6 +168,7 @@ mod tests {
             amount: amount.parse().unwrap(),
             currency: currency.to_owned(),
             counterparty: "盒马鲜生 Hema".to_owned(),
+            counterparty_account: None,
             memo: "午饭 lunch".to_owned(),
             category: "groceries".to_owned(),
         }

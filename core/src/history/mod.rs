@@ -9,5 +9,7 @@ mod model;
 mod queries;
 mod sync;
 
+pub(crate) use cache::store_for;
 pub use client::HistoryClient;
+pub(crate) use convert::booking_day;
 pub use model::{CategorySpending, SyncProgress, SyncProgressListener, SyncReport, Transaction};

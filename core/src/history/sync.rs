@@ -209,6 +209,7 @@ mod tests {
                     amount: "-1.00".parse().unwrap(),
                     currency: "CNY".to_owned(),
                     counterparty: "x".to_owned(),
+                    counterparty_account: None,
                     memo: String::new(),
                     category: "other".to_owned(),
                 })

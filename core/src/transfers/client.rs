@@ -7,11 +7,14 @@ use mobank_protocol::text::display_text;
 use mobank_protocol::transfer::messages::{
     paths, QuoteRequest, QuoteResponse, SubmitTransferRequest, TransferResponse,
 };
-use mobank_protocol::transfer::{operation_text, IdempotencyKey, MAX_MEMO_CHARS};
+use mobank_protocol::transfer::{
+    operation_text, IdempotencyKey, MAX_MEMO_CHARS, MAX_PAYEE_NAME_CHARS,
+};
 use mobank_protocol::{Ceremony, ErrorCode};
 use mobank_store::Store;
 use ring::rand::SystemRandom;
 
+use super::acknowledgement;
 use super::confirmation::{render, Shown};
 use super::draft::{Draft, TransfersState};
 use super::kill;
@@ -29,6 +32,7 @@ use crate::input::InputError;
 use crate::money::parse_typed_amount;
 use crate::net::NetError;
 use crate::pin::Pin;
+use crate::risk::{self, Assessed, PastTransfer, WarningAction};
 use crate::runtime::blocking;
 
 /// Transfers. A cheap handle: get one from [`crate::Mobank::transfers`] per use; a draft made
@@ -48,11 +52,16 @@ impl TransfersClient {
     /// (`PayeeAccountRejected`, `InvalidInput` for the memo or bank code, `PayerAccountUnknown`,
     /// `AmountRejected`); the accounts list is fetched once per session to know the payer's
     /// currency. A quote that does not echo what was asked is `QuoteMismatch`. Needs a session.
+    ///
+    /// The confirmation lists the risk warnings (`crate::risk`); a warning that blocks ends the
+    /// draft with `TransferBlocked` instead. A typed payee name that is malformed is
+    /// `InvalidInput`.
     pub async fn draft(&self, input: TransferInput) -> Result<Confirmation, MobankError> {
         let payee_number = payee_account_number(&input.payee_account_number)
             .map_err(|reason| MobankError::PayeeAccountRejected { reason })?;
         let payee_bank = bank_code(&input.payee_bank_code)?;
         let memo = memo(&input.memo)?;
+        let typed_payee_name = typed_payee_name(input.payee_name.as_deref())?;
         let auth = authorize(&self.context, None)?;
         let payer = self.payer(&auth, &input.payer_account_id).await?;
         let currency: Currency = payer.currency.parse().map_err(|_| {
@@ -87,25 +96,71 @@ impl TransfersClient {
             to_i64(quote.transfer.quoted_at_ms),
             to_i64(quote.expires_at_ms),
         );
-        let draft = Draft::new(
+        let past = self.past_transfers().await?;
+        let account_ids = self
+            .state
+            .accounts(&auth.token)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|account| account.account_id)
+            .collect();
+        let warnings = risk::assess(
+            &self.context,
+            Assessed {
+                device_id: &auth.device_id,
+                transfer: &quote.transfer,
+                typed_payee_name: typed_payee_name.as_deref(),
+                past: &past,
+                account_ids,
+            },
+        )
+        .await?;
+        if warnings
+            .iter()
+            .any(|warning| warning.action == WarningAction::Block)
+        {
+            tracing::info!("transfer stopped by a blocking risk warning");
+            return Err(MobankError::TransferBlocked { warnings });
+        }
+        let mut draft = Draft::new(
             quote.transfer,
             quote.payee_bank_name,
             deadline_ms,
             self.context.wipes(),
         )?;
-        let transfer = draft.transfer.clone();
-        let payee_bank_name = draft.payee_bank_name.clone();
+        draft.payer_masked_number = payer.masked_number;
+        draft.warnings = warnings;
+        draft.expires_at_ms = quote.expires_at_ms;
+        let shown = draft.clone();
         let token = self.state.keep(draft)?;
-        tracing::info!("transfer drafted");
-        Ok(render(
-            &transfer,
-            Shown {
-                token,
-                payer_masked_number: &payer.masked_number,
-                payee_bank_name: &payee_bank_name,
-                expires_at_ms: quote.expires_at_ms,
-            },
-        ))
+        tracing::info!(warnings = shown.warnings.len(), "transfer drafted");
+        Ok(confirmation(token, &shown))
+    }
+
+    /// Acknowledges warnings the confirmation of `token` showed, by code: they go into the
+    /// transfer that will be signed, so the bank learns what the customer was told. Returns
+    /// the new confirmation, whose token replaces the old one (the transfer's hash changed).
+    /// A code the confirmation did not show is `WarningNotShown` and changes nothing; a token
+    /// that is not valid is `ConfirmationInvalid`, an expired quote `QuoteExpired`. Local: no
+    /// network.
+    pub async fn acknowledge(
+        &self,
+        token: &str,
+        codes: Vec<String>,
+    ) -> Result<Confirmation, MobankError> {
+        let draft = self.state.confirmed(token, self.context.wipes())?;
+        if self.context.clock.now_ms() >= draft.deadline_ms {
+            self.state.forget(token);
+            return Err(MobankError::QuoteExpired);
+        }
+        let next = acknowledgement::acknowledge(&draft, &codes)?;
+        let shown = next.clone();
+        let new_token = self.state.replace(token, next)?;
+        tracing::info!(
+            acknowledged = shown.transfer.acknowledged_warnings.len(),
+            "warnings acknowledged"
+        );
+        Ok(confirmation(new_token, &shown))
     }
 
     /// Reads a scanned merchant QR code (EMVCo merchant-presented) into a transfer on the QR
@@ -247,6 +302,10 @@ impl TransfersClient {
             self.state.forget(token);
             return Err(MobankError::QuoteExpired);
         }
+        let codes = acknowledgement::missing(&draft);
+        if !codes.is_empty() {
+            return Err(MobankError::WarningsNotAcknowledged { codes });
+        }
         let auth = authorize(context, None)?;
         let device = context.usable_state().await?;
         second.check_available(&device)?;
@@ -374,6 +433,29 @@ impl TransfersClient {
         Ok(blocking(move || slot.open(create)).await??)
     }
 
+    /// This phone's transfers, as the risk rules read them.
+    async fn past_transfers(&self) -> Result<Vec<PastTransfer>, MobankError> {
+        let Some(store) = self.store(false).await? else {
+            return Ok(Vec::new());
+        };
+        let records = blocking(move || outbox::load_all(&store))
+            .await?
+            .map_err(from_outbox)?;
+        Ok(records
+            .iter()
+            .map(|record| {
+                let transfer = &record.request.transfer;
+                PastTransfer {
+                    payee_account: transfer.payee.account_number.clone(),
+                    amount_minor: transfer.amount.minor_units(),
+                    currency: transfer.amount.currency().code().to_owned(),
+                    quoted_at_ms: to_i64(transfer.quoted_at_ms),
+                    state: record.state,
+                }
+            })
+            .collect())
+    }
+
     /// The payer account from the session's accounts list, fetched once per session.
     async fn payer(&self, auth: &Authorized, account_id: &str) -> Result<Account, MobankError> {
         let find = |accounts: &[Account]| {
@@ -394,6 +476,34 @@ impl TransfersClient {
         self.state.remember_accounts(&auth.token, accounts);
         payer.ok_or(MobankError::PayerAccountUnknown)
     }
+}
+
+/// The confirmation of `draft` under `token`.
+fn confirmation(token: String, draft: &Draft) -> Confirmation {
+    render(
+        &draft.transfer,
+        Shown {
+            token,
+            payer_masked_number: &draft.payer_masked_number,
+            payee_bank_name: &draft.payee_bank_name,
+            expires_at_ms: draft.expires_at_ms,
+            warnings: &draft.warnings,
+        },
+    )
+}
+
+/// The payee name as typed, trimmed and in NFC; blank is none.
+fn typed_payee_name(typed: Option<&str>) -> Result<Option<String>, MobankError> {
+    let Some(typed) = typed.filter(|typed| !typed.trim().is_empty()) else {
+        return Ok(None);
+    };
+    display_text(typed, MAX_PAYEE_NAME_CHARS)
+        .map(Some)
+        .map_err(|_| {
+            MobankError::from(InputError {
+                what: "a payee name has at most 70 characters and no control, bidirectional or invisible characters",
+            })
+        })
 }
 
 /// The memo trimmed and in NFC; empty is allowed.

@@ -7,6 +7,7 @@ use mobank_protocol::transfer::CanonicalTransfer;
 
 use super::model::Confirmation;
 use crate::money::{capital_numerals, format_amount, format_minor_units, Locale};
+use crate::risk::TransferWarning;
 
 /// What the confirmation shows beside the canonical transfer.
 pub(super) struct Shown<'a> {
@@ -14,6 +15,7 @@ pub(super) struct Shown<'a> {
     pub payer_masked_number: &'a str,
     pub payee_bank_name: &'a str,
     pub expires_at_ms: u64,
+    pub warnings: &'a [TransferWarning],
 }
 
 pub(super) fn render(transfer: &CanonicalTransfer, shown: Shown<'_>) -> Confirmation {
@@ -43,7 +45,14 @@ pub(super) fn render(transfer: &CanonicalTransfer, shown: Shown<'_>) -> Confirma
         total_en: format_minor_units(total, currency, Locale::En),
         memo: transfer.memo.clone(),
         execution_date: transfer.execution_date.clone(),
-        warnings: Vec::new(),
+        warnings: shown
+            .warnings
+            .iter()
+            .map(|warning| TransferWarning {
+                acknowledged: transfer.acknowledged_warnings.contains(&warning.code),
+                ..warning.clone()
+            })
+            .collect(),
         prompt,
         expires_at_ms: shown.expires_at_ms,
     }
@@ -75,6 +84,7 @@ mod tests {
                 payer_masked_number: "6222 **** **** 1234",
                 payee_bank_name: "Mobank Sandbox Bank",
                 expires_at_ms: 9,
+                warnings: &[],
             },
         );
         assert_eq!(confirmation.payee_name, "王芳");
@@ -103,6 +113,7 @@ mod tests {
                 payer_masked_number: "6222 **** **** 1234",
                 payee_bank_name: "Mobank Sandbox Bank",
                 expires_at_ms: 9,
+                warnings: &[],
             },
         );
         assert_eq!(confirmation.fee_zh, "¥0.00");

@@ -15,6 +15,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::accounts::Account;
 use crate::error::{internal, MobankError};
+use crate::risk::TransferWarning;
 use crate::runtime::lock;
 use crate::secret::SecretString;
 
@@ -27,6 +28,12 @@ pub(super) struct Draft {
     pub transfer: CanonicalTransfer,
     pub hash: [u8; 32],
     pub payee_bank_name: String,
+    pub payer_masked_number: String,
+    /// The warnings assessed on the quote; their `acknowledged` follows the transfer's
+    /// `acknowledged_warnings` when rendered.
+    pub warnings: Vec<TransferWarning>,
+    /// Bank time the quote expires, as shown.
+    pub expires_at_ms: u64,
     /// Phone time after which the quote's challenge is no longer accepted.
     pub deadline_ms: u64,
     /// The phone's wipe count when it was drafted: a wipe ends it.
@@ -100,6 +107,14 @@ impl TransfersState {
         Ok(draft.clone())
     }
 
+    /// Replaces the draft `token` names by `draft` (the same transfer with acknowledged
+    /// warnings): the old token stops working and the new one is returned.
+    pub(super) fn replace(&self, token: &str, draft: Draft) -> Result<String, MobankError> {
+        let new_token = self.keep(draft)?;
+        self.forget(token);
+        Ok(new_token)
+    }
+
     /// Ends the draft `token` names: it was signed and queued, or it expired.
     pub(super) fn forget(&self, token: &str) {
         if let Some((id, _)) = token.split_once('.') {
@@ -143,6 +158,9 @@ impl Draft {
             transfer,
             hash,
             payee_bank_name,
+            payer_masked_number: String::new(),
+            warnings: Vec::new(),
+            expires_at_ms: 0,
             deadline_ms,
             wipes,
             order: 0,

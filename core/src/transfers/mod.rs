@@ -8,6 +8,7 @@
 //! by a new transfer. Decision record 0019 gives the reasons. `draft_qr` makes a scanned
 //! merchant QR code into such a transfer (decision record 0029).
 
+mod acknowledgement;
 mod client;
 mod confirmation;
 mod draft;
@@ -20,9 +21,8 @@ mod qr_payment;
 mod quote_check;
 mod receipt_check;
 
+pub use crate::risk::TransferWarning;
 pub use client::TransfersClient;
 pub(crate) use draft::TransfersState;
-pub use model::{
-    Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary, TransferWarning,
-};
+pub use model::{Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary};
 pub use qr_payment::{QrConfirmation, QrPaymentInput};

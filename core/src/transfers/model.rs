@@ -3,6 +3,8 @@
 use mobank_protocol::transfer::{Channel, Outcome, Receipt, RejectReason};
 use serde::{Deserialize, Serialize};
 
+use crate::risk::TransferWarning;
+
 /// What the customer entered, as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -18,14 +20,11 @@ pub struct TransferInput {
     /// May be empty; at most 140 characters, no control or bidirectional characters.
     pub memo: String,
     pub channel: Channel,
-}
-
-/// A warning the customer must acknowledge before signing. None are raised yet; the list is
-/// part of the confirmation so that the warnings to come only fill it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct TransferWarning {
-    pub code: String,
+    /// The payee's name as the customer typed it, if the app asks for it: a name that is not
+    /// the one the payee's bank registered raises `payee_name_mismatch`. Never signed: the
+    /// signed name is always the bank's.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub payee_name: Option<String>,
 }
 
 /// What the customer confirms, rendered from the transfer the device will sign and nothing
@@ -60,6 +59,9 @@ pub struct Confirmation {
     pub memo: String,
     /// `YYYY-MM-DD`, the bank's calendar.
     pub execution_date: String,
+    /// The risk warnings on this transfer, in code order: show every one. Those whose
+    /// `action` is `Acknowledge` must be acknowledged (`transfers().acknowledge`) before
+    /// signing.
     pub warnings: Vec<TransferWarning>,
     /// The text the biometric prompt shows: `向 王芳 (**** 7899) 转账 ¥500.00`.
     pub prompt: String,

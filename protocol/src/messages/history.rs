@@ -39,6 +39,10 @@ pub struct Transaction {
     pub amount: Decimal,
     pub currency: String,
     pub counterparty: String,
+    /// The other party's account number, when the bank knows it (money from or to another
+    /// customer, or from outside the bank). Lets the phone tell who sent a credit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty_account: Option<String>,
     pub memo: String,
     /// One of [`TRANSACTION_CATEGORIES`].
     pub category: String,

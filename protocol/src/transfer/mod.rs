@@ -13,12 +13,14 @@ mod canonical;
 mod fields;
 pub mod messages;
 mod receipt;
+mod warning_codes;
 
 pub use canonical::{
     fee_to_wire, CanonicalError, CanonicalTransfer, Channel, IdempotencyKey, Payee,
 };
 pub use fields::{MAX_MEMO_CHARS, MAX_PAYEE_NAME_CHARS, MAX_WARNINGS};
 pub use receipt::{Outcome, Receipt, ReceiptError, ReceiptKey, RejectReason};
+pub use warning_codes::{is_known_warning, WARNING_CODES};
 
 /// The operation text a transfer assertion signs (ceremony `mobank.transfer`): the version of the
 /// canonical encoding and the base64url SHA-256 of the canonical bytes.

@@ -98,6 +98,7 @@ mod tests {
             amount: amount.parse().unwrap(),
             currency: currency.to_owned(),
             counterparty: "张三 Zhang San".to_owned(),
+            counterparty_account: None,
             memo: String::new(),
             category: "transfer".to_owned(),
         }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (5, seed::landlord_and_other_banks),
     (6, transfers_v6),
     (7, seed::account_numbers_with_check_digits),
+    (10, acknowledged_warnings_v10),
     (11, seed::corner_shop),
 ];
 
@@ -422,6 +423,16 @@ fn transfers_v6(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         ) STRICT;
         CREATE INDEX transfer_outcomes_by_day ON transfer_outcomes(customer_id, decided_at_ms);
         ",
+    )
+}
+
+/// The warning codes the customer acknowledged on the confirmation, kept with the outcome as
+/// the signed transfer carried them (ascending, joined by `,`; empty for none): what the
+/// customer was told before signing.
+fn acknowledged_warnings_v10(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "ALTER TABLE transfer_outcomes
+             ADD COLUMN acknowledged_warnings TEXT NOT NULL DEFAULT '';",
     )
 }
 

@@ -150,6 +150,8 @@ pub(crate) struct NewOutcome<'a> {
     pub(crate) currency: Currency,
     pub(crate) entry_id: Option<i64>,
     pub(crate) decided_at_ms: i64,
+    /// The acknowledged warning codes joined by `,`.
+    pub(crate) acknowledged_warnings: &'a str,
 }
 
 pub(crate) fn insert_outcome(
@@ -159,8 +161,8 @@ pub(crate) fn insert_outcome(
     tx.execute(
         "INSERT INTO transfer_outcomes (customer_id, idempotency_key, transfer_hash, receipt,
                                         accepted, payer_account_id, amount_minor, currency,
-                                        entry_id, decided_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                        entry_id, decided_at_ms, acknowledged_warnings)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             outcome.customer_id,
             outcome.idempotency_key,
@@ -171,10 +173,34 @@ pub(crate) fn insert_outcome(
             outcome.amount_minor,
             outcome.currency,
             outcome.entry_id,
-            outcome.decided_at_ms
+            outcome.decided_at_ms,
+            outcome.acknowledged_warnings
         ],
     )?;
     Ok(())
+}
+
+/// The warning codes recorded with the outcome of a key, `None` if there is no outcome.
+pub(crate) fn acknowledged_warnings(
+    conn: &Connection,
+    customer_id: &str,
+    idempotency_key: &str,
+) -> rusqlite::Result<Option<Vec<String>>> {
+    let joined: Option<String> = conn
+        .query_row(
+            "SELECT acknowledged_warnings FROM transfer_outcomes
+             WHERE customer_id = ?1 AND idempotency_key = ?2",
+            params![customer_id, idempotency_key],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(joined.map(|joined| {
+        joined
+            .split(',')
+            .filter(|code| !code.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }))
 }
 
 /// What the customer's accepted transfers in `currency` since `since_ms` add up to.

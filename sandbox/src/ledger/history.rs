@@ -40,6 +40,7 @@ impl Booking<'_> {
             amount: self.currency.to_decimal(self.amount_minor),
             currency: self.currency.code().to_owned(),
             counterparty: self.counterparty.to_owned(),
+            counterparty_account: None,
             memo: self.memo.to_owned(),
             category: self.category.to_owned(),
         }
@@ -81,9 +82,16 @@ pub(crate) fn page(
     limit: u32,
 ) -> rusqlite::Result<Page> {
     let mut statement = tx.prepare_cached(
-        "SELECT seq, transaction_id, account_id, booked_at_ms, amount_minor, currency,
-                counterparty, memo, category
-         FROM transactions WHERE customer_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        "SELECT t.seq, t.transaction_id, t.account_id, t.booked_at_ms, t.amount_minor,
+                t.currency, t.counterparty, t.memo, t.category,
+                COALESCE(e.counterparty_account,
+                         (SELECT a.account_number FROM postings p
+                          JOIN accounts a ON a.account_id = p.account_id
+                          WHERE p.entry_id = t.entry_id AND p.account_id <> t.account_id
+                            AND a.customer_id <> t.customer_id
+                          LIMIT 1))
+         FROM transactions t LEFT JOIN journal_entries e ON e.entry_id = t.entry_id
+         WHERE t.customer_id = ?1 AND t.seq > ?2 ORDER BY t.seq LIMIT ?3",
     )?;
     // One row more than asked tells whether another page follows.
     let mut rows = statement
@@ -100,6 +108,7 @@ pub(crate) fn page(
                         amount: currency.to_decimal(row.get(4)?),
                         currency: currency.code().to_owned(),
                         counterparty: row.get(6)?,
+                        counterparty_account: row.get(9)?,
                         memo: row.get(7)?,
                         category: row.get(8)?,
                     },

@@ -161,7 +161,9 @@ pub(crate) fn post(
                 entry_id,
             };
             writer.booking(&booking)?;
-            bookings.push(booking.to_transaction());
+            let mut shown = booking.to_transaction();
+            shown.counterparty_account = entry.counterparty_account.map(str::to_owned);
+            bookings.push(shown);
         }
     }
     Ok(Posted { entry_id, bookings })

@@ -380,6 +380,8 @@ mod tests {
             counterparty: "x".into(),
             memo: memo.into(),
             category: "c".into(),
+            booked_at_ms: None,
+            counterparty_account: None,
         }
     }
 

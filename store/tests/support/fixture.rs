@@ -24,6 +24,8 @@ pub fn history() -> Vec<Transaction> {
                 .into(),
             memo: format!("fixture memo {i} 备注"),
             category: ["groceries", "utilities", "transport"][i as usize % 3].into(),
+            booked_at_ms: None,
+            counterparty_account: None,
         })
         .collect()
 }

@@ -150,6 +150,8 @@ pub fn transactions(n: usize) -> Vec<Transaction> {
                 counterparty: counterparty.to_owned(),
                 memo: format!("{memo} #{i}"),
                 category: category.to_owned(),
+                booked_at_ms: None,
+                counterparty_account: None,
             }
         })
         .collect()

@@ -17,3 +17,4 @@ mod session;
 mod store_key;
 mod transfer_input;
 mod transfers;
+mod warnings;

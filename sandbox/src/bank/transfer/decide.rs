@@ -96,6 +96,7 @@ pub(crate) fn decide(
             currency,
             entry_id,
             decided_at_ms: context.now,
+            acknowledged_warnings: &transfer.acknowledged_warnings.join(","),
         },
     )?;
     tracing::info!(

@@ -41,6 +41,15 @@ pub(crate) fn outcome(
     })
 }
 
+/// The warning codes the customer acknowledged for the key, if the bank decided it.
+pub(crate) fn acknowledged_warnings(
+    bank: &Bank,
+    customer_id: &str,
+    key: IdempotencyKey,
+) -> Result<Option<Vec<String>>, SandboxError> {
+    Ok(bank.with_db(|conn| transfers::acknowledged_warnings(conn, customer_id, &key.to_hex()))?)
+}
+
 pub(crate) fn suspend(
     bank: &Bank,
     customer_id: &str,

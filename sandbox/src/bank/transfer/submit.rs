@@ -1,10 +1,11 @@
 //! `POST /v1/transfers`: a signed transfer, checked in this order — an outcome already recorded
 //! for its idempotency key, the fields' rules, the quote's challenge (spent now whatever
 //! follows), the assertions over the canonical bytes rebuilt from the submitted fields, the
-//! fields against the quote — and then decided (`decide`).
+//! fields against the quote — and then decided (`decide`). Acknowledged warnings must be codes
+//! the bank knows (`WARNING_CODES`); the bank keeps them with the outcome.
 
 use mobank_protocol::transfer::messages::{SubmitTransferRequest, TransferResponse};
-use mobank_protocol::transfer::{operation_text, CanonicalTransfer};
+use mobank_protocol::transfer::{is_known_warning, operation_text, CanonicalTransfer};
 use mobank_protocol::{Ceremony, ErrorCode};
 
 use super::{decide, stored_receipt};
@@ -47,6 +48,18 @@ pub(crate) fn submit(
         transfer
             .validate()
             .map_err(|error| ApiFailure::bad_request(error.to_string()))?;
+        // Checked before the challenge is spent: a phone that sent a code this bank does not
+        // know can ask for a new quote; no message names the code it sent.
+        if !transfer
+            .acknowledged_warnings
+            .iter()
+            .all(|code| is_known_warning(code))
+        {
+            return Err(ApiFailure::new(
+                ErrorCode::WarningUnknown,
+                "the transfer acknowledges a warning code this bank does not know",
+            ));
+        }
 
         let quote = transfers::spend_quote(tx, &transfer.challenge)?
             .filter(|quote| {
