@@ -42,6 +42,12 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// Something failed inside the bank. The request may or may not have taken effect.
     Internal,
+    /// The requested execution date is not a bank day from today to the last day the bank
+    /// schedules (`YYYY-MM-DD`).
+    ExecutionDateInvalid,
+    /// The transfer cannot be cancelled: it already ran, was refused or cancelled, or was
+    /// never scheduled.
+    NotCancellable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -319,6 +319,7 @@ async fn draft(
             amount: amount.to_string(),
             memo: memo.to_string(),
             channel: Channel::MobileTransfer,
+            execution_date: None,
         })
         .await
         .or_fail("the transfer's confirmation")

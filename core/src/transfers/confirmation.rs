@@ -3,6 +3,7 @@
 //! the bank executes.
 
 use mobank_protocol::transfer::account_number::masked;
+use mobank_protocol::transfer::messages::Schedule;
 use mobank_protocol::transfer::CanonicalTransfer;
 
 use super::model::Confirmation;
@@ -14,6 +15,7 @@ pub(super) struct Shown<'a> {
     pub payer_masked_number: &'a str,
     pub payee_bank_name: &'a str,
     pub expires_at_ms: u64,
+    pub schedule: Option<Schedule>,
 }
 
 pub(super) fn render(transfer: &CanonicalTransfer, shown: Shown<'_>) -> Confirmation {
@@ -46,6 +48,8 @@ pub(super) fn render(transfer: &CanonicalTransfer, shown: Shown<'_>) -> Confirma
         warnings: Vec::new(),
         prompt,
         expires_at_ms: shown.expires_at_ms,
+        runs_at_ms: shown.schedule.map(|schedule| schedule.runs_at_ms),
+        schedule_reason: shown.schedule.map(|schedule| schedule.reason),
     }
 }
 
@@ -75,6 +79,7 @@ mod tests {
                 payer_masked_number: "6222 **** **** 1234",
                 payee_bank_name: "Mobank Sandbox Bank",
                 expires_at_ms: 9,
+                schedule: None,
             },
         );
         assert_eq!(confirmation.payee_name, "王芳");
@@ -103,6 +108,7 @@ mod tests {
                 payer_masked_number: "6222 **** **** 1234",
                 payee_bank_name: "Mobank Sandbox Bank",
                 expires_at_ms: 9,
+                schedule: None,
             },
         );
         assert_eq!(confirmation.fee_zh, "¥0.00");

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
 use mobank_protocol::b64;
+use mobank_protocol::transfer::messages::Schedule;
 use mobank_protocol::transfer::CanonicalTransfer;
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -29,6 +30,8 @@ pub(super) struct Draft {
     pub payee_bank_name: String,
     /// Phone time after which the quote's challenge is no longer accepted.
     pub deadline_ms: u64,
+    /// When the bank will run it, if not at once.
+    pub schedule: Option<Schedule>,
     /// The phone's wipe count when it was drafted: a wipe ends it.
     pub wipes: u64,
     order: u64,
@@ -144,6 +147,7 @@ impl Draft {
             hash,
             payee_bank_name,
             deadline_ms,
+            schedule: None,
             wipes,
             order: 0,
         })

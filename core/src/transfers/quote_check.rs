@@ -18,7 +18,13 @@ pub(super) fn check_quote(asked: &QuoteRequest, quote: &QuoteResponse) -> Result
         && transfer.memo == asked.memo
         && transfer.channel == asked.channel
         && transfer.idempotency_key == asked.idempotency_key
-        && transfer.acknowledged_warnings.is_empty();
+        && transfer.acknowledged_warnings.is_empty()
+        // A delay may move the booking day later than asked, never earlier (YYYY-MM-DD
+        // compares as text).
+        && asked
+            .execution_date
+            .as_ref()
+            .is_none_or(|day| transfer.execution_date >= *day);
     if !echoed {
         return Err(MobankError::QuoteMismatch);
     }

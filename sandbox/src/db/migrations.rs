@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (5, seed::landlord_and_other_banks),
     (6, transfers_v6),
     (7, seed::account_numbers_with_check_digits),
+    (9, scheduled_transfers_v9),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), SandboxError> {
@@ -424,6 +425,34 @@ fn transfers_v6(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     )
 }
 
+/// Transfers that run later: the time a quote promised, the payee of every outcome (a first
+/// transfer to a payee may be held), and the accepted transfers waiting for their time.
+fn scheduled_transfers_v9(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "
+        -- When the quoted transfer runs if accepted; NULL: when it is submitted.
+        ALTER TABLE transfer_quotes ADD COLUMN runs_at_ms INTEGER;
+        -- NULL for outcomes recorded before this version.
+        ALTER TABLE transfer_outcomes ADD COLUMN payee_account_number TEXT;
+        CREATE INDEX transfer_outcomes_by_payee
+            ON transfer_outcomes(customer_id, payee_account_number);
+
+        -- An accepted transfer that has not run: its outcome is accepted with no entry until
+        -- it runs (booked, or refused for want of funds) or is cancelled, and the row goes.
+        CREATE TABLE scheduled_transfers (
+            customer_id      TEXT NOT NULL,
+            idempotency_key  TEXT NOT NULL,
+            runs_at_ms       INTEGER NOT NULL,
+            transfer         TEXT NOT NULL,
+            PRIMARY KEY (customer_id, idempotency_key),
+            FOREIGN KEY (customer_id, idempotency_key)
+                REFERENCES transfer_outcomes(customer_id, idempotency_key)
+        ) STRICT;
+        CREATE INDEX scheduled_transfers_due ON scheduled_transfers(runs_at_ms);
+        ",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,7 +481,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 7);
+        assert_eq!(version, 9);
         let device: (i64, i64, Option<Vec<u8>>) = conn
             .query_row(
                 "SELECT possession_sign_count, knowledge_sign_count, knowledge_key
@@ -632,7 +661,7 @@ mod tests {
             run(&mut conn),
             Err(SandboxError::SchemaTooNew {
                 found: 99,
-                supported: 7
+                supported: 9
             })
         ));
     }

@@ -9,6 +9,7 @@ pub(crate) mod customers;
 pub(crate) mod devices;
 mod migrations;
 pub(crate) mod notices;
+pub(crate) mod schedules;
 pub(crate) mod seed;
 pub(crate) mod sessions;
 pub(crate) mod sms;

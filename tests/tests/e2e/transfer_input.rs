@@ -14,6 +14,7 @@ fn input(payer: &str, payee: &str, amount: &str, memo: &str) -> TransferInput {
         amount: amount.to_owned(),
         memo: memo.to_owned(),
         channel: Channel::MobileTransfer,
+        execution_date: None,
     }
 }
 

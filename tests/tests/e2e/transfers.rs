@@ -26,6 +26,7 @@ fn to_landlord(payer: &str, amount: &str) -> TransferInput {
         amount: amount.to_owned(),
         memo: "十二月房租".to_owned(),
         channel: Channel::MobileTransfer,
+        execution_date: None,
     }
 }
 
