@@ -16,3 +16,4 @@ mod session;
 mod store_key;
 mod transfer_input;
 mod transfers;
+mod delays;
