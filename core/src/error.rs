@@ -162,7 +162,9 @@ pub enum MobankError {
     /// be done in the app until the bank lifts it, and the customer should call the bank.
     /// Signed transfers stay queued as they were; `transfers().reconcile()` settles them after
     /// the lift.
-    #[error("the bank has suspended your e-banking; please contact the bank (nothing queued is lost)")]
+    #[error(
+        "the bank has suspended your e-banking; please contact the bank (nothing queued is lost)"
+    )]
     Suspended,
     /// The transfer can no longer be cancelled: it already ran, was refused or cancelled, or
     /// was never scheduled.

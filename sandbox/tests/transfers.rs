@@ -483,7 +483,8 @@ async fn a_transfer_sent_while_suspended_is_refused_unrecorded_and_goes_through_
         .is_none());
 
     bank.sandbox.set_suspended("demo", false).unwrap();
-    let answer: TransferResponse = expect_ok("after the lift", bank.submit(&token, &signed).await).await;
+    let answer: TransferResponse =
+        expect_ok("after the lift", bank.submit(&token, &signed).await).await;
     assert_eq!(answer.receipt.outcome, Outcome::Accepted);
     assert_eq!(balance(&bank, "demo", MARGIN), dec("10.00"));
 }

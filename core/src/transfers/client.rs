@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use mobank_protocol::money::Currency;
-use mobank_protocol::text::display_text;
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::ChallengePurpose;
+use mobank_protocol::money::Currency;
+use mobank_protocol::text::display_text;
 use mobank_protocol::transfer::messages::{
     paths, CancelTransferRequest, QuoteRequest, QuoteResponse, SubmitTransferRequest,
     TransferResponse,

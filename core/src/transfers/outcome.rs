@@ -43,7 +43,12 @@ pub(super) fn delivery<T>(result: &Result<T, NetError>) -> Delivery {
 /// The state a verified receipt puts a transfer in; `runs_at_ms`: when the bank said it runs
 /// a transfer it does not book at once.
 pub(super) fn state_of(receipt: &Receipt, runs_at_ms: Option<u64>) -> TransferState {
-    match (receipt.outcome, receipt.reason, receipt.booked_at_ms, runs_at_ms) {
+    match (
+        receipt.outcome,
+        receipt.reason,
+        receipt.booked_at_ms,
+        runs_at_ms,
+    ) {
         (Outcome::Accepted, _, Some(_), _) => TransferState::Settled,
         (Outcome::Accepted, _, None, Some(runs_at_ms)) => TransferState::Scheduled { runs_at_ms },
         (Outcome::Accepted, _, None, None) => TransferState::Accepted,
@@ -171,6 +176,25 @@ mod tests {
     }
 
     #[test]
+    fn an_unbooked_acceptance_of_a_transfer_with_a_time_is_scheduled_until_the_booked_receipt() {
+        let (pair, key) = receipt_key();
+        let mut waiting = record();
+        waiting.runs_at_ms = Some(9_000);
+        let receipt = receipt_for(&waiting, &pair, None);
+        let event = take_receipt(&mut waiting, receipt, std::slice::from_ref(&key), 7).unwrap();
+        assert_eq!(
+            waiting.state,
+            TransferState::Scheduled { runs_at_ms: 9_000 }
+        );
+        assert_eq!(event, None);
+        assert!(waiting.state.is_open());
+
+        let booked = receipt_for(&waiting, &pair, Some(9_001));
+        take_receipt(&mut waiting, booked, &[key], 9_002).unwrap();
+        assert_eq!(waiting.state, TransferState::Settled);
+    }
+
+    #[test]
     fn a_rejection_keeps_its_reason() {
         let (pair, key) = receipt_key();
         let mut rejected = record();
@@ -236,6 +260,7 @@ mod tests {
             Delivery::Refused
         );
         assert_eq!(delivery(&api(ErrorCode::Internal)), Delivery::Unknown);
+        assert_eq!(delivery(&api(ErrorCode::Suspended)), Delivery::Suspended);
         for unknown in [
             NetError::OutcomeUnknown,
             NetError::MalformedResponse,

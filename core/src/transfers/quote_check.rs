@@ -55,6 +55,7 @@ mod tests {
             memo: echoed.memo,
             channel: echoed.channel,
             idempotency_key: echoed.idempotency_key,
+            execution_date: None,
         }
     }
 
@@ -63,6 +64,7 @@ mod tests {
             transfer: transfer(50_000),
             payee_bank_name: "Mobank Sandbox Bank".to_owned(),
             expires_at_ms: 61_000,
+            schedule: None,
         };
         change(&mut quote);
         quote
@@ -96,5 +98,19 @@ mod tests {
                 "change {index}"
             );
         }
+    }
+
+    #[test]
+    fn a_quote_may_book_later_than_the_day_asked_but_never_earlier() {
+        let day = transfer(50_000).execution_date;
+        let mut asked_today = asked();
+        asked_today.execution_date = Some(day.clone());
+        assert_eq!(check_quote(&asked_today, &quote(|_| {})), Ok(()));
+        let mut asked_later = asked();
+        asked_later.execution_date = Some("2999-12-31".to_owned());
+        assert_eq!(
+            check_quote(&asked_later, &quote(|_| {})),
+            Err(MobankError::QuoteMismatch)
+        );
     }
 }

@@ -163,7 +163,10 @@ mod tests {
     fn money_that_stays_is_no_pass_through_and_a_month_ago_is_outside_the_window() {
         let salary_kept = [moved(3, 2_000_000, "公司"), moved(2, -350_000, "王芳")];
         assert_eq!(rules(&salary_kept, NOW), [MonitorRule::OutOfProfile]);
-        let a_month_ago = [moved(24 * 20, 2_000_000, "公司"), moved(24 * 20, -1_900_000, "x")];
+        let a_month_ago = [
+            moved(24 * 20, 2_000_000, "公司"),
+            moved(24 * 20, -1_900_000, "x"),
+        ];
         assert!(rules(&a_month_ago, NOW).is_empty());
     }
 
@@ -178,7 +181,9 @@ mod tests {
 
     #[test]
     fn a_large_volume_the_account_is_used_to_is_not_out_of_profile() {
-        let mut seen: Vec<Movement> = (2..30).map(|day| moved(24 * day, 2_000_000, "公司")).collect();
+        let mut seen: Vec<Movement> = (2..30)
+            .map(|day| moved(24 * day, 2_000_000, "公司"))
+            .collect();
         seen.push(moved(2, 2_000_000, "公司"));
         assert!(!rules(&seen, NOW).contains(&MonitorRule::OutOfProfile));
     }

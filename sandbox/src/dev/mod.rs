@@ -56,7 +56,6 @@ pub struct MonitorReport {
     pub suspended: bool,
 }
 
-
 /// How many transfer answers to lose. Each later `POST /v1/transfers` that succeeds is
 /// decided, booked and stored as usual; then its answer sends the status line and headers and
 /// only half the body, short of its `Content-Length`, and the connection closes.

@@ -97,11 +97,18 @@ async fn a_transfer_scheduled_for_tomorrow_runs_when_the_bank_clock_reaches_it()
     let confirmation = phone
         .mobank
         .transfers()
-        .draft(to_landlord(&payer.account_id, "100", Some(tomorrow.clone())))
+        .draft(to_landlord(
+            &payer.account_id,
+            "100",
+            Some(tomorrow.clone()),
+        ))
         .await
         .unwrap();
     assert_eq!(confirmation.execution_date, tomorrow);
-    assert_eq!(confirmation.schedule_reason, Some(ScheduleReason::Requested));
+    assert_eq!(
+        confirmation.schedule_reason,
+        Some(ScheduleReason::Requested)
+    );
     let runs_at_ms = confirmation.runs_at_ms.unwrap();
     assert!(i64::try_from(runs_at_ms).unwrap() > bank.sandbox.now_ms());
 
@@ -116,9 +123,12 @@ async fn a_transfer_scheduled_for_tomorrow_runs_when_the_bank_clock_reaches_it()
     let reconciled = phone.mobank.transfers().reconcile().await.unwrap();
     assert_eq!(reconciled.len(), 1);
     assert_eq!(reconciled[0].state, TransferState::Settled);
-    assert!(phone.events.events().contains(&MobankEvent::TransferSettled {
-        transfer_id: confirmation.transfer_id.clone()
-    }));
+    assert!(phone
+        .events
+        .events()
+        .contains(&MobankEvent::TransferSettled {
+            transfer_id: confirmation.transfer_id.clone()
+        }));
     assert_eq!(
         payer.balance - current_account(&phone).await.balance,
         Decimal::new(10_000, 2)
@@ -165,7 +175,13 @@ async fn a_delayed_first_transfer_to_a_payee_cancelled_before_it_runs_leaves_no_
 
     pass(&bank, &phone, runs_at_ms).await;
     assert_eq!(current_account(&phone).await.balance, payer.balance);
-    assert!(phone.mobank.transfers().reconcile().await.unwrap().is_empty());
+    assert!(phone
+        .mobank
+        .transfers()
+        .reconcile()
+        .await
+        .unwrap()
+        .is_empty());
     // Cancelling twice is refused on the phone, without the bank.
     assert_eq!(
         phone
@@ -252,7 +268,10 @@ async fn the_monitor_flags_money_passed_straight_through_and_the_phone_is_told_i
 
     let refused = phone.mobank.accounts().list().await;
     assert_eq!(refused.unwrap_err(), MobankError::Suspended);
-    assert!(phone.events.events().contains(&MobankEvent::EbankingSuspended));
+    assert!(phone
+        .events
+        .events()
+        .contains(&MobankEvent::EbankingSuspended));
     assert_eq!(
         phone.login_pin(PIN).await.unwrap_err(),
         MobankError::Suspended
@@ -275,7 +294,10 @@ async fn a_transfer_sent_while_suspended_stays_queued_and_settles_after_the_lift
     bank.sandbox.set_suspended(DEMO_CUSTOMER_ID, true).unwrap();
     let refused = sign(&phone, &confirmation.token).await;
     assert_eq!(refused.unwrap_err(), MobankError::Suspended);
-    assert!(phone.events.events().contains(&MobankEvent::EbankingSuspended));
+    assert!(phone
+        .events
+        .events()
+        .contains(&MobankEvent::EbankingSuspended));
     let listed = phone.mobank.transfers().list().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].state, TransferState::Signed);
@@ -296,6 +318,12 @@ async fn a_transfer_sent_while_suspended_stays_queued_and_settles_after_the_lift
         payer.balance - current_account(&phone).await.balance,
         Decimal::new(10_000, 2)
     );
-    assert!(phone.mobank.transfers().reconcile().await.unwrap().is_empty());
+    assert!(phone
+        .mobank
+        .transfers()
+        .reconcile()
+        .await
+        .unwrap()
+        .is_empty());
     bank.stop().await;
 }

@@ -6,6 +6,7 @@
 mod activation;
 mod at_rest;
 mod biometric;
+mod delays;
 mod devices;
 mod history;
 mod journey;
@@ -16,4 +17,3 @@ mod session;
 mod store_key;
 mod transfer_input;
 mod transfers;
-mod delays;

@@ -2,8 +2,8 @@
 //! the signed submission checked against that quote, the business decision booked in the ledger
 //! with a signed receipt, and the outcome kept under the transfer's idempotency key.
 
-pub(crate) mod decide;
 pub(crate) mod cancel;
+pub(crate) mod decide;
 pub(crate) mod faults;
 pub(crate) mod payee;
 pub(crate) mod quote;

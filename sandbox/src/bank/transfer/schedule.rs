@@ -87,7 +87,10 @@ pub(crate) fn plan(conn: &Connection, asked: &Asked<'_>, now: i64) -> Result<Pla
 }
 
 /// Why the policy delays this transfer, if it does. Limits and the policy are set in CNY.
-fn delay_reason(conn: &Connection, asked: &Asked<'_>) -> Result<Option<ScheduleReason>, ApiFailure> {
+fn delay_reason(
+    conn: &Connection,
+    asked: &Asked<'_>,
+) -> Result<Option<ScheduleReason>, ApiFailure> {
     if asked.currency != Currency::CNY {
         return Ok(None);
     }
@@ -171,11 +174,11 @@ fn run_one(
 mod tests {
     use super::*;
 
-    fn bank_with_schema() -> Connection {
+    /// The bank's schema and seed, in a directory removed when the test ends.
+    fn bank_with_schema() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::db::open(dir.path()).unwrap();
-        std::mem::forget(dir);
-        conn
+        (dir, conn)
     }
 
     fn asked<'a>(requested: Option<&'a str>, amount_minor: i64) -> Asked<'a> {
@@ -193,7 +196,7 @@ mod tests {
 
     #[test]
     fn a_small_transfer_today_runs_at_once() {
-        let conn = bank_with_schema();
+        let (_dir, conn) = bank_with_schema();
         let plan = plan(&conn, &asked(None, 50_000), NOW).unwrap();
         assert_eq!(plan.execution_date, "2024-05-03");
         assert_eq!(plan.schedule, None);
@@ -207,7 +210,7 @@ mod tests {
 
     #[test]
     fn a_later_day_runs_at_the_start_of_that_bank_day() {
-        let conn = bank_with_schema();
+        let (_dir, conn) = bank_with_schema();
         let plan = plan_for(&conn, Some("2024-05-06"), 50_000);
         assert_eq!(plan.execution_date, "2024-05-06");
         let schedule = plan.schedule.unwrap();
@@ -218,21 +221,25 @@ mod tests {
 
     #[test]
     fn a_first_large_transfer_to_a_payee_waits_two_hours_and_a_very_large_one_always() {
-        let conn = bank_with_schema();
-        let new_payee = plan_for(&conn, None, NEW_PAYEE_DELAY_FROM_MINOR).schedule.unwrap();
+        let (_dir, conn) = bank_with_schema();
+        let new_payee = plan_for(&conn, None, NEW_PAYEE_DELAY_FROM_MINOR)
+            .schedule
+            .unwrap();
         assert_eq!(new_payee.reason, ScheduleReason::NewPayee);
         assert_eq!(new_payee.runs_at_ms, (NOW + POLICY_DELAY_MS) as u64);
         assert_eq!(
             plan_for(&conn, None, NEW_PAYEE_DELAY_FROM_MINOR - 1).schedule,
             None
         );
-        let large = plan_for(&conn, None, LARGE_AMOUNT_DELAY_FROM_MINOR).schedule.unwrap();
+        let large = plan_for(&conn, None, LARGE_AMOUNT_DELAY_FROM_MINOR)
+            .schedule
+            .unwrap();
         assert_eq!(large.reason, ScheduleReason::LargeAmount);
     }
 
     #[test]
     fn a_delay_past_midnight_moves_the_execution_date() {
-        let conn = bank_with_schema();
+        let (_dir, conn) = bank_with_schema();
         // 23:00 Beijing: two hours later is the next bank day.
         let late = NOW + 13 * 60 * 60 * 1000;
         let plan = plan(&conn, &asked(None, LARGE_AMOUNT_DELAY_FROM_MINOR), late).unwrap();
@@ -241,8 +248,15 @@ mod tests {
 
     #[test]
     fn a_date_in_the_past_too_far_ahead_or_malformed_is_refused() {
-        let conn = bank_with_schema();
-        for bad in ["2024-05-02", "2024-06-03", "2024-5-06", "2024-02-30", "tomorrow", ""] {
+        let (_dir, conn) = bank_with_schema();
+        for bad in [
+            "2024-05-02",
+            "2024-06-03",
+            "2024-5-06",
+            "2024-02-30",
+            "tomorrow",
+            "",
+        ] {
             let refused = plan(&conn, &asked(Some(bad), 50_000), NOW);
             assert!(
                 matches!(&refused, Err(failure) if failure.code() == ErrorCode::ExecutionDateInvalid),
