@@ -75,4 +75,11 @@ impl TransfersClient {
     pub async fn reconcile(&self) -> Result<Vec<TransferSummary>, MobankError> {
         self.0.reconcile().await
     }
+
+    /// Cancels a `Scheduled` transfer before it runs, signed by this phone's possession key.
+    /// Returns it `Rejected` with reason `Cancelled`; one that already ran is
+    /// `NotCancellable`. Needs a live session.
+    pub async fn cancel(&self, transfer_id: String) -> Result<TransferSummary, MobankError> {
+        self.0.cancel(&transfer_id).await
+    }
 }

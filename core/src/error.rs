@@ -175,6 +175,18 @@ pub enum MobankError {
     /// An acknowledgement named a warning the confirmation did not show. Nothing changed.
     #[error("a warning that was not shown cannot be acknowledged")]
     WarningNotShown,
+    /// The bank has suspended the customer's e-banking (its monitor or its staff): nothing can
+    /// be done in the app until the bank lifts it, and the customer should call the bank.
+    /// Signed transfers stay queued as they were; `transfers().reconcile()` settles them after
+    /// the lift.
+    #[error(
+        "the bank has suspended your e-banking; please contact the bank (nothing queued is lost)"
+    )]
+    Suspended,
+    /// The transfer can no longer be cancelled: it already ran, was refused or cancelled, or
+    /// was never scheduled.
+    #[error("the transfer can no longer be cancelled")]
+    NotCancellable,
 }
 
 impl From<InputError> for MobankError {
@@ -410,9 +422,13 @@ fn from_api_error(status: u16, error: ApiError) -> MobankError {
         // The bank says it may or may not have acted.
         ErrorCode::Internal => MobankError::OutcomeUnknown,
         ErrorCode::StepUpRequired => MobankError::StepUpRequired,
+        ErrorCode::Suspended => MobankError::Suspended,
+        ErrorCode::NotCancellable => MobankError::NotCancellable,
+        ErrorCode::ExecutionDateInvalid => MobankError::InvalidInput {
+            what: "the execution date must be a day from today to 30 days ahead".to_owned(),
+        },
         ErrorCode::BadRequest
         | ErrorCode::NotFound
-        | ErrorCode::Suspended
         | ErrorCode::PayeeInvalid
         | ErrorCode::AccountUnknown
         | ErrorCode::CurrencyMismatch
@@ -471,13 +487,8 @@ mod tests {
             (ErrorCode::SessionExpired, MobankError::SessionExpired),
             (ErrorCode::Internal, MobankError::OutcomeUnknown),
             (ErrorCode::StepUpRequired, MobankError::StepUpRequired),
-            (
-                ErrorCode::Suspended,
-                MobankError::ServerRejected {
-                    code: "suspended".to_owned(),
-                    message: "refused".to_owned(),
-                },
-            ),
+            (ErrorCode::Suspended, MobankError::Suspended),
+            (ErrorCode::NotCancellable, MobankError::NotCancellable),
             (
                 ErrorCode::BadRequest,
                 MobankError::ServerRejected {

@@ -11,6 +11,7 @@ use mobank_protocol::messages::{
     DeviceStatus, IntegritySignals, LimitReason, NoticeKind, ProductKind,
 };
 use mobank_protocol::transfer::account_number::AccountNumberError;
+use mobank_protocol::transfer::messages::ScheduleReason;
 use mobank_protocol::transfer::{Channel, RejectReason};
 use rust_decimal::Decimal;
 
@@ -100,6 +101,18 @@ pub enum RejectReason {
     PayeeRefused,
     Suspended,
     ChannelClosed,
+    Cancelled,
+}
+
+/// Why a transfer is held until a later time instead of booked when it is submitted.
+#[uniffi::remote(Enum)]
+pub enum ScheduleReason {
+    /// The customer asked for a later execution date.
+    Requested,
+    /// The bank's policy holds a first transfer of this size to this payee.
+    NewPayee,
+    /// The bank's policy holds a transfer this large.
+    LargeAmount,
 }
 
 /// How the money moves; each channel has its own limits.

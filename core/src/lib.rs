@@ -65,6 +65,7 @@ pub use history::{
 pub use limits::Limits;
 pub use mobank::Mobank;
 pub use mobank_protocol::messages::{LimitReason, NoticeKind};
+pub use mobank_protocol::transfer::messages::ScheduleReason;
 pub use mobank_protocol::transfer::{Channel, RejectReason};
 pub use pin::{Pin, PinError, PinRejection};
 pub use platform::{IntegritySignals, Platform};

@@ -335,6 +335,11 @@ pub mod operations {
         format!("revoke_device:{device_id}")
     }
 
+    /// Cancelling the scheduled transfer of this idempotency key (lower-case hex).
+    pub fn cancel_transfer(idempotency_key: &str) -> String {
+        format!("cancel_transfer:{idempotency_key}")
+    }
+
     /// Unbinding the device that signs.
     pub fn unbind(device_id: &str) -> String {
         format!("unbind:{device_id}")

@@ -45,6 +45,12 @@ pub enum ErrorCode {
     /// A transfer acknowledges a warning code the bank does not know
     /// (`transfer::WARNING_CODES`).
     WarningUnknown,
+    /// The requested execution date is not a bank day from today to the last day the bank
+    /// schedules (`YYYY-MM-DD`).
+    ExecutionDateInvalid,
+    /// The transfer cannot be cancelled: it already ran, was refused or cancelled, or was
+    /// never scheduled.
+    NotCancellable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

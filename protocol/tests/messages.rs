@@ -49,6 +49,8 @@ fn error_codes_are_snake_case_strings() {
         (ErrorCode::NotFound, "not_found"),
         (ErrorCode::Suspended, "suspended"),
         (ErrorCode::Internal, "internal"),
+        (ErrorCode::ExecutionDateInvalid, "execution_date_invalid"),
+        (ErrorCode::NotCancellable, "not_cancellable"),
     ];
     for (code, text) in codes {
         assert_eq!(serde_json::to_value(code).unwrap(), json!(text));

@@ -95,6 +95,15 @@ impl ApiFailure {
         self.code == ErrorCode::Internal
     }
 
+    #[cfg(test)]
+    pub(crate) fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+
     /// Something broke inside the bank. The details go to the log; the client gets a generic
     /// message, because SQL text or file paths help an attacker and nobody else.
     pub(crate) fn internal(context: &'static str, detail: &dyn std::fmt::Display) -> Self {
@@ -127,6 +136,8 @@ fn status_for(code: ErrorCode) -> StatusCode {
         ErrorCode::IdempotencyConflict => StatusCode::CONFLICT,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::WarningUnknown => StatusCode::BAD_REQUEST,
+        ErrorCode::ExecutionDateInvalid => StatusCode::BAD_REQUEST,
+        ErrorCode::NotCancellable => StatusCode::CONFLICT,
     }
 }
 

@@ -336,6 +336,13 @@ impl RunningSandbox {
     /// Always allowed in process; over HTTP only with `SandboxConfig::test_clock`.
     pub fn advance_clock(&self, by: Duration) {
         self.bank.clock.advance(by);
+        // Scheduled transfers whose time came run now, as they do on the developer API.
+        self.bank.with_db(|_| Ok::<_, SandboxError>(())).ok();
+    }
+
+    /// Runs the pass-through monitor for a customer now; it suspends e-banking by policy.
+    pub fn run_monitor(&self, customer_id: &str) -> Result<dev::MonitorReport, SandboxError> {
+        bank::monitor::run(&self.bank, customer_id)
     }
 
     /// The bank's current time, Unix milliseconds.

@@ -38,7 +38,7 @@ const NOT_SENT: &str = "The sandbox does not send it";
 /// Every `ErrorCode`. `code_name` matches on each without a wildcard, so a new variant does not
 /// compile until it is added there, and `every_error_code_has_a_row_and_every_row_a_code` then
 /// asks for it here and in the table.
-const ALL_CODES: [ErrorCode; 19] = [
+const ALL_CODES: [ErrorCode; 21] = [
     ErrorCode::BadRequest,
     ErrorCode::ActivationInvalid,
     ErrorCode::OtpInvalid,
@@ -58,6 +58,8 @@ const ALL_CODES: [ErrorCode; 19] = [
     ErrorCode::IdempotencyConflict,
     ErrorCode::Internal,
     ErrorCode::WarningUnknown,
+    ErrorCode::ExecutionDateInvalid,
+    ErrorCode::NotCancellable,
 ];
 
 /// The wire name of a code, as the table spells it.
@@ -81,7 +83,10 @@ fn code_name(code: ErrorCode) -> String {
         | ErrorCode::CurrencyMismatch
         | ErrorCode::IdempotencyConflict
         | ErrorCode::Internal
-        | ErrorCode::WarningUnknown => serde_json::to_value(code)
+        | ErrorCode::WarningUnknown
+
+        | ErrorCode::ExecutionDateInvalid
+        | ErrorCode::NotCancellable => serde_json::to_value(code)
             .unwrap()
             .as_str()
             .unwrap()
@@ -385,6 +390,14 @@ async fn refuse_transfers(seen: &mut Observed) {
     let error = seen.record("an idempotency key reused for another amount", refused);
     assert_eq!(error.code, ErrorCode::IdempotencyConflict);
 
+    let refused = expect_error(
+        bank.cancel_transfer(&mut phone, &token, request.idempotency_key)
+            .await,
+    )
+    .await;
+    let error = seen.record("a cancel of a transfer that already ran", refused);
+    assert_eq!(error.code, ErrorCode::NotCancellable);
+
     let request = quote_request(
         "acct_current_01",
         "6217000000123456786",
@@ -402,6 +415,22 @@ async fn refuse_transfers(seen: &mut Observed) {
         refused,
     );
     assert_eq!(error.code, ErrorCode::WarningUnknown);
+
+    let mut next_year = quote_request(
+        "acct_current_01",
+        "6217000000123456786",
+        "EASTDEMO",
+        "1.00",
+        "",
+    );
+    next_year.execution_date = Some("2999-01-01".to_owned());
+    let error = seen.record("an execution date too far ahead", quote(next_year).await);
+    assert_eq!(error.code, ErrorCode::ExecutionDateInvalid);
+
+    bank.sandbox.set_suspended("demo", true).unwrap();
+    let refused = expect_error(bank.accounts(&token).await).await;
+    let error = seen.record("a suspended customer", refused);
+    assert_eq!(error.code, ErrorCode::Suspended);
 }
 
 /// A failure inside the bank: its database stays locked by another writer past the bank's

@@ -434,7 +434,7 @@ async fn an_expired_quote_is_an_invalid_challenge() {
 }
 
 #[tokio::test]
-async fn over_the_cooling_off_limit_or_suspended_is_a_rejected_receipt() {
+async fn over_the_cooling_off_limit_is_a_rejected_receipt_and_suspended_is_refused_unrecorded() {
     let (bank, mut phone, token) = session().await;
     // A new binding is cooling off: 500 per transaction.
     let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "500.01", "");
@@ -452,10 +452,41 @@ async fn over_the_cooling_off_limit_or_suspended_is_a_rejected_receipt() {
 
     bank.sandbox.set_suspended("demo", true).unwrap();
     let request = quote_request(CURRENT, LANDLORD_ACCOUNT_NUMBER, "MOBANK", "1.00", "");
-    let answer = send(&bank, &mut phone, &token, &request).await;
-    assert_eq!(answer.receipt.reason, Some(RejectReason::Suspended));
+    let (status, error) = bank
+        .post_authorized_err(transfer_paths::TRANSFER_QUOTES, &token, &request)
+        .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::FORBIDDEN, ErrorCode::Suspended)
+    );
     assert_eq!(balance(&bank, "demo", MARGIN), dec("1000.00"));
     assert_balanced(&bank);
+}
+
+#[tokio::test]
+async fn a_transfer_sent_while_suspended_is_refused_unrecorded_and_goes_through_after_the_lift() {
+    let (bank, mut phone, token) = session().await;
+    let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "10.00", "");
+    let quote = bank.quote(&token, &request).await;
+    let signed = phone.sign_transfer(&quote.transfer, Factor::UserVerified);
+
+    bank.sandbox.set_suspended("demo", true).unwrap();
+    let (status, error) = expect_error(bank.submit(&token, &signed).await).await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::FORBIDDEN, ErrorCode::Suspended)
+    );
+    assert!(bank
+        .sandbox
+        .transfer_outcome("demo", request.idempotency_key)
+        .unwrap()
+        .is_none());
+
+    bank.sandbox.set_suspended("demo", false).unwrap();
+    let answer: TransferResponse =
+        expect_ok("after the lift", bank.submit(&token, &signed).await).await;
+    assert_eq!(answer.receipt.outcome, Outcome::Accepted);
+    assert_eq!(balance(&bank, "demo", MARGIN), dec("10.00"));
 }
 
 #[tokio::test]
@@ -478,8 +509,18 @@ async fn the_developer_api_loses_answers_reads_outcomes_and_suspends_over_http()
         .await;
 
     let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "5.00", "");
+    let (status, error) = bank
+        .post_authorized_err(transfer_paths::TRANSFER_QUOTES, &token, &request)
+        .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::FORBIDDEN, ErrorCode::Suspended)
+    );
+    let _: SuspensionRequest = bank
+        .dev_post_ok(&suspension, &SuspensionRequest { suspended: false })
+        .await;
     let answer = send(&bank, &mut phone, &token, &request).await;
-    assert_eq!(answer.receipt.reason, Some(RejectReason::Suspended));
+    assert_eq!(answer.receipt.outcome, Outcome::Accepted);
     let recorded: TransferResponse = bank
         .dev_get_ok(&format!(
             "{}demo/{}",
@@ -489,9 +530,6 @@ async fn the_developer_api_loses_answers_reads_outcomes_and_suspends_over_http()
         .await;
     assert_eq!(recorded, answer);
 
-    let _: SuspensionRequest = bank
-        .dev_post_ok(&suspension, &SuspensionRequest { suspended: false })
-        .await;
     let _: LoseResponsesRequest = bank
         .dev_post_ok(
             paths::LOSE_TRANSFER_RESPONSES,
@@ -516,7 +554,8 @@ async fn the_developer_api_loses_answers_reads_outcomes_and_suspends_over_http()
     // Only one answer was to be lost: the retry arrives, with the booked receipt.
     let retry: TransferResponse = expect_ok("retry", bank.submit(&token, &signed).await).await;
     assert_eq!(retry.receipt.outcome, Outcome::Accepted);
-    assert_eq!(balance(&bank, "demo", MARGIN), dec("5.00"));
+    // The transfer sent after the lift and this one, each booked once.
+    assert_eq!(balance(&bank, "demo", MARGIN), dec("10.00"));
 }
 
 #[tokio::test]

@@ -125,6 +125,9 @@ fn describe(event: &MobankEvent) -> String {
             "TransferOutcomeUnknown — \"Checking with the bank what became of transfer \
              {transfer_id}.\""
         ),
+        MobankEvent::EbankingSuspended => "EbankingSuspended — \"The bank has suspended your \
+             e-banking. Please call the bank; nothing you queued is lost.\""
+            .to_owned(),
     }
 }
 

@@ -320,6 +320,7 @@ async fn draft(
             memo: memo.to_string(),
             channel: Channel::MobileTransfer,
             payee_name: None,
+            execution_date: None,
         })
         .await
         .or_fail("the transfer's confirmation")

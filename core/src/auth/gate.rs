@@ -87,6 +87,9 @@ impl Authorized {
             }
         };
         self.context.emit(event);
+        if matches!(result, Err(MobankError::Suspended)) {
+            self.context.emit(Some(MobankEvent::EbankingSuspended));
+        }
         if let Err(error) = &result {
             self.context
                 .note_binding_error(&self.device_id, error)

@@ -97,6 +97,9 @@ async fn refused_by_bank<T>(
     if let Err(error) = &result {
         context.note_binding_error(device_id, error).await;
     }
+    if matches!(result, Err(MobankError::Suspended)) {
+        context.emit(Some(MobankEvent::EbankingSuspended));
+    }
     result
 }
 

@@ -52,6 +52,9 @@ pub enum MobankEvent {
     },
     /// The bank's answer to a transfer was lost. `transfers().reconcile()` finds it out.
     TransferOutcomeUnknown { transfer_id: String },
+    /// The bank suspended the customer's e-banking: tell the customer to call the bank.
+    /// Queued transfers are kept as they were.
+    EbankingSuspended,
 }
 
 /// Implemented by the app. The core calls it from whichever thread noticed the event, never

@@ -2,10 +2,13 @@
 
 use std::sync::Arc;
 
+use mobank_protocol::assertion::operations;
+use mobank_protocol::messages::ChallengePurpose;
 use mobank_protocol::money::Currency;
 use mobank_protocol::text::display_text;
 use mobank_protocol::transfer::messages::{
-    paths, QuoteRequest, QuoteResponse, SubmitTransferRequest, TransferResponse,
+    paths, CancelTransferRequest, QuoteRequest, QuoteResponse, SubmitTransferRequest,
+    TransferResponse,
 };
 use mobank_protocol::transfer::{
     operation_text, IdempotencyKey, MAX_MEMO_CHARS, MAX_PAYEE_NAME_CHARS,
@@ -62,6 +65,11 @@ impl TransfersClient {
         let payee_bank = bank_code(&input.payee_bank_code)?;
         let memo = memo(&input.memo)?;
         let typed_payee_name = typed_payee_name(input.payee_name.as_deref())?;
+        let execution_date = input
+            .execution_date
+            .as_deref()
+            .map(execution_date)
+            .transpose()?;
         let auth = authorize(&self.context, None)?;
         let payer = self.payer(&auth, &input.payer_account_id).await?;
         let currency: Currency = payer.currency.parse().map_err(|_| {
@@ -81,6 +89,7 @@ impl TransfersClient {
             memo,
             channel: input.channel,
             idempotency_key,
+            execution_date,
         };
 
         let sent_at_ms = self.context.clock.now_ms();
@@ -130,6 +139,7 @@ impl TransfersClient {
         )?;
         draft.payer_masked_number = payer.masked_number;
         draft.warnings = warnings;
+        draft.schedule = quote.schedule;
         draft.expires_at_ms = quote.expires_at_ms;
         let shown = draft.clone();
         let token = self.state.keep(draft)?;
@@ -210,6 +220,73 @@ impl TransfersClient {
     ) -> Result<TransferSummary, MobankError> {
         let draft = self.state.confirmed(token, self.context.wipes())?;
         self.sign_and_submit(token, draft, Second::Pin(pin)).await
+    }
+
+    /// Cancels a scheduled transfer (`TransferState::Scheduled`) before it runs, signed by
+    /// this phone's possession key over an operation naming the transfer. Returns it
+    /// `Rejected` with reason `Cancelled`, the bank's signed receipt kept. A transfer that
+    /// already ran, was refused or was never scheduled is `NotCancellable` (nothing is sent
+    /// when the phone already knows; when the bank says so, the transfer is reconciled so the
+    /// list shows what happened). An unknown id is `InvalidInput`. Needs a session.
+    pub async fn cancel(&self, transfer_id: &str) -> Result<TransferSummary, MobankError> {
+        let key = IdempotencyKey::parse(transfer_id).ok_or_else(|| {
+            MobankError::from(InputError {
+                what: "a transfer id is the 32 lower-case hex digits list() shows",
+            })
+        })?;
+        let store = self.store(false).await?.ok_or(MobankError::NotBound)?;
+        let loader = Arc::clone(&store);
+        let hex = key.to_hex();
+        let mut record = blocking(move || outbox::load_all(&loader))
+            .await?
+            .map_err(from_outbox)?
+            .into_iter()
+            .find(|record| record.key() == hex)
+            .ok_or_else(|| {
+                MobankError::from(InputError {
+                    what: "no transfer on this phone has that id",
+                })
+            })?;
+        if !record.state.is_open() {
+            return Err(MobankError::NotCancellable);
+        }
+        let auth = authorize(&self.context, None)?;
+        let mut answered = auth
+            .answer_challenge(
+                ChallengePurpose::Operation,
+                Some(operations::cancel_transfer(&hex)),
+                Second::None,
+            )
+            .await?;
+        let assertion = answered
+            .assertions
+            .pop()
+            .ok_or_else(|| internal("no possession assertion"))?;
+        let path = format!("{}{hex}{}", paths::TRANSFER_PREFIX, paths::CANCEL_SUFFIX);
+        let result = self
+            .context
+            .bank
+            .post_authorized::<_, TransferResponse>(
+                &path,
+                &CancelTransferRequest {
+                    challenge_id: answered.challenge_id,
+                    assertion,
+                },
+                &auth.token,
+            )
+            .await;
+        match auth.settle(result).await {
+            Ok(response) => {
+                self.answered(&store, &mut record, response).await?;
+                tracing::info!("scheduled transfer cancelled");
+                Ok(record.summary())
+            }
+            Err(MobankError::NotCancellable) => {
+                self.reconcile_one(&auth, &store, &mut record).await?;
+                Err(MobankError::NotCancellable)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Every transfer this phone signed, newest first, with its state and receipt. Local: no
@@ -330,6 +407,7 @@ impl TransfersClient {
             created_at_ms: now,
             updated_at_ms: now,
             receipt: None,
+            runs_at_ms: draft.schedule.map(|schedule| schedule.runs_at_ms),
         };
         let store = self.store(true).await?.ok_or(MobankError::NotBound)?;
         self.save(&store, &record).await?;
@@ -361,6 +439,15 @@ impl TransfersClient {
         let result = auth.settle(result).await;
         match (delivery, result) {
             (_, Ok(response)) => self.answered(store, record, response).await,
+            (Delivery::Suspended, Err(error)) => {
+                // The bank recorded nothing and the signature stays good: keep it queued, as
+                // signed, so `reconcile` sends it after the lift.
+                record.state = TransferState::Signed;
+                record.updated_at_ms = self.context.clock.now_ms();
+                self.save(store, record).await?;
+                tracing::info!("transfer kept in the outbox while e-banking is suspended");
+                Err(error)
+            }
             (Delivery::NotSent | Delivery::Refused, Err(error)) => {
                 // The bank recorded nothing: nothing stays queued, so no later reconcile sends
                 // a transfer the customer was told did not go.
@@ -488,6 +575,7 @@ fn confirmation(token: String, draft: &Draft) -> Confirmation {
             payee_bank_name: &draft.payee_bank_name,
             expires_at_ms: draft.expires_at_ms,
             warnings: &draft.warnings,
+            schedule: draft.schedule,
         },
     )
 }
@@ -504,6 +592,21 @@ fn typed_payee_name(typed: Option<&str>) -> Result<Option<String>, MobankError> 
                 what: "a payee name has at most 70 characters and no control, bidirectional or invisible characters",
             })
         })
+}
+
+/// A requested execution date: `YYYY-MM-DD`. The bank judges the calendar and the range.
+fn execution_date(typed: &str) -> Result<String, MobankError> {
+    let shaped = typed.len() == 10
+        && typed.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(MobankError::from(InputError {
+            what: "an execution date is written YYYY-MM-DD",
+        }));
+    }
+    Ok(typed.to_owned())
 }
 
 /// The memo trimmed and in NFC; empty is allowed.

@@ -3,6 +3,7 @@
 //! the bank executes.
 
 use mobank_protocol::transfer::account_number::masked;
+use mobank_protocol::transfer::messages::Schedule;
 use mobank_protocol::transfer::CanonicalTransfer;
 
 use super::model::Confirmation;
@@ -16,6 +17,7 @@ pub(super) struct Shown<'a> {
     pub payee_bank_name: &'a str,
     pub expires_at_ms: u64,
     pub warnings: &'a [TransferWarning],
+    pub schedule: Option<Schedule>,
 }
 
 pub(super) fn render(transfer: &CanonicalTransfer, shown: Shown<'_>) -> Confirmation {
@@ -55,6 +57,8 @@ pub(super) fn render(transfer: &CanonicalTransfer, shown: Shown<'_>) -> Confirma
             .collect(),
         prompt,
         expires_at_ms: shown.expires_at_ms,
+        runs_at_ms: shown.schedule.map(|schedule| schedule.runs_at_ms),
+        schedule_reason: shown.schedule.map(|schedule| schedule.reason),
     }
 }
 
@@ -85,6 +89,7 @@ mod tests {
                 payee_bank_name: "Mobank Sandbox Bank",
                 expires_at_ms: 9,
                 warnings: &[],
+                schedule: None,
             },
         );
         assert_eq!(confirmation.payee_name, "王芳");
@@ -114,6 +119,7 @@ mod tests {
                 payee_bank_name: "Mobank Sandbox Bank",
                 expires_at_ms: 9,
                 warnings: &[],
+                schedule: None,
             },
         );
         assert_eq!(confirmation.fee_zh, "¥0.00");

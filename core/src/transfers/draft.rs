@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
 use mobank_protocol::b64;
+use mobank_protocol::transfer::messages::Schedule;
 use mobank_protocol::transfer::CanonicalTransfer;
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -36,6 +37,8 @@ pub(super) struct Draft {
     pub expires_at_ms: u64,
     /// Phone time after which the quote's challenge is no longer accepted.
     pub deadline_ms: u64,
+    /// When the bank will run it, if not at once.
+    pub schedule: Option<Schedule>,
     /// The phone's wipe count when it was drafted: a wipe ends it.
     pub wipes: u64,
     order: u64,
@@ -162,6 +165,7 @@ impl Draft {
             warnings: Vec::new(),
             expires_at_ms: 0,
             deadline_ms,
+            schedule: None,
             wipes,
             order: 0,
         })

@@ -1,5 +1,6 @@
 //! The values the app sees: what the customer entered, the confirmation, a transfer's state.
 
+use mobank_protocol::transfer::messages::ScheduleReason;
 use mobank_protocol::transfer::{Channel, Outcome, Receipt, RejectReason};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,11 @@ pub struct TransferInput {
     /// signed name is always the bank's.
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub payee_name: Option<String>,
+    /// `YYYY-MM-DD`, the bank day to book it (today to 30 days ahead); `None`: as soon as the
+    /// bank's policy allows.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub execution_date: Option<String>,
+
 }
 
 /// What the customer confirms, rendered from the transfer the device will sign and nothing
@@ -67,6 +73,11 @@ pub struct Confirmation {
     pub prompt: String,
     /// Bank time (Unix ms) after which the quote can no longer be signed.
     pub expires_at_ms: u64,
+    /// Bank time (Unix ms) the transfer will run if it is not booked at once: show it, and
+    /// that it can be cancelled until then.
+    pub runs_at_ms: Option<u64>,
+    /// Why it runs then: asked for, or the bank's delay for a new payee or a large amount.
+    pub schedule_reason: Option<ScheduleReason>,
 }
 
 /// Where a transfer is. Drafts and confirmations live in memory; from `Signed` on, the state
@@ -81,6 +92,9 @@ pub enum TransferState {
     Submitted,
     /// The bank took it (signed receipt); the money has not moved yet.
     Accepted,
+    /// The bank took it and runs it at `runs_at_ms` (bank time); until then it can be
+    /// cancelled with `transfers().cancel`.
+    Scheduled { runs_at_ms: u64 },
     /// The money moved (signed receipt with its booking time).
     Settled,
     /// The bank refused it (signed receipt); no money moved.
@@ -100,6 +114,7 @@ impl TransferState {
                 | TransferState::Submitted
                 | TransferState::Unknown
                 | TransferState::Accepted
+                | TransferState::Scheduled { .. }
         )
     }
 }

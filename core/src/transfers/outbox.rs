@@ -24,6 +24,9 @@ pub(super) struct OutboxRecord {
     pub updated_at_ms: u64,
     #[serde(default)]
     pub receipt: Option<Receipt>,
+    /// Bank time the bank said it runs the transfer, when not at once.
+    #[serde(default)]
+    pub runs_at_ms: Option<u64>,
 }
 
 impl OutboxRecord {

@@ -23,25 +23,38 @@ pub(super) enum Delivery {
     /// The request may have reached the bank: a timeout, a lost connection, a broken body, a
     /// failure inside the bank. Never "failed".
     Unknown,
+    /// The bank refused it because the customer's e-banking is suspended, before recording
+    /// anything: it stays queued, signed, for after the lift.
+    Suspended,
 }
 
 pub(super) fn delivery<T>(result: &Result<T, NetError>) -> Delivery {
     match result {
         Ok(_) => Delivery::Answered,
         Err(NetError::Connect(_) | NetError::PinMismatch) => Delivery::NotSent,
+        Err(NetError::Api { error, .. }) if error.code == ErrorCode::Suspended => {
+            Delivery::Suspended
+        }
         Err(NetError::Api { error, .. }) if error.code != ErrorCode::Internal => Delivery::Refused,
         Err(_) => Delivery::Unknown,
     }
 }
 
-/// The state a verified receipt puts a transfer in.
-pub(super) fn state_of(receipt: &Receipt) -> TransferState {
-    match (receipt.outcome, receipt.reason, receipt.booked_at_ms) {
-        (Outcome::Accepted, _, Some(_)) => TransferState::Settled,
-        (Outcome::Accepted, _, None) => TransferState::Accepted,
-        (Outcome::Rejected, Some(reason), _) => TransferState::Rejected { reason },
+/// The state a verified receipt puts a transfer in; `runs_at_ms`: when the bank said it runs
+/// a transfer it does not book at once.
+pub(super) fn state_of(receipt: &Receipt, runs_at_ms: Option<u64>) -> TransferState {
+    match (
+        receipt.outcome,
+        receipt.reason,
+        receipt.booked_at_ms,
+        runs_at_ms,
+    ) {
+        (Outcome::Accepted, _, Some(_), _) => TransferState::Settled,
+        (Outcome::Accepted, _, None, Some(runs_at_ms)) => TransferState::Scheduled { runs_at_ms },
+        (Outcome::Accepted, _, None, None) => TransferState::Accepted,
+        (Outcome::Rejected, Some(reason), _, _) => TransferState::Rejected { reason },
         // A consistent receipt always has its reason; `check_receipt` refused any other.
-        (Outcome::Rejected, None, _) => TransferState::Unknown,
+        (Outcome::Rejected, None, _, _) => TransferState::Unknown,
     }
 }
 
@@ -55,7 +68,7 @@ pub(super) fn take_receipt(
     now_ms: u64,
 ) -> Result<Option<MobankEvent>, ()> {
     check_receipt(&receipt, &record.request.transfer, &record.hash, trusted).map_err(|_| ())?;
-    let state = state_of(&receipt);
+    let state = state_of(&receipt, record.runs_at_ms);
     let changed = state != record.state;
     record.state = state;
     record.receipt = Some(receipt);
@@ -112,6 +125,7 @@ mod tests {
             created_at_ms: 1,
             updated_at_ms: 1,
             receipt: None,
+            runs_at_ms: None,
         }
     }
 
@@ -159,6 +173,25 @@ mod tests {
             None
         );
         assert_eq!(accepted.state, TransferState::Accepted);
+    }
+
+    #[test]
+    fn an_unbooked_acceptance_of_a_transfer_with_a_time_is_scheduled_until_the_booked_receipt() {
+        let (pair, key) = receipt_key();
+        let mut waiting = record();
+        waiting.runs_at_ms = Some(9_000);
+        let receipt = receipt_for(&waiting, &pair, None);
+        let event = take_receipt(&mut waiting, receipt, std::slice::from_ref(&key), 7).unwrap();
+        assert_eq!(
+            waiting.state,
+            TransferState::Scheduled { runs_at_ms: 9_000 }
+        );
+        assert_eq!(event, None);
+        assert!(waiting.state.is_open());
+
+        let booked = receipt_for(&waiting, &pair, Some(9_001));
+        take_receipt(&mut waiting, booked, &[key], 9_002).unwrap();
+        assert_eq!(waiting.state, TransferState::Settled);
     }
 
     #[test]
@@ -227,6 +260,7 @@ mod tests {
             Delivery::Refused
         );
         assert_eq!(delivery(&api(ErrorCode::Internal)), Delivery::Unknown);
+        assert_eq!(delivery(&api(ErrorCode::Suspended)), Delivery::Suspended);
         for unknown in [
             NetError::OutcomeUnknown,
             NetError::MalformedResponse,

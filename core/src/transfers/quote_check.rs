@@ -18,7 +18,13 @@ pub(super) fn check_quote(asked: &QuoteRequest, quote: &QuoteResponse) -> Result
         && transfer.memo == asked.memo
         && transfer.channel == asked.channel
         && transfer.idempotency_key == asked.idempotency_key
-        && transfer.acknowledged_warnings.is_empty();
+        && transfer.acknowledged_warnings.is_empty()
+        // A delay may move the booking day later than asked, never earlier (YYYY-MM-DD
+        // compares as text).
+        && asked
+            .execution_date
+            .as_ref()
+            .is_none_or(|day| transfer.execution_date >= *day);
     if !echoed {
         return Err(MobankError::QuoteMismatch);
     }
@@ -49,6 +55,7 @@ mod tests {
             memo: echoed.memo,
             channel: echoed.channel,
             idempotency_key: echoed.idempotency_key,
+            execution_date: None,
         }
     }
 
@@ -57,6 +64,7 @@ mod tests {
             transfer: transfer(50_000),
             payee_bank_name: "Mobank Sandbox Bank".to_owned(),
             expires_at_ms: 61_000,
+            schedule: None,
         };
         change(&mut quote);
         quote
@@ -90,5 +98,19 @@ mod tests {
                 "change {index}"
             );
         }
+    }
+
+    #[test]
+    fn a_quote_may_book_later_than_the_day_asked_but_never_earlier() {
+        let day = transfer(50_000).execution_date;
+        let mut asked_today = asked();
+        asked_today.execution_date = Some(day.clone());
+        assert_eq!(check_quote(&asked_today, &quote(|_| {})), Ok(()));
+        let mut asked_later = asked();
+        asked_later.execution_date = Some("2999-12-31".to_owned());
+        assert_eq!(
+            check_quote(&asked_later, &quote(|_| {})),
+            Err(MobankError::QuoteMismatch)
+        );
     }
 }

@@ -49,6 +49,8 @@ pub enum RejectReason {
     Suspended,
     /// The channel is off for this customer.
     ChannelClosed,
+    /// The customer cancelled the scheduled transfer (a signed cancel) before it ran.
+    Cancelled,
 }
 
 impl RejectReason {
@@ -59,6 +61,7 @@ impl RejectReason {
             RejectReason::PayeeRefused => "payee_refused",
             RejectReason::Suspended => "suspended",
             RejectReason::ChannelClosed => "channel_closed",
+            RejectReason::Cancelled => "cancelled",
         }
     }
 }

@@ -48,6 +48,10 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(transfer_paths::TRANSFER_QUOTES, post(transfers::quote))
         .route(transfer_paths::TRANSFERS, post(transfers::submit))
         .route(&transfer_route, get(transfers::status))
+        .route(
+            &format!("{transfer_route}{}", transfer_paths::CANCEL_SUFFIX),
+            post(transfers::cancel),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

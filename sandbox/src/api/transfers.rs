@@ -1,5 +1,5 @@
-//! Transfers over HTTP: `POST /v1/transfers/quote`, `POST /v1/transfers` and
-//! `GET /v1/transfers/{idempotency_key}`.
+//! Transfers over HTTP: `POST /v1/transfers/quote`, `POST /v1/transfers`,
+//! `GET /v1/transfers/{idempotency_key}` and `POST /v1/transfers/{idempotency_key}/cancel`.
 
 use std::sync::Arc;
 
@@ -9,11 +9,13 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use mobank_protocol::transfer::messages::{
-    QuoteRequest, QuoteResponse, SubmitTransferRequest, TransferResponse,
+    CancelTransferRequest, QuoteRequest, QuoteResponse, SubmitTransferRequest, TransferResponse,
 };
 use mobank_protocol::transfer::IdempotencyKey;
 
-use crate::bank::transfer::{quote as quoting, status as outcomes, submit as submitting};
+use crate::bank::transfer::{
+    cancel as cancelling, quote as quoting, status as outcomes, submit as submitting,
+};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
@@ -73,4 +75,20 @@ pub(super) async fn status(
     run_blocking(&bank, move |bank| outcomes::status(bank, &token_hash, key))
         .await
         .map(Json)
+}
+
+pub(super) async fn cancel(
+    State(bank): State<Arc<Bank>>,
+    SessionTokenHash(token_hash): SessionTokenHash,
+    key: Result<Path<String>, PathRejection>,
+    StrictJson(request): StrictJson<CancelTransferRequest>,
+) -> Result<Json<TransferResponse>, ApiFailure> {
+    let malformed = || ApiFailure::bad_request("the idempotency key is 32 lower-case hex digits");
+    let Path(key) = key.map_err(|_| malformed())?;
+    let key = IdempotencyKey::parse(&key).ok_or_else(malformed)?;
+    run_blocking(&bank, move |bank| {
+        cancelling::cancel(bank, &token_hash, key, &request)
+    })
+    .await
+    .map(Json)
 }

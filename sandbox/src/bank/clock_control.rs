@@ -32,5 +32,7 @@ pub(crate) fn advance(
     }
     bank.clock.advance(Duration::from_secs(request.seconds));
     tracing::info!(seconds = request.seconds, "bank clock moved forward");
+    // Scheduled transfers whose time came run now (reading the bank runs them).
+    bank.with_db(|_| Ok::<_, SandboxError>(()))?;
     Ok(reading(bank))
 }

@@ -9,7 +9,7 @@ use super::challenges::{self, Purpose};
 use super::factors::{authenticate, device_blocked, device_unknown, Attempt, TwoFactors};
 use super::policy::{self, IntegrityFlags};
 use super::{notices, session, Bank};
-use crate::db::devices;
+use crate::db::{devices, transfers};
 use crate::error::ApiFailure;
 
 pub(crate) fn issue_challenge(
@@ -52,6 +52,9 @@ pub(crate) fn log_in(
             Attempt::strong(Ceremony::Login, &factors.both(), &challenge, None),
             now,
         )?;
+        if transfers::is_suspended(tx, &device.customer_id)? {
+            return Err(session::suspended());
+        }
         let issued = session::issue(tx, bank, device_id, integrity, now)?;
         let notices = notices::take_undelivered(tx, device_id, now)?;
         tracing::info!(%device_id, second_factor = ?factors.second.factor, "login succeeded");

@@ -19,6 +19,7 @@ pub(crate) mod factors;
 pub(crate) mod history;
 pub(crate) mod login;
 pub(crate) mod merchants;
+pub(crate) mod monitor;
 pub(crate) mod notices;
 pub(crate) mod notify;
 pub(crate) mod otp;
@@ -126,6 +127,8 @@ impl Bank {
         // A panic while the lock was held dropped its open transaction, which rolled back, so
         // the connection is still consistent: carry on rather than fail every later request.
         let mut conn = self.db.lock().unwrap_or_else(PoisonError::into_inner);
+        // Whatever reads the bank sees every scheduled transfer whose time has come as run.
+        transfer::schedule::run_due(self, &mut conn);
         work(&mut conn)
     }
 

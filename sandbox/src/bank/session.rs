@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use super::policy::IntegrityFlags;
 use crate::bank::Bank;
-use crate::db::{devices, sessions};
+use crate::db::{devices, sessions, transfers};
 use crate::error::ApiFailure;
 use crate::random;
 
@@ -63,6 +63,15 @@ pub(crate) fn record_strong_auth(
 }
 
 /// Checks the session behind `token_hash` and records this use of it.
+/// The bank suspended the customer's e-banking: every session call and every login is refused
+/// until it is lifted, and nothing is recorded on the way.
+pub(crate) fn suspended() -> ApiFailure {
+    ApiFailure::new(
+        ErrorCode::Suspended,
+        "the bank has suspended this customer's e-banking",
+    )
+}
+
 pub(crate) fn authorize(
     tx: &Transaction<'_>,
     bank: &Bank,
@@ -85,6 +94,9 @@ pub(crate) fn authorize(
             ErrorCode::DeviceBlocked,
             "the device binding is blocked",
         ));
+    }
+    if transfers::is_suspended(tx, &found.customer_id)? {
+        return Err(suspended());
     }
     sessions::touch(tx, token_hash, now)?;
     // "Last seen" in the device list is the device's last activity.

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (5, seed::landlord_and_other_banks),
     (6, transfers_v6),
     (7, seed::account_numbers_with_check_digits),
+    (9, scheduled_transfers_v9),
     (10, acknowledged_warnings_v10),
     (11, seed::corner_shop),
 ];
@@ -433,6 +434,34 @@ fn acknowledged_warnings_v10(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
         "ALTER TABLE transfer_outcomes
              ADD COLUMN acknowledged_warnings TEXT NOT NULL DEFAULT '';",
+    )
+}
+
+/// Transfers that run later: the time a quote promised, the payee of every outcome (a first
+/// transfer to a payee may be held), and the accepted transfers waiting for their time.
+fn scheduled_transfers_v9(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "
+        -- When the quoted transfer runs if accepted; NULL: when it is submitted.
+        ALTER TABLE transfer_quotes ADD COLUMN runs_at_ms INTEGER;
+        -- NULL for outcomes recorded before this version.
+        ALTER TABLE transfer_outcomes ADD COLUMN payee_account_number TEXT;
+        CREATE INDEX transfer_outcomes_by_payee
+            ON transfer_outcomes(customer_id, payee_account_number);
+
+        -- An accepted transfer that has not run: its outcome is accepted with no entry until
+        -- it runs (booked, or refused for want of funds) or is cancelled, and the row goes.
+        CREATE TABLE scheduled_transfers (
+            customer_id      TEXT NOT NULL,
+            idempotency_key  TEXT NOT NULL,
+            runs_at_ms       INTEGER NOT NULL,
+            transfer         TEXT NOT NULL,
+            PRIMARY KEY (customer_id, idempotency_key),
+            FOREIGN KEY (customer_id, idempotency_key)
+                REFERENCES transfer_outcomes(customer_id, idempotency_key)
+        ) STRICT;
+        CREATE INDEX scheduled_transfers_due ON scheduled_transfers(runs_at_ms);
+        ",
     )
 }
 

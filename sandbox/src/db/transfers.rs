@@ -60,18 +60,22 @@ pub(crate) struct NewQuote<'a> {
     /// The quoted `CanonicalTransfer` as JSON.
     pub(crate) transfer: &'a str,
     pub(crate) expires_at_ms: i64,
+    /// When the transfer runs if accepted; `None`: when it is submitted.
+    pub(crate) runs_at_ms: Option<i64>,
 }
 
 pub(crate) fn insert_quote(tx: &Transaction<'_>, quote: &NewQuote<'_>) -> rusqlite::Result<()> {
     tx.execute(
-        "INSERT INTO transfer_quotes (challenge, customer_id, device_id, transfer, expires_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO transfer_quotes (challenge, customer_id, device_id, transfer, expires_at_ms,
+                                      runs_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             quote.challenge,
             quote.customer_id,
             quote.device_id,
             quote.transfer,
-            quote.expires_at_ms
+            quote.expires_at_ms,
+            quote.runs_at_ms
         ],
     )?;
     Ok(())
@@ -83,6 +87,7 @@ pub(crate) struct SpentQuote {
     pub(crate) device_id: String,
     pub(crate) transfer: String,
     pub(crate) expires_at_ms: i64,
+    pub(crate) runs_at_ms: Option<i64>,
 }
 
 /// Marks the unused quote of `challenge` used and returns it; `None` if there is none.
@@ -92,7 +97,7 @@ pub(crate) fn spend_quote(
 ) -> rusqlite::Result<Option<SpentQuote>> {
     let found = tx
         .query_row(
-            "SELECT customer_id, device_id, transfer, expires_at_ms FROM transfer_quotes
+            "SELECT customer_id, device_id, transfer, expires_at_ms, runs_at_ms FROM transfer_quotes
              WHERE challenge = ?1 AND used = 0",
             [challenge],
             |row| {
@@ -101,6 +106,7 @@ pub(crate) fn spend_quote(
                     device_id: row.get(1)?,
                     transfer: row.get(2)?,
                     expires_at_ms: row.get(3)?,
+                    runs_at_ms: row.get(4)?,
                 })
             },
         )
@@ -150,6 +156,7 @@ pub(crate) struct NewOutcome<'a> {
     pub(crate) currency: Currency,
     pub(crate) entry_id: Option<i64>,
     pub(crate) decided_at_ms: i64,
+    pub(crate) payee_account_number: &'a str,
     /// The acknowledged warning codes joined by `,`.
     pub(crate) acknowledged_warnings: &'a str,
 }
@@ -161,7 +168,8 @@ pub(crate) fn insert_outcome(
     tx.execute(
         "INSERT INTO transfer_outcomes (customer_id, idempotency_key, transfer_hash, receipt,
                                         accepted, payer_account_id, amount_minor, currency,
-                                        entry_id, decided_at_ms, acknowledged_warnings)
+                                        entry_id, decided_at_ms, payee_account_number,
+                                        acknowledged_warnings)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             outcome.customer_id,
@@ -174,6 +182,7 @@ pub(crate) fn insert_outcome(
             outcome.currency,
             outcome.entry_id,
             outcome.decided_at_ms,
+            outcome.payee_account_number,
             outcome.acknowledged_warnings
         ],
     )?;

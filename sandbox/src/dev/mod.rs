@@ -29,6 +29,7 @@ pub mod paths {
     /// `GET /dev/transfers/{customer_id}/{idempotency_key}`: the outcome recorded for a key.
     pub const TRANSFER_OUTCOME_PREFIX: &str = "/dev/transfers/";
     /// `POST /dev/customers/{customer_id}/suspension`: suspend or restore e-banking.
+    /// `POST /dev/customers/{customer_id}/monitor`: run the monitor now (suspends by policy).
     pub const CUSTOMER_PREFIX: &str = "/dev/customers/";
     /// `GET /dev/merchants/{merchant_id}/qr?amount=`: the merchant's QR code.
     pub const MERCHANT_PREFIX: &str = "/dev/merchants/";
@@ -51,6 +52,29 @@ pub struct MerchantQrQuery {
 pub struct MerchantQr {
     pub merchant_id: String,
     pub payload: String,
+}
+
+/// A rule the monitor applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonitorRule {
+    /// Money in and most of it out again within the window.
+    PassThrough,
+    /// Many parties in and few out (scatter in, gather out), or the reverse.
+    FanInFanOut,
+    /// The window's volume far above the account's usual.
+    OutOfProfile,
+}
+
+/// What the monitor found for one customer, and what the bank did about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorReport {
+    pub customer_id: String,
+    /// The rules that fired, in the order above.
+    pub flags: Vec<MonitorRule>,
+    /// Whether e-banking is suspended after the run (by this run or before it).
+    pub suspended: bool,
 }
 
 /// How many transfer answers to lose. Each later `POST /v1/transfers` that succeeds is

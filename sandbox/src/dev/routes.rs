@@ -20,11 +20,11 @@ use mobank_protocol::transfer::IdempotencyKey;
 
 use super::{
     paths, AdvanceClockRequest, Booked, ClockReading, CreditRequest, LedgerCheck,
-    LoseResponsesRequest, MerchantQr, MerchantQrQuery, MoveRequest, SuspensionRequest,
+    LoseResponsesRequest, MerchantQr, MerchantQrQuery, MonitorReport, MoveRequest, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
 use crate::bank::transfer::faults;
-use crate::bank::{back_office, clock_control, merchants, outboxes, run_blocking, Bank};
+use crate::bank::{back_office, clock_control, merchants, monitor, outboxes, run_blocking, Bank};
 use crate::error::{ApiFailure, SandboxError};
 use crate::extract::StrictJson;
 use crate::ledger;
@@ -60,6 +60,10 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(
             &format!("{}{{merchant_id}}/qr", paths::MERCHANT_PREFIX),
             get(merchant_qr),
+        )
+        .route(
+            &format!("{}{{customer_id}}/monitor", paths::CUSTOMER_PREFIX),
+            post(run_monitor),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -204,4 +208,13 @@ async fn merchant_qr(
         merchants::qr_code(bank, &merchant_id, query.amount)
     })
     .await
+}
+
+async fn run_monitor(
+    State(bank): State<Arc<Bank>>,
+    customer_id: Result<Path<String>, PathRejection>,
+) -> Result<Json<MonitorReport>, ApiFailure> {
+    let Path(customer_id) =
+        customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
+    call(&bank, move |bank| monitor::run(bank, &customer_id)).await
 }

@@ -89,7 +89,7 @@ pub(crate) fn check(conn: &Connection) -> rusqlite::Result<LedgerCheck> {
     let unshown_postings = customer_legs.abs_diff(shown_rows) + rows_on_one_leg;
 
     // Every transfer entry is the booking of exactly one accepted outcome, and every accepted
-    // outcome has its entry; a rejected one has none.
+    // outcome has its entry unless it is scheduled to run later; a rejected one has none.
     let transfer = EntryKind::Transfer.as_str();
     let unrecorded_transfers = count(
         conn,
@@ -104,7 +104,10 @@ pub(crate) fn check(conn: &Connection) -> rusqlite::Result<LedgerCheck> {
         &format!(
             "SELECT COUNT(*) FROM transfer_outcomes o
              LEFT JOIN journal_entries e USING (entry_id)
-             WHERE (o.accepted = 1 AND e.kind IS NOT '{transfer}')
+             WHERE (o.accepted = 1 AND e.kind IS NOT '{transfer}'
+                    AND NOT EXISTS (SELECT 1 FROM scheduled_transfers s
+                                    WHERE s.customer_id = o.customer_id
+                                      AND s.idempotency_key = o.idempotency_key))
                 OR (o.accepted = 0 AND o.entry_id IS NOT NULL)"
         ),
     )?;

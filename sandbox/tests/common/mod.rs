@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use mobank_protocol::assertion::knowledge_signature;
+use mobank_protocol::assertion::{knowledge_signature, operations};
 use mobank_protocol::messages::{
     paths, ChallengePurpose, ChallengeRequest, ChallengeResponse, CompleteActivationRequest,
     CompleteActivationResponse, DeviceDescription, LoginChallengeRequest, LoginRequest,
@@ -12,7 +12,8 @@ use mobank_protocol::messages::{
 };
 use mobank_protocol::money::{Amount, Currency};
 use mobank_protocol::transfer::messages::{
-    paths as transfer_paths, QuoteRequest, QuoteResponse, SubmitTransferRequest,
+    paths as transfer_paths, CancelTransferRequest, QuoteRequest, QuoteResponse,
+    SubmitTransferRequest,
 };
 use mobank_protocol::transfer::{operation_text, CanonicalTransfer, Channel, IdempotencyKey};
 use mobank_protocol::{
@@ -329,6 +330,36 @@ impl Bank {
     }
 }
 
+impl Bank {
+    /// A cancel of the transfer under `key`, signed by the phone's possession key.
+    pub async fn cancel_transfer(
+        &self,
+        phone: &mut Phone,
+        token: &str,
+        key: IdempotencyKey,
+    ) -> reqwest::Response {
+        let challenge = self
+            .session_challenge(token, ChallengePurpose::Operation)
+            .await;
+        let request = CancelTransferRequest {
+            assertion: phone.assert_operation(
+                Factor::Possession,
+                Ceremony::Operation,
+                &challenge.challenge,
+                Some(&operations::cancel_transfer(&key.to_hex())),
+            ),
+            challenge_id: challenge.challenge_id,
+        };
+        let path = format!(
+            "{}{}{}",
+            transfer_paths::TRANSFER_PREFIX,
+            key.to_hex(),
+            transfer_paths::CANCEL_SUFFIX
+        );
+        self.post_authorized(&path, token, &request).await
+    }
+}
+
 /// What a customer enters for a transfer, with a fresh idempotency key.
 pub fn quote_request(
     payer_account_id: &str,
@@ -345,6 +376,7 @@ pub fn quote_request(
         memo: memo.to_owned(),
         channel: Channel::MobileTransfer,
         idempotency_key: IdempotencyKey::generate(&SystemRandom::new()).unwrap(),
+        execution_date: None,
     }
 }
 

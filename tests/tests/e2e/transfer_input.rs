@@ -15,6 +15,7 @@ fn input(payer: &str, payee: &str, amount: &str, memo: &str) -> TransferInput {
         memo: memo.to_owned(),
         channel: Channel::MobileTransfer,
         payee_name: None,
+        execution_date: None,
     }
 }
 

@@ -27,6 +27,7 @@ fn to_landlord(payer: &str, amount: &str) -> TransferInput {
         memo: "十二月房租".to_owned(),
         channel: Channel::MobileTransfer,
         payee_name: None,
+        execution_date: None,
     }
 }
 

@@ -14,7 +14,7 @@ use super::{bank_day, ledger_currency};
 use crate::bank::policy::{self, IntegrityFlags};
 use crate::bank::{notify, Bank};
 use crate::db::customers;
-use crate::db::transfers;
+use crate::db::{schedules, transfers};
 use crate::error::ApiFailure;
 use crate::ledger::{self, Currency, EntryKind, LedgerError, Leg, NewEntry, Shown, SystemAccount};
 use crate::{mask, random};
@@ -30,6 +30,8 @@ pub(crate) struct Context<'a> {
     pub(crate) transfer: &'a CanonicalTransfer,
     pub(crate) hash: &'a [u8; 32],
     pub(crate) now: i64,
+    /// From the quote: when the transfer runs if accepted (`None`: now).
+    pub(crate) runs_at_ms: Option<i64>,
 }
 
 pub(crate) fn decide(
@@ -40,9 +42,7 @@ pub(crate) fn decide(
     let transfer = context.transfer;
     let currency = ledger_currency(transfer.amount.currency())?;
     let amount_minor = transfer.amount.minor_units();
-    let fee_minor = transfer
-        .fee_minor_units()
-        .ok_or_else(|| ApiFailure::bad_request("the field `fee` is not valid"))?;
+    let later = context.runs_at_ms.filter(|runs_at| *runs_at > context.now);
 
     let rejection = if transfers::is_suspended(tx, context.customer_id)? {
         Some(RejectReason::Suspended)
@@ -51,18 +51,73 @@ pub(crate) fn decide(
     } else {
         None
     };
-    let (reason, entry_id) = match rejection {
-        Some(reason) => (Some(reason), None),
-        None => match book(tx, bank, context, currency, amount_minor, fee_minor)? {
+    let (reason, entry_id) = match (rejection, later) {
+        (Some(reason), _) => (Some(reason), None),
+        // Accepted now, booked when its time comes (`schedule::run_due`): funds are checked then.
+        (None, Some(_)) => (None, None),
+        (None, None) => match book(tx, bank, context.customer_id, transfer, context.now)? {
             Booking::Booked(entry_id) => (None, Some(entry_id)),
             Booking::InsufficientFunds => (Some(RejectReason::InsufficientFunds), None),
         },
     };
 
+    let receipt = signed_receipt(
+        bank,
+        transfer,
+        context.hash,
+        reason,
+        entry_id.map(|_| context.now),
+        context.now,
+    )?;
+    let stored = serde_json::to_string(&receipt)
+        .map_err(|error| ApiFailure::internal("a receipt does not serialise", &error))?;
+    let key = transfer.idempotency_key.to_hex();
+    transfers::insert_outcome(
+        tx,
+        &transfers::NewOutcome {
+            customer_id: context.customer_id,
+            idempotency_key: &key,
+            transfer_hash: context.hash,
+            receipt: &stored,
+            accepted: reason.is_none(),
+            payer_account_id: &transfer.payer_account_id,
+            amount_minor,
+            currency,
+            entry_id,
+            decided_at_ms: context.now,
+            payee_account_number: &transfer.payee.account_number,
+            acknowledged_warnings: &transfer.acknowledged_warnings.join(","),
+        },
+    )?;
+    if let (None, Some(runs_at_ms)) = (reason, later) {
+        let signed = serde_json::to_string(transfer)
+            .map_err(|error| ApiFailure::internal("a transfer does not serialise", &error))?;
+        schedules::insert(tx, context.customer_id, &key, runs_at_ms, &signed)?;
+    }
+    tracing::info!(
+        receipt_id = %receipt.receipt_id,
+        outcome = ?receipt.outcome,
+        reason = reason.map(RejectReason::code),
+        scheduled = later.is_some() && reason.is_none(),
+        "transfer decided"
+    );
+    Ok(receipt)
+}
+
+/// The bank's receipt for `transfer`, signed: rejected for `reason`, else accepted, booked
+/// at `booked_at_ms` if the money moved.
+pub(super) fn signed_receipt(
+    bank: &Bank,
+    transfer: &CanonicalTransfer,
+    hash: &[u8],
+    reason: Option<RejectReason>,
+    booked_at_ms: Option<i64>,
+    now: i64,
+) -> Result<Receipt, ApiFailure> {
     let mut receipt = Receipt {
         receipt_id: random::id(&bank.rng, "rcp")?,
         idempotency_key: transfer.idempotency_key,
-        transfer_hash: context.hash.to_vec(),
+        transfer_hash: hash.to_vec(),
         outcome: if reason.is_some() {
             Outcome::Rejected
         } else {
@@ -73,38 +128,14 @@ pub(crate) fn decide(
         amount: transfer.amount,
         fee: transfer.fee.clone(),
         execution_date: transfer.execution_date.clone(),
-        decided_at_ms: u64::try_from(context.now).unwrap_or(0),
-        booked_at_ms: entry_id.map(|_| u64::try_from(context.now).unwrap_or(0)),
+        decided_at_ms: u64::try_from(now).unwrap_or(0),
+        booked_at_ms: booked_at_ms.map(|at| u64::try_from(at).unwrap_or(0)),
         key_id: String::new(),
         signature: Vec::new(),
     };
     receipt
         .sign(&bank.receipt_key, &bank.rng)
         .map_err(|error| ApiFailure::internal("the receipt could not be signed", &error))?;
-    let stored = serde_json::to_string(&receipt)
-        .map_err(|error| ApiFailure::internal("a receipt does not serialise", &error))?;
-    transfers::insert_outcome(
-        tx,
-        &transfers::NewOutcome {
-            customer_id: context.customer_id,
-            idempotency_key: &transfer.idempotency_key.to_hex(),
-            transfer_hash: context.hash,
-            receipt: &stored,
-            accepted: entry_id.is_some(),
-            payer_account_id: &transfer.payer_account_id,
-            amount_minor,
-            currency,
-            entry_id,
-            decided_at_ms: context.now,
-            acknowledged_warnings: &transfer.acknowledged_warnings.join(","),
-        },
-    )?;
-    tracing::info!(
-        receipt_id = %receipt.receipt_id,
-        outcome = ?receipt.outcome,
-        reason = reason.map(RejectReason::code),
-        "transfer decided"
-    );
     Ok(receipt)
 }
 
@@ -132,29 +163,32 @@ fn over_limit(
         || sent_today.checked_add(amount).unwrap_or(Decimal::MAX) > limits.daily)
 }
 
-enum Booking {
+pub(super) enum Booking {
     Booked(i64),
     InsufficientFunds,
 }
 
 /// The entry: payer → payee account (or the other-bank account), fee → fee income; a history
 /// row for the payer (amount and fee in one) and for a payee at this bank; a notice for each.
-fn book(
+pub(super) fn book(
     tx: &Transaction<'_>,
     bank: &Bank,
-    context: &Context<'_>,
-    currency: Currency,
-    amount_minor: i64,
-    fee_minor: i64,
+    customer_id: &str,
+    transfer: &CanonicalTransfer,
+    now: i64,
 ) -> Result<Booking, ApiFailure> {
-    let transfer = context.transfer;
-    let payer = payer_account(tx, context.customer_id, &transfer.payer_account_id)?;
+    let currency = ledger_currency(transfer.amount.currency())?;
+    let amount_minor = transfer.amount.minor_units();
+    let fee_minor = transfer
+        .fee_minor_units()
+        .ok_or_else(|| ApiFailure::bad_request("the field `fee` is not valid"))?;
+    let payer = payer_account(tx, customer_id, &transfer.payer_account_id)?;
     let resolved = payee::resolve(
         tx,
         &transfer.payee.bank_code,
         &transfer.payee.account_number,
     )?;
-    let payer_name = transfers::holder_name(tx, context.customer_id)?;
+    let payer_name = transfers::holder_name(tx, customer_id)?;
     let debit = amount_minor
         .checked_add(fee_minor)
         .ok_or_else(|| ApiFailure::bad_request("amount and fee are too large"))?;
@@ -208,7 +242,7 @@ fn book(
         &bank.rng,
         &NewEntry {
             kind: EntryKind::Transfer,
-            booked_at_ms: context.now,
+            booked_at_ms: now,
             // As a bank's books keep the other side's number; inside the bank the legs do.
             counterparty_account: payee_held
                 .is_none()

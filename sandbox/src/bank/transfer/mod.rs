@@ -2,10 +2,12 @@
 //! the signed submission checked against that quote, the business decision booked in the ledger
 //! with a signed receipt, and the outcome kept under the transfer's idempotency key.
 
+pub(crate) mod cancel;
 pub(crate) mod decide;
 pub(crate) mod faults;
 pub(crate) mod payee;
 pub(crate) mod quote;
+pub(crate) mod schedule;
 pub(crate) mod status;
 pub(crate) mod submit;
 
@@ -46,6 +48,13 @@ pub(crate) fn bank_day(now_ms: i64) -> Result<(String, i64), ApiFailure> {
         date.day()
     );
     Ok((text, start_ms))
+}
+
+/// The Unix millisecond a bank day begins (00:00 Beijing).
+pub(crate) fn bank_day_start(date: time::Date) -> Result<i64, ApiFailure> {
+    let offset = UtcOffset::from_whole_seconds(BANK_OFFSET_SECS)
+        .map_err(|error| ApiFailure::internal("the bank's time zone", &error))?;
+    Ok(date.midnight().assume_offset(offset).unix_timestamp() * 1000)
 }
 
 /// The ledger's currency for a wire currency (the same five).

@@ -7,7 +7,8 @@ use mobank_protocol::ErrorCode;
 use rusqlite::Connection;
 
 use super::payee::{self, Destination};
-use super::{bank_day, fee_wire, ledger_currency, OTHER_BANK_FEE_CNY_MINOR, QUOTE_TTL_MS};
+use super::schedule;
+use super::{fee_wire, ledger_currency, OTHER_BANK_FEE_CNY_MINOR, QUOTE_TTL_MS};
 use crate::bank::{display, merchants, session, Bank};
 use crate::db::customers::{self, HeldAccount};
 use crate::db::transfers;
@@ -75,7 +76,17 @@ pub(crate) fn quote(
             Destination::OtherBank { .. } if currency == Currency::CNY => OTHER_BANK_FEE_CNY_MINOR,
             Destination::OtherBank { .. } => 0,
         };
-        let (execution_date, _) = bank_day(now)?;
+        let plan = schedule::plan(
+            tx,
+            &schedule::Asked {
+                customer_id: &owner.customer_id,
+                requested_date: request.execution_date.as_deref(),
+                payee_account_number: &request.payee_account_number,
+                currency,
+                amount_minor: request.amount.minor_units(),
+            },
+            now,
+        )?;
         let challenge = random::challenge(&bank.rng)?.to_vec();
         let transfer = CanonicalTransfer {
             payer_account_id: payer.account_id.clone(),
@@ -88,7 +99,7 @@ pub(crate) fn quote(
             fee: fee_wire(fee_minor, request.amount.currency())?,
             memo: request.memo.clone(),
             channel: request.channel,
-            execution_date,
+            execution_date: plan.execution_date,
             idempotency_key: request.idempotency_key,
             challenge,
             quoted_at_ms: u64::try_from(now).unwrap_or(0),
@@ -108,6 +119,9 @@ pub(crate) fn quote(
                 device_id: &owner.device_id,
                 transfer: &stored,
                 expires_at_ms,
+                runs_at_ms: plan
+                    .schedule
+                    .map(|schedule| i64::try_from(schedule.runs_at_ms).unwrap_or(i64::MAX)),
             },
         )?;
         tracing::info!(device_id = %owner.device_id, "transfer quoted");
@@ -115,6 +129,7 @@ pub(crate) fn quote(
             transfer,
             payee_bank_name: resolved.bank_name().to_owned(),
             expires_at_ms: u64::try_from(expires_at_ms).unwrap_or(0),
+            schedule: plan.schedule,
         })
     })
 }

@@ -109,6 +109,7 @@ pub(crate) fn submit(
                 transfer: &transfer,
                 hash: &hash,
                 now,
+                runs_at_ms: quote.runs_at_ms,
             },
         )?;
         Ok(TransferResponse { receipt })
