@@ -130,6 +130,10 @@ pub(super) fn plan(
             amount: amount.to_wire(),
             memo: memo(payment),
             channel: Channel::QrPayment,
+            // The bank's registered name is what the confirmation shows; the code's name is
+            // compared separately (`name_differs`).
+            payee_name: None,
+            execution_date: None,
         },
         amount_from_code: payment.amount.is_some(),
         code_names,
