@@ -6,6 +6,7 @@
 mod activation;
 mod at_rest;
 mod biometric;
+mod crash;
 mod devices;
 mod history;
 mod journey;
