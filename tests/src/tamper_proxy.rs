@@ -1,9 +1,10 @@
 //! A man in the middle that holds the bank's own TLS identity (read from the sandbox's data
-//! directory), so the phone's pin check passes, and changes one byte of a receipt on its way
-//! to the phone: the test of the receipt's own signature, the layer under TLS.
+//! directory), so the phone's pin check passes: it changes one byte of a receipt on its way
+//! to the phone (the test of the receipt's own signature, the layer under TLS), or swallows a
+//! transfer on its way to the bank and hangs up (a request sent that never arrived).
 //!
-//! It speaks HTTP/1.1 only (its ALPN offers nothing else) and relays each answer whole,
-//! framed by its `Content-Length`; requests go through untouched.
+//! It speaks HTTP/1.1 only (its ALPN offers nothing else) and relays each request and answer
+//! whole, framed by its `Content-Length`.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -21,18 +22,27 @@ use crate::{Bank, TestResult};
 
 /// Where a receipt's signature starts in an answer's JSON.
 const SIGNATURE_FIELD: &[u8] = b"\"signature\":\"";
+/// A transfer's submission starts so.
+const SUBMIT_LINE: &[u8] = b"POST /v1/transfers HTTP/1.1\r\n";
 /// An answer that carries a receipt starts so.
 const RECEIPT_ANSWER: &[u8] = b"{\"receipt\":";
 /// An answer's head is never longer.
 const MAX_HEAD: usize = 16 * 1024;
 
-pub struct ReceiptTamperProxy {
+pub struct TamperingProxy {
     pub port: u16,
-    armed: Arc<AtomicU32>,
+    armed: Arc<Armed>,
     task: JoinHandle<()>,
 }
 
-impl ReceiptTamperProxy {
+/// How many of each to tamper with.
+#[derive(Default)]
+struct Armed {
+    receipts: AtomicU32,
+    submissions: AtomicU32,
+}
+
+impl TamperingProxy {
     pub async fn start(bank: &Bank) -> TestResult<Self> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let certificate = CertificateDer::from_pem_file(bank.data_dir().join("tls-cert.pem"))?;
@@ -59,7 +69,7 @@ impl ReceiptTamperProxy {
             .to_owned();
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
-        let armed = Arc::new(AtomicU32::new(0));
+        let armed = Arc::new(Armed::default());
         let tamper = Arc::clone(&armed);
         let task = tokio::spawn(async move {
             while let Ok((phone, _)) = listener.accept().await {
@@ -85,7 +95,13 @@ impl ReceiptTamperProxy {
 
     /// The next `count` receipts to pass get one byte of their signature changed.
     pub fn tamper_with_next_receipts(&self, count: u32) {
-        self.armed.store(count, Ordering::SeqCst);
+        self.armed.receipts.store(count, Ordering::SeqCst);
+    }
+
+    /// The next `count` transfer submissions are read whole and dropped, and the connection
+    /// closed: the phone sent its request and the bank never saw it.
+    pub fn swallow_next_transfers(&self, count: u32) {
+        self.armed.submissions.store(count, Ordering::SeqCst);
     }
 
     /// The bank, as the phone reaches it through this proxy: the bank's own pin.
@@ -98,36 +114,47 @@ impl ReceiptTamperProxy {
     }
 }
 
-impl Drop for ReceiptTamperProxy {
+impl Drop for TamperingProxy {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-async fn relay<P, B>(phone: P, bank: B, armed: Arc<AtomicU32>)
+async fn relay<P, B>(phone: P, bank: B, armed: Arc<Armed>)
 where
     P: AsyncRead + AsyncWrite + Unpin,
     B: AsyncRead + AsyncWrite + Unpin,
 {
     let (mut phone_read, mut phone_write) = tokio::io::split(phone);
     let (mut bank_read, mut bank_write) = tokio::io::split(bank);
-    let requests = async move {
-        let _ = tokio::io::copy(&mut phone_read, &mut bank_write).await;
-        let _ = bank_write.shutdown().await;
-    };
-    let answers = async move {
-        while let Ok(Some(mut answer)) = next_answer(&mut bank_read).await {
-            if answer.body.starts_with(RECEIPT_ANSWER) && take(&armed) {
-                flip_signature_byte(&mut answer.body);
+    let swallowed = tokio::sync::Notify::new();
+    let requests = async {
+        while let Ok(Some(request)) = next_message(&mut phone_read).await {
+            if request.head.starts_with(SUBMIT_LINE) && take(&armed.submissions) {
+                swallowed.notify_one();
+                break;
             }
-            let whole = [answer.head.as_slice(), answer.body.as_slice()].concat();
-            if phone_write.write_all(&whole).await.is_err() {
+            if bank_write.write_all(&request.whole()).await.is_err() {
                 break;
             }
         }
-        let _ = phone_write.shutdown().await;
+        let _ = bank_write.shutdown().await;
     };
-    tokio::join!(requests, answers);
+    let answers = async {
+        while let Ok(Some(mut answer)) = next_message(&mut bank_read).await {
+            if answer.body.starts_with(RECEIPT_ANSWER) && take(&armed.receipts) {
+                flip_signature_byte(&mut answer.body);
+            }
+            if phone_write.write_all(&answer.whole()).await.is_err() {
+                break;
+            }
+        }
+    };
+    // A swallowed request ends the connection at once, with no answer at all.
+    tokio::select! {
+        () = swallowed.notified() => {}
+        ((), ()) = async { tokio::join!(requests, answers) } => {}
+    }
 }
 
 fn take(armed: &AtomicU32) -> bool {
@@ -153,13 +180,19 @@ fn flip_signature_byte(body: &mut [u8]) {
     }
 }
 
-struct Answer {
+struct Message {
     head: Vec<u8>,
     body: Vec<u8>,
 }
 
-/// One HTTP/1.1 answer, read whole; `None` at the end of the connection.
-async fn next_answer(from: &mut (impl AsyncRead + Unpin)) -> std::io::Result<Option<Answer>> {
+impl Message {
+    fn whole(&self) -> Vec<u8> {
+        [self.head.as_slice(), self.body.as_slice()].concat()
+    }
+}
+
+/// One HTTP/1.1 request or answer, read whole; `None` at the end of the connection.
+async fn next_message(from: &mut (impl AsyncRead + Unpin)) -> std::io::Result<Option<Message>> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
@@ -180,5 +213,5 @@ async fn next_answer(from: &mut (impl AsyncRead + Unpin)) -> std::io::Result<Opt
         .unwrap_or(0);
     let mut body = vec![0u8; length];
     from.read_exact(&mut body).await?;
-    Ok(Some(Answer { head, body }))
+    Ok(Some(Message { head, body }))
 }

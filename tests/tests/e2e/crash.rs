@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use mobank_core::{MobankError, MobankEvent, TransferState, TransferSummary};
 use mobank_e2e::crash_phone::{rent, DurablePhone, Ended, RENT};
 use mobank_e2e::killable_bank::KillableBank;
-use mobank_e2e::tamper_proxy::ReceiptTamperProxy;
+use mobank_e2e::tamper_proxy::TamperingProxy;
 use mobank_e2e::{pin, Bank, CountingProxy, EventRecorder, Phone, PIN};
 use mobank_protocol::transfer::{IdempotencyKey, Receipt};
 use mobank_sandbox::DEMO_CUSTOMER_ID;
@@ -341,7 +341,7 @@ async fn an_answer_lost_and_its_first_status_lost_too_settles_once_on_the_second
 async fn a_receipt_with_one_byte_changed_is_refused_and_the_transfer_stays_unknown_until_a_good_one(
 ) {
     let bank = Bank::start().await.unwrap();
-    let proxy = ReceiptTamperProxy::start(&bank).await.unwrap();
+    let proxy = TamperingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
     let (books, confirmation) = ready_to_send(&bank, &phone).await;
     // The submit's answer and the first status answer both arrive changed.
@@ -375,5 +375,56 @@ async fn a_receipt_with_one_byte_changed_is_refused_and_the_transfer_stays_unkno
         ]
     );
     books.assert_debits(&bank, 1);
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_that_never_reached_the_bank_is_sent_again_by_reconcile_and_settles_once() {
+    let bank = Bank::start().await.unwrap();
+    let proxy = TamperingProxy::start(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
+    let (books, confirmation) = ready_to_send(&bank, &phone).await;
+    proxy.swallow_next_transfers(1);
+    let transfers = phone.mobank.transfers();
+
+    let sent = transfers
+        .sign_and_submit_pin(&confirmation.token, pin(PIN).unwrap())
+        .await;
+    assert_eq!(sent.unwrap_err(), MobankError::OutcomeUnknown);
+    assert_eq!(recorded(&bank, &confirmation.transfer_id), None);
+    books.assert_debits(&bank, 0);
+
+    // Nothing was signed since: the same signed request goes again, and is booked once.
+    let reconciled = transfers.reconcile().await.unwrap();
+    let receipt = recorded(&bank, &confirmation.transfer_id).unwrap();
+    assert_settled_with(&reconciled, &confirmation.transfer_id, &receipt);
+    books.assert_debits(&bank, 1);
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_that_never_reached_the_bank_expires_once_the_phone_signed_again() {
+    let bank = Bank::start().await.unwrap();
+    let proxy = TamperingProxy::start(&bank).await.unwrap();
+    let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
+    let (books, confirmation) = ready_to_send(&bank, &phone).await;
+    proxy.swallow_next_transfers(1);
+    let transfers = phone.mobank.transfers();
+    let sent = transfers
+        .sign_and_submit_pin(&confirmation.token, pin(PIN).unwrap())
+        .await;
+    assert_eq!(sent.unwrap_err(), MobankError::OutcomeUnknown);
+
+    // The customer logs in again before the phone reconciles: the login's counters are newer
+    // than the transfer's, so the bank would take the transfer for a cloned key.
+    phone.login_pin(PIN).await.unwrap();
+    let reconciled = transfers.reconcile().await.unwrap();
+    assert_eq!(reconciled.len(), 1);
+    assert_eq!(reconciled[0].state, TransferState::Expired);
+    assert_eq!(recorded(&bank, &confirmation.transfer_id), None);
+    books.assert_debits(&bank, 0);
+    // The device is not blocked, and an expired transfer is not looked at again.
+    phone.login_pin(PIN).await.unwrap();
+    assert!(transfers.reconcile().await.unwrap().is_empty());
     bank.stop().await;
 }
