@@ -153,9 +153,11 @@ impl TransfersClient {
     /// sent without an answer, unknown, accepted but not booked), by asking the bank for the
     /// outcome it recorded under the transfer's idempotency key. A transfer the bank never
     /// recorded is sent again, the same signed request, while its quote is valid and this
-    /// phone has signed nothing since; otherwise it is `Expired` (never executed), as after a
-    /// restart, whose login signs. Never makes a new transfer. Call it after a restart and
-    /// after `OutcomeUnknown`. Returns the transfers it looked at. Needs a session.
+    /// phone has signed nothing since. Once the phone signed since (a restart's login does),
+    /// one that never left the phone is `Expired` (never executed) at once, and one that was
+    /// sent stays open, unsent, until its quote runs out and is `Expired` then. Never makes a
+    /// new transfer. Call it after a restart and after `OutcomeUnknown`. Returns the
+    /// transfers it looked at. Needs a session.
     pub async fn reconcile(&self) -> Result<Vec<TransferSummary>, MobankError> {
         let auth = authorize(&self.context, None)?;
         let store = self.store(false).await?.ok_or(MobankError::NotBound)?;
@@ -199,10 +201,16 @@ impl TransfersClient {
             // (the login after a restart does), the stored request can never go again.
             let device = self.context.usable_state().await?;
             let signed_since = record.possession_sign_count() != Some(device.possession_sign_count);
-            if signed_since || self.context.clock.now_ms() >= record.deadline_ms {
+            let expired = self.context.clock.now_ms() >= record.deadline_ms;
+            // A `Signed` record never left the phone; any other may still be on its way to
+            // the bank, so it is not called "not executed" before its quote runs out.
+            if expired || (signed_since && record.state == TransferState::Signed) {
                 record.state = TransferState::Expired;
                 record.updated_at_ms = self.context.clock.now_ms();
                 self.save(store, record).await?;
+                return Ok(());
+            }
+            if signed_since {
                 return Ok(());
             }
             // The bank never saw it: the same signed request, so at most one transfer.

@@ -403,7 +403,8 @@ async fn a_transfer_that_never_reached_the_bank_is_sent_again_by_reconcile_and_s
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_transfer_that_never_reached_the_bank_expires_once_the_phone_signed_again() {
+async fn a_transfer_that_never_reached_the_bank_is_not_resent_after_the_phone_signed_again_and_expires_with_its_quote(
+) {
     let bank = Bank::start().await.unwrap();
     let proxy = TamperingProxy::start(&bank).await.unwrap();
     let phone = Phone::bound(&bank, proxy.endpoint(&bank)).await.unwrap();
@@ -416,7 +417,15 @@ async fn a_transfer_that_never_reached_the_bank_expires_once_the_phone_signed_ag
     assert_eq!(sent.unwrap_err(), MobankError::OutcomeUnknown);
 
     // The customer logs in again before the phone reconciles: the login's counters are newer
-    // than the transfer's, so the bank would take the transfer for a cloned key.
+    // than the transfer's, so the bank would take the transfer for a cloned key. It is not
+    // sent, and, having left the phone once, stays unknown while its quote could still run.
+    phone.login_pin(PIN).await.unwrap();
+    let reconciled = transfers.reconcile().await.unwrap();
+    assert_eq!(reconciled.len(), 1);
+    assert_eq!(reconciled[0].state, TransferState::Unknown);
+    assert_eq!(recorded(&bank, &confirmation.transfer_id), None);
+
+    phone.clock.advance(Duration::from_secs(6 * 60));
     phone.login_pin(PIN).await.unwrap();
     let reconciled = transfers.reconcile().await.unwrap();
     assert_eq!(reconciled.len(), 1);
