@@ -292,6 +292,23 @@ impl RunningSandbox {
             .map(|_| ())
     }
 
+    /// Same as `POST /dev/faults/lose-status-responses`: the next `count` transfer status
+    /// answers that carry a receipt are lost.
+    pub fn lose_status_responses(&self, count: u32) -> Result<(), SandboxError> {
+        bank::transfer::faults::lose_status_responses(
+            &self.bank,
+            dev::LoseResponsesRequest { count },
+        )
+        .map(|_| ())
+    }
+
+    /// Same as `POST /dev/faults/hold-transfer-responses`: the next `count` transfer answers
+    /// are held back after their outcome was stored; 0 releases every held answer.
+    pub fn hold_transfer_responses(&self, count: u32) -> Result<(), SandboxError> {
+        bank::transfer::faults::hold_responses(&self.bank, dev::LoseResponsesRequest { count })
+            .map(|_| ())
+    }
+
     /// Same as `GET /dev/transfers/{customer_id}/{idempotency_key}`: the receipt recorded for
     /// the key, or `None`.
     pub fn transfer_outcome(

@@ -5,6 +5,16 @@
 //!
 //! Everything goes through public APIs only: `mobank_sandbox::start` and its developer calls
 //! for the bank side, `mobank_core::Mobank` for the phone.
+//!
+//! For the crash tests: a phone whose keys and files survive its process ([`crash_phone`],
+//! [`file_key_store`]), a bank that can be killed mid-request and started again
+//! ([`killable_bank`]), and a man in the middle with the bank's own identity that changes a
+//! receipt ([`tamper_proxy`]).
+
+pub mod crash_phone;
+pub mod file_key_store;
+pub mod killable_bank;
+pub mod tamper_proxy;
 
 use std::error::Error;
 use std::future::Future;
@@ -512,6 +522,11 @@ impl CountingProxy {
     /// The line goes dead: open connections are dropped and new ones refused.
     pub fn cut(&self) {
         self.task.abort();
+        self.drop_connections();
+    }
+
+    /// The open connections are dropped mid-stream; new ones still go through.
+    pub fn drop_connections(&self) {
         for relay in self
             .relays
             .lock()

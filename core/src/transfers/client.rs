@@ -304,9 +304,12 @@ impl TransfersClient {
     /// Settles every transfer whose outcome this phone does not know (signed but not sent,
     /// sent without an answer, unknown, accepted but not booked), by asking the bank for the
     /// outcome it recorded under the transfer's idempotency key. A transfer the bank never
-    /// recorded is sent again, the same signed request, while its quote is valid, and is
-    /// `Expired` (never executed) after. Never makes a new transfer. Call it after a restart
-    /// and after `OutcomeUnknown`. Returns the transfers it looked at. Needs a session.
+    /// recorded is sent again, the same signed request, while its quote is valid and this
+    /// phone has signed nothing since. Once the phone signed since (a restart's login does),
+    /// one that never left the phone is `Expired` (never executed) at once, and one that was
+    /// sent stays open, unsent, until its quote runs out and is `Expired` then. Never makes a
+    /// new transfer. Call it after a restart and after `OutcomeUnknown`. Returns the
+    /// transfers it looked at. Needs a session.
     pub async fn reconcile(&self) -> Result<Vec<TransferSummary>, MobankError> {
         let auth = authorize(&self.context, None)?;
         let store = self.store(false).await?.ok_or(MobankError::NotBound)?;
@@ -345,10 +348,21 @@ impl TransfersClient {
                 // The bank signed an acceptance it no longer finds: keep the evidence as it is.
                 return Ok(());
             }
-            if self.context.clock.now_ms() >= record.deadline_ms {
+            // The bank takes a counter no higher than the last it saw from a key for a cloned
+            // key and blocks the device: once this phone signed anything after the transfer
+            // (the login after a restart does), the stored request can never go again.
+            let device = self.context.usable_state().await?;
+            let signed_since = record.possession_sign_count() != Some(device.possession_sign_count);
+            let expired = self.context.clock.now_ms() >= record.deadline_ms;
+            // A `Signed` record never left the phone; any other may still be on its way to
+            // the bank, so it is not called "not executed" before its quote runs out.
+            if expired || (signed_since && record.state == TransferState::Signed) {
                 record.state = TransferState::Expired;
                 record.updated_at_ms = self.context.clock.now_ms();
                 self.save(store, record).await?;
+                return Ok(());
+            }
+            if signed_since {
                 return Ok(());
             }
             // The bank never saw it: the same signed request, so at most one transfer.

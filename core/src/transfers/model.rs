@@ -101,7 +101,9 @@ pub enum TransferState {
     Rejected { reason: RejectReason },
     /// The bank's answer was lost. `reconcile` finds it out; never treat it as failed.
     Unknown,
-    /// The bank never recorded it and its quote expired: not executed.
+    /// The bank never recorded it and it can no longer be sent: its quote expired, or the
+    /// phone signed something after it (a login after a restart), so the bank would refuse
+    /// its signature. Not executed.
     Expired,
 }
 

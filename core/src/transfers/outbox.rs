@@ -4,6 +4,7 @@
 
 use mobank_protocol::transfer::messages::SubmitTransferRequest;
 use mobank_protocol::transfer::Receipt;
+use mobank_protocol::{AuthenticatorData, Factor};
 use mobank_store::{Store, StoreError, Table};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,16 @@ pub(super) struct OutboxRecord {
 impl OutboxRecord {
     pub(super) fn key(&self) -> String {
         self.request.transfer.idempotency_key.to_hex()
+    }
+
+    /// The possession key's counter in the stored signature, if it reads.
+    pub(super) fn possession_sign_count(&self) -> Option<u32> {
+        self.request
+            .assertions
+            .iter()
+            .find(|assertion| assertion.factor == Factor::Possession)
+            .and_then(|assertion| AuthenticatorData::parse(&assertion.authenticator_data).ok())
+            .map(|data| data.sign_count)
     }
 
     pub(super) fn summary(&self) -> TransferSummary {

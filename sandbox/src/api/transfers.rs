@@ -41,7 +41,8 @@ pub(super) async fn submit(
         submitting::submit(bank, &token_hash, request)
     })
     .await?;
-    if bank.take_lost_transfer_response() {
+    bank.faults.hold_if_armed().await;
+    if bank.faults.take_lost_transfer_answer() {
         tracing::warn!("losing a transfer answer after its outcome was stored (injected fault)");
         return Ok(broken(&answer));
     }
@@ -68,13 +69,16 @@ pub(super) async fn status(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
     key: Result<Path<String>, PathRejection>,
-) -> Result<Json<TransferResponse>, ApiFailure> {
+) -> Result<Response, ApiFailure> {
     let malformed = || ApiFailure::bad_request("the idempotency key is 32 lower-case hex digits");
     let Path(key) = key.map_err(|_| malformed())?;
     let key = IdempotencyKey::parse(&key).ok_or_else(malformed)?;
-    run_blocking(&bank, move |bank| outcomes::status(bank, &token_hash, key))
-        .await
-        .map(Json)
+    let answer = run_blocking(&bank, move |bank| outcomes::status(bank, &token_hash, key)).await?;
+    if bank.faults.take_lost_status_answer() {
+        tracing::warn!("losing a transfer status answer (injected fault)");
+        return Ok(broken(&answer));
+    }
+    Ok(Json(answer).into_response())
 }
 
 pub(super) async fn cancel(

@@ -30,7 +30,6 @@ pub(crate) mod session;
 pub(crate) mod step_up;
 pub(crate) mod transfer;
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ring::rand::SystemRandom;
@@ -39,6 +38,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::{duration_ms, Clock};
 use crate::config::SandboxConfig;
+use crate::dev::faults::Faults;
 use crate::error::ApiFailure;
 
 /// Consecutive failures (wrong OTPs for an activation, failed logins for a device) after which
@@ -83,8 +83,8 @@ pub(crate) struct Bank {
     pub(crate) policy: Policy,
     /// Signs transfer receipts; not the TLS key.
     pub(crate) receipt_key: EcdsaKeyPair,
-    /// Transfer answers still to be lost after booking (a fault the developer API injects).
-    lost_transfer_responses: AtomicU32,
+    /// What the developer API injected into the transfer answers.
+    pub(crate) faults: Faults,
 }
 
 impl Bank {
@@ -101,22 +101,8 @@ impl Bank {
             rng,
             policy: Policy::from_config(config),
             receipt_key,
-            lost_transfer_responses: AtomicU32::new(0),
+            faults: Faults::default(),
         }
-    }
-
-    /// Loses the next `count` transfer answers after their transfers were decided and stored.
-    pub(crate) fn lose_transfer_responses(&self, count: u32) {
-        self.lost_transfer_responses.store(count, Ordering::SeqCst);
-    }
-
-    /// Whether this answer is one to lose; counts it down if so.
-    pub(crate) fn take_lost_transfer_response(&self) -> bool {
-        self.lost_transfer_responses
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
-                left.checked_sub(1)
-            })
-            .is_ok()
     }
 
     /// Runs `work` with the one database connection.

@@ -6,6 +6,7 @@
 //! Every request type denies unknown fields; amounts travel as decimal strings at the
 //! currency's own scale (`"1200.50"` CNY, `"12345"` JPY).
 
+pub(crate) mod faults;
 pub(crate) mod routes;
 
 use mobank_protocol::messages::Transaction;
@@ -26,6 +27,10 @@ pub mod paths {
     pub const LEDGER_CHECK: &str = "/dev/ledger/check";
     /// `POST`: lose the next N transfer answers after their outcome was stored.
     pub const LOSE_TRANSFER_RESPONSES: &str = "/dev/faults/lose-transfer-responses";
+    /// `POST`: lose the next N transfer status answers (`GET /v1/transfers/{key}`).
+    pub const LOSE_STATUS_RESPONSES: &str = "/dev/faults/lose-status-responses";
+    /// `POST`: hold the next N transfer answers after their outcome was stored; 0 releases.
+    pub const HOLD_TRANSFER_RESPONSES: &str = "/dev/faults/hold-transfer-responses";
     /// `GET /dev/transfers/{customer_id}/{idempotency_key}`: the outcome recorded for a key.
     pub const TRANSFER_OUTCOME_PREFIX: &str = "/dev/transfers/";
     /// `POST /dev/customers/{customer_id}/suspension`: suspend or restore e-banking.
@@ -77,9 +82,14 @@ pub struct MonitorReport {
     pub suspended: bool,
 }
 
-/// How many transfer answers to lose. Each later `POST /v1/transfers` that succeeds is
-/// decided, booked and stored as usual; then its answer sends the status line and headers and
-/// only half the body, short of its `Content-Length`, and the connection closes.
+/// How many answers to lose (or hold). For `LOSE_TRANSFER_RESPONSES`, each later
+/// `POST /v1/transfers` that succeeds is decided, booked and stored as usual; then its answer
+/// sends the status line and headers and only half the body, short of its `Content-Length`, and
+/// the connection closes. `LOSE_STATUS_RESPONSES` does the same to each later
+/// `GET /v1/transfers/{key}` that finds a receipt. `HOLD_TRANSFER_RESPONSES` keeps each later
+/// successful `POST /v1/transfers` answer back after booking, until a `count` of 0 releases
+/// every held answer or a minute passes: the request is then in flight from the phone's side
+/// while the bank has already booked it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoseResponsesRequest {

@@ -46,6 +46,8 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(paths::CLOCK_ADVANCE, post(advance_clock))
         .route(paths::LEDGER_CHECK, get(check_ledger))
         .route(paths::LOSE_TRANSFER_RESPONSES, post(lose_responses))
+        .route(paths::LOSE_STATUS_RESPONSES, post(lose_status_responses))
+        .route(paths::HOLD_TRANSFER_RESPONSES, post(hold_responses))
         .route(
             &format!(
                 "{}{{customer_id}}/{{idempotency_key}}",
@@ -159,6 +161,23 @@ async fn lose_responses(
     StrictJson(request): StrictJson<LoseResponsesRequest>,
 ) -> Result<Json<LoseResponsesRequest>, ApiFailure> {
     call(&bank, move |bank| faults::lose_responses(bank, request)).await
+}
+
+async fn lose_status_responses(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<LoseResponsesRequest>,
+) -> Result<Json<LoseResponsesRequest>, ApiFailure> {
+    call(&bank, move |bank| {
+        faults::lose_status_responses(bank, request)
+    })
+    .await
+}
+
+async fn hold_responses(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<LoseResponsesRequest>,
+) -> Result<Json<LoseResponsesRequest>, ApiFailure> {
+    call(&bank, move |bank| faults::hold_responses(bank, request)).await
 }
 
 async fn transfer_outcome(

@@ -6,6 +6,7 @@
 mod activation;
 mod at_rest;
 mod biometric;
+mod crash;
 mod delays;
 mod devices;
 mod history;

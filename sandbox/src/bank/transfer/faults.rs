@@ -1,5 +1,5 @@
-//! What the developer API does around transfers: lose answers, read outcomes, suspend a
-//! customer.
+//! What the developer API does around transfers: lose or hold answers, read outcomes, suspend
+//! a customer.
 
 use mobank_protocol::transfer::{IdempotencyKey, Receipt};
 
@@ -18,7 +18,29 @@ pub(crate) fn lose_responses(
     if request.count > MAX_LOST {
         return Err(SandboxError::InvalidRequest("count must be 0 to 100"));
     }
-    bank.lose_transfer_responses(request.count);
+    bank.faults.lose_transfer_answers(request.count);
+    Ok(request)
+}
+
+pub(crate) fn lose_status_responses(
+    bank: &Bank,
+    request: LoseResponsesRequest,
+) -> Result<LoseResponsesRequest, SandboxError> {
+    if request.count > MAX_LOST {
+        return Err(SandboxError::InvalidRequest("count must be 0 to 100"));
+    }
+    bank.faults.lose_status_answers(request.count);
+    Ok(request)
+}
+
+pub(crate) fn hold_responses(
+    bank: &Bank,
+    request: LoseResponsesRequest,
+) -> Result<LoseResponsesRequest, SandboxError> {
+    if request.count > MAX_LOST {
+        return Err(SandboxError::InvalidRequest("count must be 0 to 100"));
+    }
+    bank.faults.hold_transfer_answers(request.count);
     Ok(request)
 }
 

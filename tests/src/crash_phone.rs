@@ -1,0 +1,183 @@
+//! A phone that survives being killed: its data directory and its keys
+//! ([`InsecureFileKeyStore`]) on disk, the system clock, so a new process opens the same store
+//! with the same keys. The crash tests run one transfer in such a process (the `crash-phone`
+//! binary), stop it at a chosen step, and open the phone again in the test.
+
+use std::io::{BufRead, BufReader, Lines};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+
+use mobank_core::platform::Platform;
+use mobank_core::{BankEndpoint, Channel, EventListener, Mobank, TransferInput};
+use mobank_sandbox::LANDLORD_ACCOUNT_NUMBER;
+use tempfile::TempDir;
+
+use crate::file_key_store::InsecureFileKeyStore;
+use crate::{config, pin, Bank, TestResult, PIN};
+
+/// What the child prints once its transfer is drafted, then the transfer's id.
+pub const DRAFTED: &str = "drafted";
+/// What the child prints when `sign_and_submit` returned, then the outcome.
+pub const FINISHED: &str = "finished";
+/// What the child is told to send: ¥500 rent to the landlord.
+pub const RENT: &str = "500";
+
+/// The rent the crash tests send, as the customer types it.
+pub fn rent(payer_account_id: &str) -> TransferInput {
+    TransferInput {
+        payer_account_id: payer_account_id.to_owned(),
+        payee_account_number: LANDLORD_ACCOUNT_NUMBER.to_owned(),
+        payee_bank_code: "MOBANK".to_owned(),
+        amount: RENT.to_owned(),
+        memo: "十二月房租".to_owned(),
+        channel: Channel::MobileTransfer,
+    }
+}
+
+/// Where a durable phone keeps its files.
+pub struct DurablePhone {
+    dir: TempDir,
+}
+
+impl DurablePhone {
+    pub fn new() -> TestResult<Self> {
+        Ok(Self {
+            dir: tempfile::tempdir()?,
+        })
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("mobank")
+    }
+
+    pub fn key_dir(&self) -> PathBuf {
+        self.dir.path().join("keys")
+    }
+
+    /// The app started (again) over the phone's files.
+    pub fn open(
+        &self,
+        endpoint: BankEndpoint,
+        events: Option<Arc<dyn EventListener>>,
+    ) -> TestResult<Mobank> {
+        open(&self.data_dir(), &self.key_dir(), endpoint, events)
+    }
+
+    /// Binds the phone with [`PIN`] and closes the app.
+    pub async fn bind(&self, bank: &Bank) -> TestResult<()> {
+        let mobank = self.open(bank.endpoint(), None)?;
+        mobank.activation().start(bank.issue_code()?).await?;
+        mobank
+            .activation()
+            .complete(bank.latest_otp()?, pin(PIN)?)
+            .await?;
+        Ok(())
+    }
+
+    /// Starts the app in a new process (`exe`, the `crash-phone` binary) that logs in with the
+    /// PIN and sends [`rent`] from `payer_account_id`; with `kill_at`, the core aborts the
+    /// process at that step.
+    pub fn spawn_transfer(
+        &self,
+        exe: &Path,
+        endpoint: &BankEndpoint,
+        payer_account_id: &str,
+        kill_at: Option<&str>,
+    ) -> TestResult<TransferChild> {
+        let receipt_key = endpoint.receipt_keys.first().ok_or("no receipt key")?;
+        let spki_pin = endpoint.spki_pins.first().ok_or("no pin")?;
+        let mut command = Command::new(exe);
+        command
+            .arg(self.data_dir())
+            .arg(self.key_dir())
+            .arg(&endpoint.base_url)
+            .arg(spki_pin)
+            .arg(receipt_key)
+            .arg(payer_account_id)
+            .env_remove(mobank_core::testing::KILL_AT_VAR)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(point) = kill_at {
+            command.env(mobank_core::testing::KILL_AT_VAR, point);
+        }
+        let mut child = command.spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        Ok(TransferChild {
+            child,
+            lines: BufReader::new(stdout).lines(),
+        })
+    }
+}
+
+/// The app over `data_dir` with the keys in `key_dir`, on the system clock.
+pub fn open(
+    data_dir: &Path,
+    key_dir: &Path,
+    endpoint: BankEndpoint,
+    events: Option<Arc<dyn EventListener>>,
+) -> TestResult<Mobank> {
+    let platform = Platform {
+        events,
+        ..Platform::new(Arc::new(InsecureFileKeyStore::open(key_dir)?))
+    };
+    Ok(Mobank::open_with_platform(
+        config(data_dir, endpoint, "Pixel 8"),
+        platform,
+    )?)
+}
+
+/// The phone's process while it sends one transfer.
+pub struct TransferChild {
+    child: Child,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+/// How the phone's process ended.
+#[derive(Debug)]
+pub struct Ended {
+    pub status: ExitStatus,
+    /// What `sign_and_submit` returned, if the process lived to print it.
+    pub finished: Option<String>,
+}
+
+impl TransferChild {
+    /// The id of the drafted transfer (its idempotency key), once the child printed it.
+    /// Blocking.
+    pub fn transfer_id(&mut self) -> TestResult<String> {
+        for line in self.lines.by_ref() {
+            if let Some(id) = line?.strip_prefix(DRAFTED) {
+                return Ok(id.trim().to_owned());
+            }
+        }
+        Err("the phone ended before drafting".into())
+    }
+
+    /// SIGKILL, as the OS kills an app.
+    pub fn kill(&mut self) -> TestResult<()> {
+        Ok(self.child.kill()?)
+    }
+
+    /// Waits for the process to end. Blocking.
+    pub fn wait(mut self) -> TestResult<Ended> {
+        let mut finished = None;
+        for line in self.lines.by_ref() {
+            if let Some(outcome) = line?.strip_prefix(FINISHED) {
+                finished = Some(outcome.trim().to_owned());
+            }
+        }
+        let status = self.child.wait()?;
+        Ok(Ended { status, finished })
+    }
+}
+
+impl Drop for TransferChild {
+    fn drop(&mut self) {
+        // A test that failed half-way leaves no phone process behind.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
