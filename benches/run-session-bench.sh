@@ -12,7 +12,8 @@ cd "$root"
 
 cargo build --release -p mobank-session-bench
 
-exec "$root/target/release/session-bench" \
+target="${CARGO_TARGET_DIR:-$root/target}"
+exec "$target/release/session-bench" \
     --iterations "${ITERATIONS:-500}" \
     --warmup "${WARMUP:-20}" \
     --out "$root/target/bench/session.json" \

@@ -16,7 +16,8 @@ cargo build --release -p mobank-store-bench
 # OpenSSL is vendored and compiled here once (a few minutes on first run), only for this peer.
 cargo build --release --manifest-path benches/sqlcipher-peer/Cargo.toml --target-dir "$peer_target"
 
-exec "$root/target/release/store-bench" \
+target="${CARGO_TARGET_DIR:-$root/target}"
+exec "$target/release/store-bench" \
     --rounds "$rounds" \
     --peer "$peer_target/release/sqlcipher-peer" \
     --out "$root/target/bench/store.json" \

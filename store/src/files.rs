@@ -14,6 +14,8 @@ const STATEMENT_CACHE: usize = 64;
 /// After a checkpoint SQLite keeps the WAL file at its largest size unless told otherwise; a
 /// 100k-row sync would leave tens of MiB of stale (sealed) pages behind.
 const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
+/// Decision record 0004.
+const VAULT_SYNCHRONOUS: &str = "FULL";
 
 #[derive(Debug, Clone)]
 pub(crate) struct Paths {
@@ -89,7 +91,7 @@ pub(crate) fn connect(path: &Path, part: StorePart) -> Result<Connection> {
     let synchronous = match part {
         // Every vault commit reaches the disk before it returns: a lost outbox entry or a
         // signature counter that goes backwards after a power cut is not acceptable.
-        StorePart::Vault => "FULL",
+        StorePart::Vault => VAULT_SYNCHRONOUS,
         // The cache survives an app crash with NORMAL; a power cut may lose the last commits,
         // never consistency, and a sync fetches them again.
         StorePart::Cache => "NORMAL",
@@ -125,8 +127,15 @@ pub(crate) fn backup_vault(conn: &Connection, paths: &Paths) -> Result<()> {
         .backup_tmp
         .to_str()
         .ok_or(StoreError::InvalidInput("store path is not valid UTF-8"))?;
-    conn.execute("VACUUM INTO ?1", [target])
+    // `VACUUM INTO` writes its output with the source's `synchronous` level: under the vault's
+    // FULL that is a rollback journal and four fsyncs for a file nobody reads until it is
+    // complete, fsynced below and renamed into place. The vault itself is only read here.
+    conn.execute_batch("PRAGMA synchronous = OFF")
         .map_err(StoreError::sql(StorePart::Vault))?;
+    let copied = conn.execute("VACUUM INTO ?1", [target]);
+    conn.execute_batch(&format!("PRAGMA synchronous = {VAULT_SYNCHRONOUS}"))
+        .map_err(StoreError::sql(StorePart::Vault))?;
+    copied.map_err(StoreError::sql(StorePart::Vault))?;
     restrict_to_owner(&paths.backup_tmp)?;
     fs::File::open(&paths.backup_tmp)
         .and_then(|f| f.sync_all())

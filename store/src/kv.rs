@@ -11,7 +11,7 @@ use crate::codec::{Reader, Writer};
 use crate::crypto::{begin_record, Aad, Keys, Lookup, LOOKUP_LEN};
 use crate::error::{Result, StoreError, StorePart};
 use crate::meta::reserve_epoch;
-use crate::setup::backup_or_warn;
+use crate::setup::{backup_or_warn, MAX_BACKUP_LAG};
 use crate::store::Store;
 use crate::table::Table;
 
@@ -36,6 +36,28 @@ impl Store {
     /// Stores `value` under `key`, replacing what was there (an outbox entry keeps its place in
     /// the queue). Vault tables are on disk and in the backup copy when this returns.
     pub fn put(&self, table: Table, key: &str, value: &[u8]) -> Result<()> {
+        self.write(table, key, value, false)
+    }
+
+    /// Like [`Store::put`] into a vault table, durable (fsynced) when it returns, but the backup
+    /// copy is refreshed only once [`MAX_BACKUP_LAG`] such writes have piled up since the last
+    /// refresh (and by the next [`Store::put`], [`Store::delete`], [`Store::clear`] or
+    /// [`Store::pause`]). For values their owner can move forward safely after a restore from
+    /// a backup that lags behind (see [`Store::restore_unacknowledged`]) — a signature counter,
+    /// which may skip values but never repeat one (decision record 0025): the refresh costs
+    /// more than the commit itself.
+    ///
+    /// [`StoreError::InvalidInput`] for a cache table, whose writes are never backed up.
+    pub fn put_lagging_backup(&self, table: Table, key: &str, value: &[u8]) -> Result<()> {
+        if table.part() != StorePart::Vault {
+            return Err(StoreError::InvalidInput(
+                "only vault tables have a backup copy to lag behind",
+            ));
+        }
+        self.write(table, key, value, true)
+    }
+
+    fn write(&self, table: Table, key: &str, value: &[u8], lagging: bool) -> Result<()> {
         let part = table.part();
         let mut guard = self.lock();
         let inner = &mut *guard;
@@ -53,7 +75,12 @@ impl Store {
             .and_then(|mut stmt| stmt.execute(params![&mac[..], &inner.record[..]]))
             .map_err(StoreError::sql(part))?;
         if part == StorePart::Vault {
-            backup_or_warn(conn, self.paths(), &mut inner.nonces);
+            if lagging {
+                inner.backup_lag = inner.backup_lag.saturating_add(1);
+            }
+            if !lagging || inner.backup_lag >= MAX_BACKUP_LAG {
+                backup_or_warn(conn, self.paths(), &mut inner.nonces, &mut inner.backup_lag);
+            }
         }
         Ok(())
     }
@@ -104,7 +131,7 @@ impl Store {
             .and_then(|mut stmt| stmt.execute([&mac[..]]))
             .map_err(StoreError::sql(part))?;
         if removed > 0 && part == StorePart::Vault {
-            backup_or_warn(conn, self.paths(), &mut inner.nonces);
+            backup_or_warn(conn, self.paths(), &mut inner.nonces, &mut inner.backup_lag);
         }
         Ok(removed > 0)
     }
@@ -176,7 +203,7 @@ impl Store {
             .and_then(|mut stmt| stmt.execute([]))
             .map_err(StoreError::sql(part))?;
         if part == StorePart::Vault {
-            backup_or_warn(conn, self.paths(), &mut inner.nonces);
+            backup_or_warn(conn, self.paths(), &mut inner.nonces, &mut inner.backup_lag);
         }
         Ok(())
     }

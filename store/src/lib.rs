@@ -29,6 +29,7 @@ pub use error::{Result, StoreError, StorePart};
 pub use kv::Entry;
 pub use model::{CategoryTotal, Transaction};
 pub use schema::SCHEMA_VERSION;
+pub use setup::MAX_BACKUP_LAG;
 pub use store::{OpenInfo, Store};
 pub use table::Table;
 pub use wrapper::{KeyWrapper, WrapError};

@@ -10,6 +10,8 @@ use crate::nonce;
 pub(crate) const WRAPPED_KEY: &str = "wrapped_key";
 pub(crate) const NONCE_EPOCH: &str = "nonce_epoch";
 pub(crate) const CANARY: &str = "canary";
+/// Present from a restore from the backup until the vault's owner acknowledged it.
+pub(crate) const RESTORED: &str = "restored";
 const CANARY_PLAINTEXT: &[u8] = b"mobank-store key canary v1";
 
 fn canary_aad(part: StorePart) -> Aad {
@@ -82,7 +84,21 @@ pub(crate) fn skip_epochs_after_restore(paths: &Paths) -> Result<()> {
     let skipped = epoch.checked_add(SKIP).ok_or(StoreError::InvalidInput(
         "nonce epochs exhausted for this data key; re-bind",
     ))?;
-    meta_put(&vault, part, NONCE_EPOCH, &skipped.to_be_bytes())
+    let tx = vault
+        .unchecked_transaction()
+        .map_err(StoreError::sql(part))?;
+    meta_put(&tx, part, NONCE_EPOCH, &skipped.to_be_bytes())?;
+    // Kept until the owner of lagging writes has moved its values forward
+    // (`Store::acknowledge_restore`), so a crash before it did cannot hide the restore.
+    meta_put(&tx, part, RESTORED, &[1])?;
+    tx.commit().map_err(StoreError::sql(part))
+}
+
+pub(crate) fn meta_delete(conn: &Connection, part: StorePart, name: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM meta WHERE name = ?1")
+        .and_then(|mut stmt| stmt.execute([name]))
+        .map(|_| ())
+        .map_err(StoreError::sql(part))
 }
 
 pub(crate) fn meta_get(conn: &Connection, part: StorePart, name: &str) -> Result<Option<Vec<u8>>> {

@@ -162,15 +162,33 @@ pub(crate) fn database_sound(path: &Path, vault: bool) -> bool {
     !vault || matches!(meta_get(&conn, part, WRAPPED_KEY), Ok(Some(_)))
 }
 
+/// How many [`crate::Store::put_lagging_backup`] writes the vault backup may miss. A restored
+/// vault is at most this many such writes behind the one it replaces, so an owner that moves its
+/// counters forward by this much after a restore never reuses a value.
+pub const MAX_BACKUP_LAG: u32 = 16;
+
 /// The backup protects the outbox against damage to the vault file; failing to refresh it must
-/// not fail the write that already committed.
-pub(crate) fn backup_or_warn(vault: &Connection, paths: &Paths, nonces: &mut Nonces) {
+/// not fail the write that already committed. The lag is cleared only by a refresh that
+/// succeeded, so a failing one is tried again at the next write.
+pub(crate) fn backup_or_warn(
+    vault: &Connection,
+    paths: &Paths,
+    nonces: &mut Nonces,
+    backup_lag: &mut u32,
+) {
     nonces.take_unsaved_reservation();
-    refresh_backup(vault, paths);
+    if refresh_backup(vault, paths) {
+        *backup_lag = 0;
+    }
 }
 
-pub(crate) fn refresh_backup(vault: &Connection, paths: &Paths) {
-    if let Err(err) = files::backup_vault(vault, paths) {
-        tracing::warn!(%err, "vault backup not refreshed");
+/// Whether the backup now holds the vault as it is.
+pub(crate) fn refresh_backup(vault: &Connection, paths: &Paths) -> bool {
+    match files::backup_vault(vault, paths) {
+        Ok(()) => true,
+        Err(err) => {
+            tracing::warn!(%err, "vault backup not refreshed");
+            false
+        }
     }
 }

@@ -8,12 +8,12 @@ use rusqlite::Connection;
 use crate::crypto::{new_data_key, Keys};
 use crate::error::{Result, StoreError, StorePart};
 use crate::files::{self, Paths};
-use crate::meta::{canary_opens, skip_epochs_after_restore};
+use crate::meta::{canary_opens, meta_delete, meta_get, skip_epochs_after_restore, RESTORED};
 use crate::nonce::Nonces;
 use crate::schema::{self, SCHEMA_VERSION};
 use crate::setup::{
-    attach_cache, create_cache, create_vault, database_sound, open_vault, outbox_entries,
-    refresh_backup,
+    attach_cache, backup_or_warn, create_cache, create_vault, database_sound, open_vault,
+    outbox_entries, refresh_backup,
 };
 use crate::tx_account::AccountDirectory;
 use crate::wrapper::{KeyWrapper, WrapError};
@@ -53,6 +53,8 @@ pub(crate) struct Inner {
     pub scratch: Vec<u8>,
     /// Where records are encoded and sealed in place.
     pub record: Vec<u8>,
+    /// Vault writes since the backup was last refreshed (`put_lagging_backup`).
+    pub backup_lag: u32,
 }
 
 pub(crate) struct Conns {
@@ -158,6 +160,31 @@ impl Store {
         self.info
     }
 
+    /// Whether the vault was restored from its backup and the restore not yet acknowledged.
+    /// Survives closing and reopening: an owner of [`Store::put_lagging_backup`] values moves
+    /// them forward by [`crate::MAX_BACKUP_LAG`] writes, then calls
+    /// [`Store::acknowledge_restore`].
+    pub fn restore_unacknowledged(&self) -> Result<bool> {
+        let guard = self.lock();
+        let conns = guard.conns.as_ref().ok_or(StoreError::Paused)?;
+        Ok(meta_get(&conns.vault, StorePart::Vault, RESTORED)?.is_some())
+    }
+
+    /// Clears the mark [`Store::restore_unacknowledged`] reads, durably; the backup follows.
+    pub fn acknowledge_restore(&self) -> Result<()> {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let conns = inner.conns.as_ref().ok_or(StoreError::Paused)?;
+        meta_delete(&conns.vault, StorePart::Vault, RESTORED)?;
+        backup_or_warn(
+            &conns.vault,
+            &self.paths,
+            &mut inner.nonces,
+            &mut inner.backup_lag,
+        );
+        Ok(())
+    }
+
     pub fn dir(&self) -> &Path {
         &self.paths.dir
     }
@@ -171,8 +198,9 @@ impl Store {
         let Some(conns) = guard.conns.take() else {
             return Ok(());
         };
-        if guard.nonces.take_unsaved_reservation() {
-            refresh_backup(&conns.vault, &self.paths);
+        let unsaved_epoch = guard.nonces.take_unsaved_reservation();
+        if (unsaved_epoch || guard.backup_lag > 0) && refresh_backup(&conns.vault, &self.paths) {
+            guard.backup_lag = 0;
         }
         drop(guard);
         let vault = files::checkpoint(&conns.vault, StorePart::Vault);
@@ -381,6 +409,7 @@ impl Store {
                 accounts: None,
                 scratch: Vec::with_capacity(512),
                 record: Vec::with_capacity(512),
+                backup_lag: 0,
             }),
         }
     }

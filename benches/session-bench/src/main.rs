@@ -6,17 +6,19 @@
 //! the same run: every iteration runs every probe once, in an order that rotates from one
 //! iteration to the next, so drift (CPU frequency, database growth) hits all of them alike.
 //!
-//! The floor of a biometric login, which signs with two device keys and sends two requests:
-//! `2 × sign + 2 × verify + 2 × round trip` (p50 of each part). The table and
-//! `target/bench/session.json` also give the simpler `sign + verify + 2 × round trip`, the floor
-//! of a PIN login (whose second factor is PBKDF2 plus an HMAC instead of a second signature),
-//! and references that are not part of any floor.
+//! The floor of a biometric login, which reserves its signature counters with one durable
+//! commit, signs with two device keys and sends two requests:
+//! `commit + 2 × sign + 2 × verify + 2 × round trip` (p50 of each part). The table and
+//! `target/bench/session.json` also give the floor without the commit, the simpler
+//! `sign + verify + 2 × round trip`, the floor of a PIN login (whose second factor is PBKDF2
+//! plus an HMAC instead of a second signature), and references that are not part of any floor.
 //!
 //! ```text
 //! session-bench [--iterations N] [--warmup N] [--out FILE] [--work DIR]
 //! ```
 
 mod bank;
+mod commit;
 mod phone;
 mod probes;
 mod report;
@@ -116,6 +118,9 @@ pub struct Measured {
     pub key_store_sign: Samples,
     pub challenge_round_trip: Samples,
     pub durable_replace: Samples,
+    pub commit: Samples,
+    /// The size of the sealed device state record the commit probe writes.
+    pub record_len: usize,
     /// The HTTP version the round-trip connection negotiated.
     pub http_version: String,
     pub signed_message_len: usize,
@@ -130,9 +135,10 @@ enum Probe {
     RoundTrip,
     ChallengeRoundTrip,
     DurableReplace,
+    Commit,
 }
 
-const PROBES: [Probe; 7] = [
+const PROBES: [Probe; 8] = [
     Probe::LoginBiometric,
     Probe::LoginPin,
     Probe::Crypto,
@@ -140,6 +146,7 @@ const PROBES: [Probe; 7] = [
     Probe::RoundTrip,
     Probe::ChallengeRoundTrip,
     Probe::DurableReplace,
+    Probe::Commit,
 ];
 
 struct Subjects {
@@ -147,6 +154,7 @@ struct Subjects {
     crypto: Crypto,
     trips: RoundTrips,
     durable: DurableReplace,
+    commit: commit::DurableCommit,
 }
 
 async fn measure(options: &Options, work: &std::path::Path) -> Result<Measured, String> {
@@ -157,14 +165,17 @@ async fn measure(options: &Options, work: &std::path::Path) -> Result<Measured, 
         &phone.bank.spki_pin(),
         &phone.device_id,
     )?;
-    let subjects = Subjects {
+    let record_len = commit::sealed_record_len(&work.join("phone"), "kv_device")?;
+    let mut subjects = Subjects {
         phone,
         crypto,
         trips,
         durable: DurableReplace::new(&work.join("durable"))?,
+        commit: commit::DurableCommit::new(&work.join("commit"), record_len)?,
     };
     let mut measured = Measured {
         signed_message_len: subjects.crypto.message_len(),
+        record_len: subjects.commit.record_len(),
         ..Measured::default()
     };
     let total = options.warmup + options.iterations;
@@ -177,7 +188,7 @@ async fn measure(options: &Options, work: &std::path::Path) -> Result<Measured, 
             &mut measured
         };
         for k in 0..PROBES.len() {
-            run_probe(PROBES[(iteration + k) % PROBES.len()], &subjects, into).await?;
+            run_probe(PROBES[(iteration + k) % PROBES.len()], &mut subjects, into).await?;
         }
         if (iteration + 1) % 100 == 0 || iteration + 1 == total {
             eprintln!(
@@ -191,7 +202,11 @@ async fn measure(options: &Options, work: &std::path::Path) -> Result<Measured, 
     Ok(measured)
 }
 
-async fn run_probe(probe: Probe, subjects: &Subjects, into: &mut Measured) -> Result<(), String> {
+async fn run_probe(
+    probe: Probe,
+    subjects: &mut Subjects,
+    into: &mut Measured,
+) -> Result<(), String> {
     let mobank = &subjects.phone.mobank;
     let crypto = &subjects.crypto;
     match probe {
@@ -228,6 +243,7 @@ async fn run_probe(probe: Probe, subjects: &Subjects, into: &mut Measured) -> Re
                 .push(subjects.trips.login_challenge().await?);
         }
         Probe::DurableReplace => into.durable_replace.push(subjects.durable.replace()?),
+        Probe::Commit => into.commit.push(subjects.commit.commit()?),
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use mobank_protocol::transfer::ReceiptKey;
 
 use crate::device::state::DeviceStates;
-use crate::device::store_repo::{StoreRepo, LEGACY_FILE_IMPORT};
+use crate::device::store_repo::{StoreRepo, DEVICE_STATE_HOOKS};
 use crate::events::{Listeners, MobankEvent};
 use crate::net::BankClient;
 use crate::platform::{Clock, DeviceIntegrity, KeyStore};
@@ -59,7 +59,7 @@ impl Context {
         let storage = Arc::new(StorageSlot::new(
             data_dir,
             Arc::clone(&key_store),
-            LEGACY_FILE_IMPORT,
+            DEVICE_STATE_HOOKS,
         ));
         let states = DeviceStates::new(Box::new(StoreRepo::new(Arc::clone(&storage))));
         Self {

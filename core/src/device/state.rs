@@ -136,6 +136,10 @@ pub(crate) trait DeviceStateRepo: Send + Sync {
     /// Replaces the stored state as one durable, atomic step: after a crash or a power cut
     /// either the old or the new state is there, never a mix.
     fn save(&self, state: &DeviceState) -> Result<(), StateError>;
+    /// Like [`DeviceStateRepo::save`], as durable, for a state whose only change is reserved
+    /// counters: a copy kept against damage may lag behind by a bounded number of such saves,
+    /// which a restore makes up for by moving the counters forward (decision record 0025).
+    fn save_reserved(&self, state: &DeviceState) -> Result<(), StateError>;
     /// Deletes the stored state; nothing stored is not an error.
     fn remove(&self) -> Result<(), StateError>;
 }
@@ -193,6 +197,15 @@ impl DeviceStates {
         device_id: &str,
         change: impl FnOnce(&mut DeviceState) -> Result<T, StateError>,
     ) -> Result<Option<(DeviceState, T)>, StateError> {
+        self.change(device_id, change, false)
+    }
+
+    fn change<T>(
+        &self,
+        device_id: &str,
+        change: impl FnOnce(&mut DeviceState) -> Result<T, StateError>,
+        counters_only: bool,
+    ) -> Result<Option<(DeviceState, T)>, StateError> {
         self.repo.open(false)?;
         let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(mut state) = self.repo.load()? else {
@@ -203,32 +216,40 @@ impl DeviceStates {
         }
         let output = change(&mut state)?;
         state.version = FORMAT_VERSION;
-        self.repo.save(&state)?;
+        if counters_only {
+            self.repo.save_reserved(&state)?;
+        } else {
+            self.repo.save(&state)?;
+        }
         Ok(Some((state, output)))
     }
 
     /// Takes the next value of the possession counter and, if asked, of a second one, and
-    /// persists them before any signature exists.
+    /// persists them (one durable commit) before any signature exists.
     pub(crate) fn reserve(
         &self,
         device_id: &str,
         second: Option<SecondCounter>,
     ) -> Result<Option<Reserved>, StateError> {
-        let reserved = self.update(device_id, |state| {
-            state.possession_sign_count = next(state.possession_sign_count)?;
-            let second_count = match second {
-                None => None,
-                Some(SecondCounter::UserVerified) => {
-                    state.user_verified_sign_count = next(state.user_verified_sign_count)?;
-                    Some(state.user_verified_sign_count)
-                }
-                Some(SecondCounter::Knowledge) => {
-                    state.knowledge_sign_count = next(state.knowledge_sign_count)?;
-                    Some(state.knowledge_sign_count)
-                }
-            };
-            Ok((state.possession_sign_count, second_count))
-        })?;
+        let reserved = self.change(
+            device_id,
+            |state| {
+                state.possession_sign_count = next(state.possession_sign_count)?;
+                let second_count = match second {
+                    None => None,
+                    Some(SecondCounter::UserVerified) => {
+                        state.user_verified_sign_count = next(state.user_verified_sign_count)?;
+                        Some(state.user_verified_sign_count)
+                    }
+                    Some(SecondCounter::Knowledge) => {
+                        state.knowledge_sign_count = next(state.knowledge_sign_count)?;
+                        Some(state.knowledge_sign_count)
+                    }
+                };
+                Ok((state.possession_sign_count, second_count))
+            },
+            true,
+        )?;
         Ok(
             reserved.map(|(state, (possession_count, second_count))| Reserved {
                 state,
@@ -250,6 +271,20 @@ fn next(counter: u32) -> Result<u32, StateError> {
     counter.checked_add(1).ok_or(StateError::CounterExhausted)
 }
 
+impl DeviceState {
+    /// Moves every signature counter `by` values forward, past any value reserved in saves a
+    /// restored copy missed. Saturates: an exhausted counter then refuses to sign.
+    pub(crate) fn skip_counters(&mut self, by: u32) {
+        for counter in [
+            &mut self.possession_sign_count,
+            &mut self.user_verified_sign_count,
+            &mut self.knowledge_sign_count,
+        ] {
+            *counter = counter.saturating_add(by);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::fs;
@@ -261,7 +296,7 @@ mod tests {
     use zeroize::Zeroizing;
 
     use super::*;
-    use crate::device::store_repo::{StoreRepo, LEGACY_FILE, LEGACY_FILE_IMPORT};
+    use crate::device::store_repo::{StoreRepo, DEVICE_STATE_HOOKS, LEGACY_FILE};
     use crate::platform::{InsecureSoftwareKeyStore, KeyPurpose, KeyStore, KeyStoreError};
     use crate::storage::StorageSlot;
 
@@ -294,7 +329,7 @@ mod tests {
 
     /// Device states over the store in `dir`, as one run of the app sees them.
     fn open_states(dir: &Path, key_store: Arc<dyn KeyStore>) -> (DeviceStates, Arc<StorageSlot>) {
-        let slot = Arc::new(StorageSlot::new(dir, key_store, LEGACY_FILE_IMPORT));
+        let slot = Arc::new(StorageSlot::new(dir, key_store, DEVICE_STATE_HOOKS));
         let states = DeviceStates::new(Box::new(StoreRepo::new(Arc::clone(&slot))));
         (states, slot)
     }
@@ -774,5 +809,46 @@ mod tests {
         assert_eq!(states.load().unwrap(), None);
         states.remove().unwrap();
         assert_eq!(states.load().unwrap(), None);
+    }
+
+    #[test]
+    fn counters_restored_from_a_lagging_backup_move_past_every_value_reserved_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_store = software();
+        let mut reserved = Vec::new();
+        {
+            let (states, _slot) = open_states(dir.path(), key_store.clone());
+            states.save(&sample()).unwrap();
+            // Fewer reservations than the lag limit: the backup still holds the saved state.
+            for _ in 1..mobank_store::MAX_BACKUP_LAG {
+                let r = states
+                    .reserve("dev_1", Some(SecondCounter::UserVerified))
+                    .unwrap()
+                    .unwrap();
+                reserved.push((r.possession_count, r.second_count.unwrap()));
+            }
+        }
+        // The vault is lost; the next open restores the backup.
+        fs::remove_file(dir.path().join("store").join("vault.db")).unwrap();
+        let (states, slot) = open_states(dir.path(), key_store.clone());
+        let next = states
+            .reserve("dev_1", Some(SecondCounter::UserVerified))
+            .unwrap()
+            .unwrap();
+        let (possession, user_verified) = *reserved.last().unwrap();
+        assert!(
+            next.possession_count > possession,
+            "{} repeats",
+            next.possession_count
+        );
+        assert!(next.second_count.unwrap() > user_verified);
+        let store = slot.current().unwrap().unwrap();
+        assert!(!store.restore_unacknowledged().unwrap());
+        drop((states, slot, store));
+
+        // Acknowledged: opening again moves nothing forward.
+        let (states, _slot) = open_states(dir.path(), key_store);
+        let after = states.reserve("dev_1", None).unwrap().unwrap();
+        assert_eq!(after.possession_count, next.possession_count + 1);
     }
 }

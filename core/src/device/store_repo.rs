@@ -10,10 +10,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use mobank_store::{Store, StoreError, Table};
+use mobank_store::{Store, StoreError, Table, MAX_BACKUP_LAG};
 
 use super::state::{io_error, DeviceState, DeviceStateRepo, StateError};
-use crate::storage::{Importer, StorageSlot};
+use crate::storage::{OpenHooks, StorageSlot};
 
 /// The one key of the device state table.
 const STATE_KEY: &str = "binding";
@@ -66,6 +66,14 @@ impl DeviceStateRepo for StoreRepo {
         remove_legacy_file(self.slot.data_dir())
     }
 
+    fn save_reserved(&self, state: &DeviceState) -> Result<(), StateError> {
+        let store = self.store()?.ok_or(StateError::Wiped)?;
+        let bytes = serde_json::to_vec(state).map_err(|_| StateError::Corrupt)?;
+        store
+            .put_lagging_backup(Table::DeviceState, STATE_KEY, &bytes)
+            .map_err(from_store)
+    }
+
     fn remove(&self) -> Result<(), StateError> {
         if let Some(store) = self.store()? {
             store
@@ -108,11 +116,44 @@ fn from_store(error: StoreError) -> StateError {
     }
 }
 
-/// Moves a device state file of an earlier version into the store as it opens.
-pub(crate) const LEGACY_FILE_IMPORT: Importer = Importer {
+/// Moves a device state file of an earlier version into the store as it opens, and the
+/// counters forward after a restore.
+pub(crate) const DEVICE_STATE_HOOKS: OpenHooks = OpenHooks {
     pending: legacy_file_exists,
     import: import_or_keep_legacy_file,
+    after_restore: skip_counters_after_restore,
 };
+
+/// A vault restored from its backup may hold counters up to [`MAX_BACKUP_LAG`] reservations
+/// behind the values already signed with (counter reservations do not refresh the backup,
+/// decision record 0025). Moving them that far forward, durably and before anything signs,
+/// means no value is ever sent twice, so the bank never mistakes this phone for its own clone.
+fn skip_counters_after_restore(store: &Store) -> Result<(), StoreError> {
+    if !store.restore_unacknowledged()? {
+        return Ok(());
+    }
+    match read_record(store) {
+        Ok(Some(mut state)) => {
+            state.skip_counters(MAX_BACKUP_LAG);
+            let bytes = serde_json::to_vec(&state).map_err(|_| StoreError::Integrity {
+                table: Table::DeviceState.name(),
+            })?;
+            store.put(Table::DeviceState, STATE_KEY, &bytes)?;
+            tracing::warn!("signature counters moved forward after a vault restore");
+        }
+        Ok(None) => {}
+        // An unreadable state signs nothing; reading it reports it, and a new activation
+        // replaces it with fresh counters.
+        Err(StateError::Corrupt | StateError::UnsupportedVersion(_)) => {}
+        Err(StateError::Store(error) | StateError::Unreadable(error)) => return Err(error),
+        Err(_) => {
+            return Err(StoreError::Integrity {
+                table: Table::DeviceState.name(),
+            })
+        }
+    }
+    store.acknowledge_restore()
+}
 
 /// Whether a device state file of an earlier version is in `dir`.
 fn legacy_file_exists(dir: &Path) -> bool {

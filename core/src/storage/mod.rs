@@ -4,6 +4,6 @@
 mod slot;
 mod wrapper;
 
-pub(crate) use slot::{is_cache_damage, reset_cache, Importer, StorageSlot};
+pub(crate) use slot::{is_cache_damage, reset_cache, OpenHooks, StorageSlot};
 #[cfg(test)]
 pub(crate) use wrapper::STORE_KEY_ALIAS;

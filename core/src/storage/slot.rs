@@ -23,16 +23,19 @@ const STORE_DIR: &str = "store";
 /// In the cache's sync table: the device id of the binding whose data the cache holds.
 const OWNER_KEY: &str = "owner.device_id";
 
-/// Data an earlier version kept beside the store, moved into it when the store opens. Given by
-/// the layer that owns that data (the device state file, `device/store_repo.rs`), so the store
-/// knows nothing of what it holds.
+/// What the layer that owns the vault's data (the device state, `device/store_repo.rs`) does
+/// when the store opens, so the store knows nothing of what it holds: move in data an earlier
+/// version kept beside the store, and move lagging values forward after a restore.
 #[derive(Clone, Copy)]
-pub(crate) struct Importer {
-    /// Whether there is anything to move. Checked on every open, so it must be cheap.
+pub(crate) struct OpenHooks {
+    /// Whether there is anything to move in. Checked on every open, so it must be cheap.
     pub pending: fn(&Path) -> bool,
     /// Moves it into the open store. What cannot be moved stays where it is, for the owner to
     /// report when it reads its data.
     pub import: fn(&Store, &Path),
+    /// Runs on every open; acts only while the store reports an unacknowledged restore from
+    /// its backup. A failure fails the open, so nothing signs before it succeeded.
+    pub after_restore: fn(&Store) -> Result<(), StoreError>,
 }
 
 /// The store of one [`crate::Mobank`], opened on first use. Shared by the device state and the
@@ -40,7 +43,7 @@ pub(crate) struct Importer {
 pub(crate) struct StorageSlot {
     data_dir: PathBuf,
     key_store: Arc<dyn KeyStore>,
-    importer: Importer,
+    hooks: OpenHooks,
     state: Mutex<SlotState>,
     /// Held while a store is opened (and an old device state file imported, and the cache
     /// claimed), so that two callers never both create a store in the same directory. The one
@@ -62,11 +65,11 @@ struct SlotState {
 }
 
 impl StorageSlot {
-    pub(crate) fn new(data_dir: &Path, key_store: Arc<dyn KeyStore>, importer: Importer) -> Self {
+    pub(crate) fn new(data_dir: &Path, key_store: Arc<dyn KeyStore>, hooks: OpenHooks) -> Self {
         Self {
             data_dir: data_dir.to_path_buf(),
             key_store,
-            importer,
+            hooks,
             state: Mutex::new(SlotState::default()),
             opening: Mutex::new(()),
         }
@@ -99,7 +102,7 @@ impl StorageSlot {
     /// Call it with no lock held.
     pub(crate) fn open(&self, create: bool) -> Result<Option<Arc<Store>>, StoreError> {
         if let Some(store) = self.current()? {
-            if !(self.importer.pending)(&self.data_dir) {
+            if !(self.hooks.pending)(&self.data_dir) {
                 return Ok(Some(store));
             }
         }
@@ -135,7 +138,7 @@ impl StorageSlot {
 
     /// Call with `opening` held.
     fn open_locked(&self, create: bool) -> Result<Option<Arc<Store>>, StoreError> {
-        let legacy = (self.importer.pending)(&self.data_dir);
+        let legacy = (self.hooks.pending)(&self.data_dir);
         let (open, wipes) = {
             let state = lock(&self.state);
             if state.paused {
@@ -147,13 +150,16 @@ impl StorageSlot {
             Some(store) => store,
             // A device state file of an earlier version is a binding: it needs a store.
             None => match self.open_or_recover(create || legacy) {
-                Ok(store) => Arc::new(store),
+                Ok(store) => {
+                    (self.hooks.after_restore)(&store)?;
+                    Arc::new(store)
+                }
                 Err(StoreError::NoData) => return Ok(None),
                 Err(error) => return Err(error),
             },
         };
         if legacy {
-            (self.importer.import)(&store, &self.data_dir);
+            (self.hooks.import)(&store, &self.data_dir);
         }
 
         let (published, paused) = {

@@ -359,7 +359,7 @@ impl TransfersClient {
             if expired || (signed_since && record.state == TransferState::Signed) {
                 record.state = TransferState::Expired;
                 record.updated_at_ms = self.context.clock.now_ms();
-                self.save(store, record).await?;
+                self.save_progress(store, record).await?;
                 return Ok(());
             }
             if signed_since {
@@ -442,7 +442,7 @@ impl TransfersClient {
     ) -> Result<(), MobankError> {
         record.state = TransferState::Submitted;
         record.updated_at_ms = self.context.clock.now_ms();
-        self.save(store, record).await?;
+        self.save_progress(store, record).await?;
         let result = self
             .context
             .bank
@@ -490,7 +490,7 @@ impl TransfersClient {
         let now = self.context.clock.now_ms();
         match take_receipt(record, response.receipt, &self.context.receipt_keys, now) {
             Ok(event) => {
-                self.save(store, record).await?;
+                self.save_progress(store, record).await?;
                 tracing::info!("transfer answered with a verified receipt");
                 self.context.emit(event);
                 Ok(())
@@ -514,17 +514,31 @@ impl TransfersClient {
         let changed = record.state != TransferState::Unknown;
         record.state = TransferState::Unknown;
         record.updated_at_ms = self.context.clock.now_ms();
-        self.save(store, record).await?;
+        self.save_progress(store, record).await?;
         if changed {
             self.context.emit(event_for(record));
         }
         Ok(())
     }
 
+    /// A new record: in the vault and its backup copy.
     async fn save(&self, store: &Arc<Store>, record: &OutboxRecord) -> Result<(), MobankError> {
         let store = Arc::clone(store);
         let record = record.clone();
         blocking(move || outbox::save(&store, &record))
+            .await?
+            .map_err(from_outbox)
+    }
+
+    /// A later state of a saved record: in the vault, the backup copy following.
+    async fn save_progress(
+        &self,
+        store: &Arc<Store>,
+        record: &OutboxRecord,
+    ) -> Result<(), MobankError> {
+        let store = Arc::clone(store);
+        let record = record.clone();
+        blocking(move || outbox::save_progress(&store, &record))
             .await?
             .map_err(from_outbox)
     }

@@ -77,12 +77,26 @@ impl From<StoreError> for OutboxError {
     }
 }
 
-/// Writes `record` durably (vault and its backup copy) before returning.
+/// Writes a new `record` durably (vault and its backup copy) before returning.
 pub(super) fn save(store: &Store, record: &OutboxRecord) -> Result<(), OutboxError> {
-    let bytes =
-        zeroize::Zeroizing::new(serde_json::to_vec(record).map_err(|_| OutboxError::Undecodable)?);
+    let bytes = encode(record)?;
     store.put(Table::Outbox, &record.key(), &bytes)?;
     Ok(())
+}
+
+/// Writes what became of a record already saved: durable in the vault when this returns, in
+/// its backup copy a little later (decision record 0025). A vault restored from a backup that
+/// missed it holds the record as it was, still open, and `reconcile` asks the bank again.
+pub(super) fn save_progress(store: &Store, record: &OutboxRecord) -> Result<(), OutboxError> {
+    let bytes = encode(record)?;
+    store.put_lagging_backup(Table::Outbox, &record.key(), &bytes)?;
+    Ok(())
+}
+
+fn encode(record: &OutboxRecord) -> Result<zeroize::Zeroizing<Vec<u8>>, OutboxError> {
+    Ok(zeroize::Zeroizing::new(
+        serde_json::to_vec(record).map_err(|_| OutboxError::Undecodable)?,
+    ))
 }
 
 pub(super) fn remove(store: &Store, key: &str) -> Result<(), OutboxError> {

@@ -302,6 +302,7 @@ impl Store {
             accounts,
             scratch,
             record,
+            ..
         } = &mut *guard;
         let conns = conns.as_mut().ok_or(StoreError::Paused)?;
         if accounts.is_none() {

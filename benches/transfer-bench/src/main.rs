@@ -1,0 +1,252 @@
+//! `transfer-bench`: the transfer benchmark of `make bench`.
+//!
+//! Starts the sandbox bank in this process (data in a temporary directory), binds one phone
+//! with the software key store through the public core API, moves the bank's clock past the
+//! binding's cooling-off period, funds the account through the developer API and logs in. Then
+//! times full transfers over loopback HTTPS — `draft` (the quote, checked and rendered as the
+//! confirmation) and `sign_and_submit_biometric` (the counters reserved, two signatures, the
+//! outbox written, the submit, the receipt verified and stored) — next to the floor of their
+//! parts, all in the same run: every iteration runs every probe once, in an order that rotates
+//! from one iteration to the next.
+//!
+//! The floor: `2 × durable commit + sign + verify + 2 × round trip` (p50 of each part).
+//!
+//! ```text
+//! transfer-bench [--iterations N] [--warmup N] [--out FILE] [--work DIR]
+//! ```
+
+mod bank;
+#[path = "../../session-bench/src/commit.rs"]
+mod commit;
+mod crypto;
+mod floor;
+#[path = "../../session-bench/src/phone.rs"]
+mod phone;
+mod report;
+#[path = "../../session-bench/src/stats.rs"]
+mod stats;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use mobank_core::{Mobank, TransferState};
+use stats::Samples;
+
+/// What every transfer sends: small, so the funding covers any run.
+pub const AMOUNT: &str = "1.00";
+pub const MEMO: &str = "十二月房租";
+/// The cryptographic parts take microseconds: more samples per iteration cost nothing.
+const CRYPTO_REPEATS: usize = 5;
+
+struct Options {
+    iterations: usize,
+    warmup: usize,
+    out: PathBuf,
+    work: Option<PathBuf>,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Err(message) = parse(&args).and_then(|options| run(&options)) {
+        eprintln!("transfer-bench: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        iterations: 500,
+        warmup: 20,
+        out: PathBuf::from("target/bench/transfer.json"),
+        work: None,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        let count = || {
+            value
+                .parse::<usize>()
+                .map_err(|_| format!("{flag} takes a number"))
+        };
+        match flag.as_str() {
+            "--iterations" => options.iterations = count()?,
+            "--warmup" => options.warmup = count()?,
+            "--out" => options.out = PathBuf::from(value),
+            "--work" => options.work = Some(PathBuf::from(value)),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    if options.iterations < 1 {
+        return Err("--iterations must be at least 1".into());
+    }
+    Ok(options)
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    let parent = options.work.clone().unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let work = tempfile::Builder::new()
+        .prefix("transfer-bench-")
+        .tempdir_in(&parent)
+        .map_err(|e| format!("{}: {e}", parent.display()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let measured = runtime.block_on(measure(options, work.path()))?;
+    let report = report::Report::new(options, measured);
+    print!("{}", report.table());
+    if let Some(dir) = options.out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let json = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
+    std::fs::write(&options.out, json + "\n")
+        .map_err(|e| format!("{}: {e}", options.out.display()))?;
+    eprintln!("transfer-bench: wrote {}", options.out.display());
+    Ok(())
+}
+
+/// Every probe's samples, warm-up excluded.
+#[derive(Default)]
+pub struct Measured {
+    pub transfer: Samples,
+    pub commit: Samples,
+    pub sign: Samples,
+    pub verify: Samples,
+    pub round_trip: Samples,
+    pub canonical_encode: Samples,
+    pub sign_transfer: Samples,
+    pub verify_transfer: Samples,
+    pub http_version: String,
+    pub record_len: usize,
+    pub canonical_len: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Probe {
+    Transfer,
+    Commit,
+    Crypto,
+    RoundTrip,
+}
+
+const PROBES: [Probe; 4] = [
+    Probe::Transfer,
+    Probe::Commit,
+    Probe::Crypto,
+    Probe::RoundTrip,
+];
+
+struct Subjects {
+    mobank: Mobank,
+    payer_account_id: String,
+    crypto: crypto::TransferCrypto,
+    commit: commit::DurableCommit,
+    trip: floor::RoundTrip,
+}
+
+async fn measure(options: &Options, work: &Path) -> Result<Measured, String> {
+    // One transfer more than timed: the first one, before the floor exists, gives the size of
+    // an outbox record for the durable commits.
+    let total = options.warmup + options.iterations;
+    let setup = bank::start(work, total + 1).await?;
+    transfer(&setup.mobank, &setup.payer_account_id).await?;
+    let record_len = commit::sealed_record_len(&setup.phone_dir, "kv_outbox")?;
+    let mut subjects = Subjects {
+        crypto: crypto::TransferCrypto::new(&setup.bank.rp_id(), &setup.payer_account_id)?,
+        commit: commit::DurableCommit::new(&work.join("floor"), record_len)?,
+        trip: floor::RoundTrip::new(&setup.bank.base_url(), &setup.bank.spki_pin())?,
+        mobank: setup.mobank,
+        payer_account_id: setup.payer_account_id,
+    };
+    let mut measured = Measured {
+        record_len: subjects.commit.record_len(),
+        canonical_len: subjects.crypto.canonical_len()?,
+        ..Measured::default()
+    };
+    let started = Instant::now();
+    for iteration in 0..total {
+        let mut discarded = Measured::default();
+        let into = if iteration < options.warmup {
+            &mut discarded
+        } else {
+            &mut measured
+        };
+        for k in 0..PROBES.len() {
+            run_probe(PROBES[(iteration + k) % PROBES.len()], &mut subjects, into).await?;
+        }
+        if (iteration + 1) % 100 == 0 || iteration + 1 == total {
+            eprintln!(
+                "transfer-bench: {}/{total} iterations ({:.0} s)",
+                iteration + 1,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let ledger = setup.bank.check_ledger().map_err(|e| e.to_string())?;
+    setup.bank.shutdown().await;
+    if !ledger.balanced {
+        return Err("the bank's ledger does not balance after the run".into());
+    }
+    Ok(measured)
+}
+
+async fn run_probe(
+    probe: Probe,
+    subjects: &mut Subjects,
+    into: &mut Measured,
+) -> Result<(), String> {
+    match probe {
+        Probe::Transfer => {
+            let started = Instant::now();
+            transfer(&subjects.mobank, &subjects.payer_account_id).await?;
+            into.transfer.push(started.elapsed());
+        }
+        Probe::Commit => {
+            // The floor counts two: the outbox entry before the send, the receipt after it.
+            into.commit.push(subjects.commit.commit()?);
+            into.commit.push(subjects.commit.commit()?);
+        }
+        Probe::Crypto => {
+            let crypto = &subjects.crypto;
+            for _ in 0..CRYPTO_REPEATS {
+                into.sign.push(crypto.sign()?);
+                into.verify.push(crypto.verify()?);
+                into.canonical_encode.push(crypto.canonical_encode()?);
+                into.sign_transfer.push(crypto.sign_transfer()?);
+                into.verify_transfer.push(crypto.verify_transfer()?);
+            }
+        }
+        Probe::RoundTrip => {
+            for _ in 0..2 {
+                let (elapsed, version) = subjects.trip.bare().await?;
+                into.round_trip.push(elapsed);
+                into.http_version = format!("{version:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One whole transfer as an app makes it: the draft and its confirmation, then the biometric
+/// signature and the submit. Anything but a settled transfer with an accepted, verified
+/// receipt stops the run.
+async fn transfer(mobank: &Mobank, payer_account_id: &str) -> Result<(), String> {
+    let transfers = mobank.transfers();
+    let confirmation = transfers
+        .draft(bank::to_landlord(payer_account_id))
+        .await
+        .map_err(|e| format!("draft failed: {e}"))?;
+    let sent = transfers
+        .sign_and_submit_biometric(&confirmation.token)
+        .await
+        .map_err(|e| format!("transfer failed: {e}"))?;
+    let accepted = sent
+        .receipt
+        .as_ref()
+        .is_some_and(|receipt| receipt.accepted);
+    if sent.state != TransferState::Settled || !accepted {
+        return Err(format!("the transfer ended {:?}", sent.state));
+    }
+    Ok(())
+}
