@@ -44,7 +44,7 @@ impl Store {
     /// refresh (and by the next [`Store::put`], [`Store::delete`], [`Store::clear`] or
     /// [`Store::pause`]). For values their owner can move forward safely after a restore from
     /// a backup that lags behind (see [`Store::restore_unacknowledged`]) — a signature counter,
-    /// which may skip values but never repeat one (decision record 0025): the refresh costs
+    /// which may skip values but never repeat one (decision record 0030): the refresh costs
     /// more than the commit itself.
     ///
     /// [`StoreError::InvalidInput`] for a cache table, whose writes are never backed up.

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Writes whose backup refresh is deferred (decision record 0025): durable at once, in the
+//! Writes whose backup refresh is deferred (decision record 0030): durable at once, in the
 //! backup after at most `MAX_BACKUP_LAG` of them, and a restore that says so until acknowledged.
 mod support;
 

@@ -138,7 +138,7 @@ pub(crate) trait DeviceStateRepo: Send + Sync {
     fn save(&self, state: &DeviceState) -> Result<(), StateError>;
     /// Like [`DeviceStateRepo::save`], as durable, for a state whose only change is reserved
     /// counters: a copy kept against damage may lag behind by a bounded number of such saves,
-    /// which a restore makes up for by moving the counters forward (decision record 0025).
+    /// which a restore makes up for by moving the counters forward (decision record 0030).
     fn save_reserved(&self, state: &DeviceState) -> Result<(), StateError>;
     /// Deletes the stored state; nothing stored is not an error.
     fn remove(&self) -> Result<(), StateError>;

@@ -126,7 +126,7 @@ pub(crate) const DEVICE_STATE_HOOKS: OpenHooks = OpenHooks {
 
 /// A vault restored from its backup may hold counters up to [`MAX_BACKUP_LAG`] reservations
 /// behind the values already signed with (counter reservations do not refresh the backup,
-/// decision record 0025). Moving them that far forward, durably and before anything signs,
+/// decision record 0030). Moving them that far forward, durably and before anything signs,
 /// means no value is ever sent twice, so the bank never mistakes this phone for its own clone.
 fn skip_counters_after_restore(store: &Store) -> Result<(), StoreError> {
     if !store.restore_unacknowledged()? {

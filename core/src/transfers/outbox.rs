@@ -85,7 +85,7 @@ pub(super) fn save(store: &Store, record: &OutboxRecord) -> Result<(), OutboxErr
 }
 
 /// Writes what became of a record already saved: durable in the vault when this returns, in
-/// its backup copy a little later (decision record 0025). A vault restored from a backup that
+/// its backup copy a little later (decision record 0030). A vault restored from a backup that
 /// missed it holds the record as it was, still open, and `reconcile` asks the bank again.
 pub(super) fn save_progress(store: &Store, record: &OutboxRecord) -> Result<(), OutboxError> {
     let bytes = encode(record)?;
