@@ -19,12 +19,12 @@ use mobank_protocol::transfer::messages::TransferResponse;
 use mobank_protocol::transfer::IdempotencyKey;
 
 use super::{
-    paths, AdvanceClockRequest, Booked, ClockReading, CreditRequest, LedgerCheck,
-    LoseResponsesRequest, MoveRequest, SuspensionRequest,
+    paths, AdvanceClockRequest, Booked, BulkCustomers, BulkCustomersRequest, ClockReading,
+    CreditRequest, LedgerCheck, LoseResponsesRequest, MoveRequest, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
 use crate::bank::transfer::faults;
-use crate::bank::{back_office, clock_control, outboxes, run_blocking, Bank};
+use crate::bank::{back_office, bulk_customers, clock_control, outboxes, run_blocking, Bank};
 use crate::error::{ApiFailure, SandboxError};
 use crate::extract::StrictJson;
 use crate::ledger;
@@ -57,6 +57,7 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
             &format!("{}{{customer_id}}/suspension", paths::CUSTOMER_PREFIX),
             post(suspend),
         )
+        .route(paths::BULK_CUSTOMERS, post(bulk_customers))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(4 * 1024))
@@ -184,4 +185,11 @@ async fn suspend(
         faults::suspend(bank, &customer_id, request)
     })
     .await
+}
+
+async fn bulk_customers(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<BulkCustomersRequest>,
+) -> Result<Json<BulkCustomers>, ApiFailure> {
+    call(&bank, move |bank| bulk_customers::create(bank, &request)).await
 }
