@@ -18,6 +18,8 @@
 //!            [--out FILE] [--work DIR] [--phones-dir DIR]
 //! ```
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 mod audit;
 mod cpu;
 mod fleet;
