@@ -74,7 +74,7 @@ pub async fn run(me: usize, phones: Arc<Vec<Phone>>, payees: usize, deadline: In
                 break;
             }
             made += 1;
-            let to_other_bank = made % 3 == 0;
+            let to_other_bank = made.is_multiple_of(3);
             let (input, amount_fen) = match transfer(&rng, &phones, me, payees, to_other_bank, made)
             {
                 Some(drawn) => drawn,
