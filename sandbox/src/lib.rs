@@ -263,6 +263,15 @@ impl RunningSandbox {
         back_office::append_transaction(&self.bank, request)
     }
 
+    /// Same as `POST /dev/customers/bulk`: `count` funded customers, each with an activation
+    /// code, for load tests.
+    pub fn create_customers(
+        &self,
+        request: &dev::BulkCustomersRequest,
+    ) -> Result<dev::BulkCustomers, SandboxError> {
+        bank::bulk_customers::create(&self.bank, request)
+    }
+
     /// Same as `POST /dev/credits`: money from a named outside party arrives now.
     pub fn credit(&self, request: &CreditRequest) -> Result<Booked, SandboxError> {
         back_office::credit(&self.bank, request)

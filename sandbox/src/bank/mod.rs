@@ -11,6 +11,7 @@ pub(crate) mod accounts;
 pub(crate) mod activation;
 pub(crate) mod back_office;
 pub(crate) mod biometric;
+pub(crate) mod bulk_customers;
 pub(crate) mod challenges;
 pub(crate) mod clock_control;
 pub(crate) mod devices;

@@ -38,6 +38,8 @@ pub mod paths {
     pub const CUSTOMER_PREFIX: &str = "/dev/customers/";
     /// `GET /dev/merchants/{merchant_id}/qr?amount=`: the merchant's QR code.
     pub const MERCHANT_PREFIX: &str = "/dev/merchants/";
+    /// `POST`: many customers at once, each funded and with an activation code (load tests).
+    pub const BULK_CUSTOMERS: &str = "/dev/customers/bulk";
 }
 
 /// The query of `GET /dev/merchants/{merchant_id}/qr`.
@@ -214,4 +216,41 @@ pub struct CurrencyTotals {
     /// Transfer fees the bank earned.
     #[serde(with = "rust_decimal::serde::str")]
     pub fee_income: Decimal,
+}
+
+/// Customers for a load test: `count` of them, each with one CNY current account opened with
+/// `opening_balance` (from the outside world) and a fresh activation code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkCustomersRequest {
+    /// 1 to 10,000.
+    pub count: u32,
+    /// CNY, greater than zero, at most two decimals.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub opening_balance: Decimal,
+}
+
+/// The customers made, in number order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkCustomers {
+    pub customers: Vec<BulkCustomer>,
+}
+
+/// One customer made in bulk: what a phone needs to bind to it and others need to pay it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkCustomer {
+    /// `bulk_00001`, numbered on from the customers made before.
+    pub customer_id: String,
+    /// Registered phone (`+8617000000001`): where its binding OTP goes.
+    pub phone: String,
+    /// What confirmation of payee shows: `测试客户00001`.
+    pub holder_name: String,
+    pub account_id: String,
+    /// 16 digits with a right check digit: what a payer types.
+    pub account_number: String,
+    /// As `POST /dev/activation-codes` issues it.
+    pub activation_code: String,
+    pub activation_expires_at_ms: i64,
 }

@@ -19,12 +19,12 @@ use mobank_protocol::transfer::messages::TransferResponse;
 use mobank_protocol::transfer::IdempotencyKey;
 
 use super::{
-    paths, AdvanceClockRequest, Booked, ClockReading, CreditRequest, LedgerCheck,
+    paths, AdvanceClockRequest, Booked, BulkCustomers, BulkCustomersRequest, ClockReading, CreditRequest, LedgerCheck,
     LoseResponsesRequest, MerchantQr, MerchantQrQuery, MonitorReport, MoveRequest, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
 use crate::bank::transfer::faults;
-use crate::bank::{back_office, clock_control, merchants, monitor, outboxes, run_blocking, Bank};
+use crate::bank::{back_office, bulk_customers, clock_control, merchants, monitor, outboxes, run_blocking, Bank};
 use crate::error::{ApiFailure, SandboxError};
 use crate::extract::StrictJson;
 use crate::ledger;
@@ -67,6 +67,7 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
             &format!("{}{{customer_id}}/monitor", paths::CUSTOMER_PREFIX),
             post(run_monitor),
         )
+        .route(paths::BULK_CUSTOMERS, post(bulk_customers))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(4 * 1024))
@@ -236,4 +237,11 @@ async fn run_monitor(
     let Path(customer_id) =
         customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
     call(&bank, move |bank| monitor::run(bank, &customer_id)).await
+}
+
+async fn bulk_customers(
+    State(bank): State<Arc<Bank>>,
+    StrictJson(request): StrictJson<BulkCustomersRequest>,
+) -> Result<Json<BulkCustomers>, ApiFailure> {
+    call(&bank, move |bank| bulk_customers::create(bank, &request)).await
 }
