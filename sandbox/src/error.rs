@@ -89,6 +89,11 @@ impl ApiFailure {
         self
     }
 
+    #[cfg(test)]
+    pub(crate) fn code(&self) -> ErrorCode {
+        self.code
+    }
+
     pub(crate) fn is_internal(&self) -> bool {
         self.code == ErrorCode::Internal
     }
@@ -124,6 +129,8 @@ fn status_for(code: ErrorCode) -> StatusCode {
         }
         ErrorCode::IdempotencyConflict => StatusCode::CONFLICT,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::ChannelClosed | ErrorCode::LimitExceeded => StatusCode::FORBIDDEN,
+        ErrorCode::LimitInvalid => StatusCode::BAD_REQUEST,
     }
 }
 

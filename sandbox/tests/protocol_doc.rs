@@ -38,7 +38,7 @@ const NOT_SENT: &str = "The sandbox does not send it";
 /// Every `ErrorCode`. `code_name` matches on each without a wildcard, so a new variant does not
 /// compile until it is added there, and `every_error_code_has_a_row_and_every_row_a_code` then
 /// asks for it here and in the table.
-const ALL_CODES: [ErrorCode; 18] = [
+const ALL_CODES: [ErrorCode; 21] = [
     ErrorCode::BadRequest,
     ErrorCode::ActivationInvalid,
     ErrorCode::OtpInvalid,
@@ -57,6 +57,9 @@ const ALL_CODES: [ErrorCode; 18] = [
     ErrorCode::CurrencyMismatch,
     ErrorCode::IdempotencyConflict,
     ErrorCode::Internal,
+    ErrorCode::ChannelClosed,
+    ErrorCode::LimitExceeded,
+    ErrorCode::LimitInvalid,
 ];
 
 /// The wire name of a code, as the table spells it.
@@ -79,7 +82,10 @@ fn code_name(code: ErrorCode) -> String {
         | ErrorCode::AccountUnknown
         | ErrorCode::CurrencyMismatch
         | ErrorCode::IdempotencyConflict
-        | ErrorCode::Internal => serde_json::to_value(code)
+        | ErrorCode::Internal
+        | ErrorCode::ChannelClosed
+        | ErrorCode::LimitExceeded
+        | ErrorCode::LimitInvalid => serde_json::to_value(code)
             .unwrap()
             .as_str()
             .unwrap()

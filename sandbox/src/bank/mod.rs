@@ -12,6 +12,7 @@ pub(crate) mod activation;
 pub(crate) mod back_office;
 pub(crate) mod biometric;
 pub(crate) mod challenges;
+pub(crate) mod channels;
 pub(crate) mod clock_control;
 pub(crate) mod devices;
 pub(crate) mod display;

@@ -150,6 +150,8 @@ pub(crate) struct NewOutcome<'a> {
     pub(crate) currency: Currency,
     pub(crate) entry_id: Option<i64>,
     pub(crate) decided_at_ms: i64,
+    /// `Channel::code`.
+    pub(crate) channel: &'a str,
 }
 
 pub(crate) fn insert_outcome(
@@ -159,8 +161,8 @@ pub(crate) fn insert_outcome(
     tx.execute(
         "INSERT INTO transfer_outcomes (customer_id, idempotency_key, transfer_hash, receipt,
                                         accepted, payer_account_id, amount_minor, currency,
-                                        entry_id, decided_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                        entry_id, decided_at_ms, channel)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             outcome.customer_id,
             outcome.idempotency_key,
@@ -171,7 +173,8 @@ pub(crate) fn insert_outcome(
             outcome.amount_minor,
             outcome.currency,
             outcome.entry_id,
-            outcome.decided_at_ms
+            outcome.decided_at_ms,
+            outcome.channel
         ],
     )?;
     Ok(())

@@ -28,7 +28,8 @@ pub mod paths {
     pub const LOSE_TRANSFER_RESPONSES: &str = "/dev/faults/lose-transfer-responses";
     /// `GET /dev/transfers/{customer_id}/{idempotency_key}`: the outcome recorded for a key.
     pub const TRANSFER_OUTCOME_PREFIX: &str = "/dev/transfers/";
-    /// `POST /dev/customers/{customer_id}/suspension`: suspend or restore e-banking.
+    /// `POST /dev/customers/{customer_id}/suspension`: suspend or restore e-banking;
+    /// `POST /dev/customers/{customer_id}/channels`: a branch opens a payment channel.
     pub const CUSTOMER_PREFIX: &str = "/dev/customers/";
 }
 
@@ -48,6 +49,14 @@ pub struct LoseResponsesRequest {
 #[serde(deny_unknown_fields)]
 pub struct SuspensionRequest {
     pub suspended: bool,
+}
+
+/// A branch opens a payment channel for the customer: recorded as opened by the branch and
+/// announced to every device, but off until the customer turns it on in the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenChannelRequest {
+    pub channel: mobank_protocol::transfer::Channel,
 }
 
 /// Money from someone outside the bank arriving on a customer's account: a journal entry from

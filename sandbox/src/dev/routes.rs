@@ -20,11 +20,11 @@ use mobank_protocol::transfer::IdempotencyKey;
 
 use super::{
     paths, AdvanceClockRequest, Booked, ClockReading, CreditRequest, LedgerCheck,
-    LoseResponsesRequest, MoveRequest, SuspensionRequest,
+    LoseResponsesRequest, MoveRequest, OpenChannelRequest, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
 use crate::bank::transfer::faults;
-use crate::bank::{back_office, clock_control, outboxes, run_blocking, Bank};
+use crate::bank::{back_office, channels, clock_control, outboxes, run_blocking, Bank};
 use crate::error::{ApiFailure, SandboxError};
 use crate::extract::StrictJson;
 use crate::ledger;
@@ -56,6 +56,10 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(
             &format!("{}{{customer_id}}/suspension", paths::CUSTOMER_PREFIX),
             post(suspend),
+        )
+        .route(
+            &format!("{}{{customer_id}}/channels", paths::CUSTOMER_PREFIX),
+            post(open_channel),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -182,6 +186,19 @@ async fn suspend(
         customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
     call(&bank, move |bank| {
         faults::suspend(bank, &customer_id, request)
+    })
+    .await
+}
+
+async fn open_channel(
+    State(bank): State<Arc<Bank>>,
+    customer_id: Result<Path<String>, PathRejection>,
+    StrictJson(request): StrictJson<OpenChannelRequest>,
+) -> Result<Json<OpenChannelRequest>, ApiFailure> {
+    let Path(customer_id) =
+        customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
+    call(&bank, move |bank| {
+        channels::open_by_branch(bank, &customer_id, request.channel).map(|()| request)
     })
     .await
 }
