@@ -6,6 +6,7 @@
 mod activation;
 mod at_rest;
 mod biometric;
+mod channels;
 mod devices;
 mod history;
 mod journey;

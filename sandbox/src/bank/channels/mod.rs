@@ -283,7 +283,10 @@ pub(crate) fn open_by_branch(
                 },
                 now,
             )?;
-            tracing::info!(channel = channel.code(), "payment channel opened by a branch");
+            tracing::info!(
+                channel = channel.code(),
+                "payment channel opened by a branch"
+            );
         }
         Ok(())
     })

@@ -67,9 +67,9 @@ fn limit_invalid(message: &'static str) -> ApiFailure {
 /// at most the channel's ceiling, and per transaction ≤ daily ≤ monthly.
 pub(crate) fn validate(channel: Channel, asked: &ChannelLimits) -> Result<LimitsMinor, ApiFailure> {
     let minor = |value| {
-        LIMIT_CURRENCY.positive_minor(value).map_err(|_| {
-            limit_invalid("a limit is a positive amount with at most 2 decimals")
-        })
+        LIMIT_CURRENCY
+            .positive_minor(value)
+            .map_err(|_| limit_invalid("a limit is a positive amount with at most 2 decimals"))
     };
     let limits = LimitsMinor {
         per_transaction: minor(asked.per_transaction)?,
@@ -81,7 +81,9 @@ pub(crate) fn validate(channel: Channel, asked: &ChannelLimits) -> Result<Limits
         || limits.daily > ceilings.daily
         || limits.monthly > ceilings.monthly
     {
-        return Err(limit_invalid("a limit is above the bank's ceiling for the channel"));
+        return Err(limit_invalid(
+            "a limit is above the bank's ceiling for the channel",
+        ));
     }
     if limits.per_transaction > limits.daily || limits.daily > limits.monthly {
         return Err(limit_invalid(

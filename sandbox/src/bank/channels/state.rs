@@ -73,10 +73,13 @@ impl ChannelState {
             opened_by: self.opened_by(),
             currency: LIMIT_CURRENCY.code().to_owned(),
             limits: rules::to_wire(self.row.limits),
-            pending: self.row.pending.map(|(limits, applies_at_ms)| PendingLimits {
-                limits: rules::to_wire(limits),
-                applies_at_ms,
-            }),
+            pending: self
+                .row
+                .pending
+                .map(|(limits, applies_at_ms)| PendingLimits {
+                    limits: rules::to_wire(limits),
+                    applies_at_ms,
+                }),
             ceilings: rules::to_wire(rules::rule(self.channel).ceilings),
             room: room.to_wire(),
         }

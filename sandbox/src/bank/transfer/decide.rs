@@ -7,9 +7,9 @@
 use mobank_protocol::transfer::{CanonicalTransfer, Outcome, Receipt, RejectReason};
 use rusqlite::Transaction;
 
+use super::ledger_currency;
 use super::payee::{self, Destination};
 use super::quote::payer_account;
-use super::ledger_currency;
 use crate::bank::channels::{self, room::Refusal};
 use crate::bank::policy::IntegrityFlags;
 use crate::bank::{notify, Bank};

@@ -103,7 +103,10 @@ mod tests {
         // 2024-05-31 16:00:00 UTC is 2024-06-01 00:00 in Beijing.
         let june_first = 1_717_171_200_000;
         assert_eq!(bank_month_start(june_first).unwrap(), june_first);
-        assert_eq!(bank_month_start(june_first + 86_400_000).unwrap(), june_first);
+        assert_eq!(
+            bank_month_start(june_first + 86_400_000).unwrap(),
+            june_first
+        );
         assert!(bank_month_start(june_first - 1).unwrap() < june_first);
     }
 

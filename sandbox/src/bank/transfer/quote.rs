@@ -53,9 +53,8 @@ pub(crate) fn quote(
             ));
         }
         display::require_or_empty(&request.memo, MAX_MEMO_CHARS, "memo")?;
-        let device = Device::load(tx, &owner.device_id)?.ok_or_else(|| {
-            ApiFailure::internal("a session's device vanished", &owner.device_id)
-        })?;
+        let device = Device::load(tx, &owner.device_id)?
+            .ok_or_else(|| ApiFailure::internal("a session's device vanished", &owner.device_id))?;
         channels::admit(
             tx,
             &channels::TransferAsk {
