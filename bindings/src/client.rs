@@ -8,6 +8,7 @@ use mobank_core::{self as core, BindingState, MobankConfig, MobankError};
 use crate::accounts::AccountsClient;
 use crate::activation::ActivationClient;
 use crate::auth::{AuthClient, PinClient};
+use crate::channels::ChannelsClient;
 use crate::devices::DevicesClient;
 use crate::events::{EventListener, ForeignEvents, Subscription};
 use crate::history::HistoryClient;
@@ -83,6 +84,11 @@ impl MobankClient {
     /// handle is signed with another.
     pub fn transfers(&self) -> Arc<TransfersClient> {
         Arc::new(TransfersClient(self.inner.transfers()))
+    }
+
+    /// Payment channels and their limits: list, turn on and off, set limits.
+    pub fn channels(&self) -> Arc<ChannelsClient> {
+        Arc::new(ChannelsClient(self.inner.channels()))
     }
 
     /// `listener` hears every `MobankEvent` from now until the subscription is cancelled or

@@ -187,6 +187,18 @@ pub enum MobankError {
     /// was never scheduled.
     #[error("the transfer can no longer be cancelled")]
     NotCancellable,
+    /// The payment channel is off: the customer turns it on with `channels().enable`. When the
+    /// phone knows this, nothing was sent.
+    #[error("the payment channel is off")]
+    ChannelClosed,
+    /// The amount is over a limit of the channel or of the device. When the phone refused it
+    /// before anything was sent, `limit` names the limit and `room` what can still be sent;
+    /// when the bank refused it, both are absent and `channels().list()` shows the room.
+    #[error("the amount is over a transfer limit")]
+    LimitExceeded {
+        limit: Option<crate::limits::LimitKind>,
+        room: Option<rust_decimal::Decimal>,
+    },
 }
 
 impl From<InputError> for MobankError {
@@ -427,13 +439,19 @@ fn from_api_error(status: u16, error: ApiError) -> MobankError {
         ErrorCode::ExecutionDateInvalid => MobankError::InvalidInput {
             what: "the execution date must be a day from today to 30 days ahead".to_owned(),
         },
+        ErrorCode::ChannelClosed => MobankError::ChannelClosed,
+        ErrorCode::LimitExceeded => MobankError::LimitExceeded {
+            limit: None,
+            room: None,
+        },
         ErrorCode::BadRequest
         | ErrorCode::NotFound
         | ErrorCode::PayeeInvalid
         | ErrorCode::AccountUnknown
         | ErrorCode::CurrencyMismatch
         | ErrorCode::IdempotencyConflict
-        | ErrorCode::WarningUnknown => {
+        | ErrorCode::WarningUnknown
+        | ErrorCode::LimitInvalid => {
             let code = serde_json::to_value(error.code)
                 .ok()
                 .and_then(|value| value.as_str().map(str::to_owned))

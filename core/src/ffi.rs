@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use mobank_protocol::messages::{
-    DeviceStatus, IntegritySignals, LimitReason, NoticeKind, ProductKind,
+    ChannelOpener, DeviceStatus, IntegritySignals, LimitReason, NoticeKind, ProductKind,
 };
 use mobank_protocol::transfer::account_number::AccountNumberError;
 use mobank_protocol::transfer::messages::ScheduleReason;
@@ -70,6 +70,8 @@ pub enum NoticeKind {
     NewDeviceBound,
     DeviceRevoked,
     PinChanged,
+    ChannelEnabled,
+    ChannelOpened,
 }
 
 /// What the app's integrity checks found, sent to the bank with each login.
@@ -124,4 +126,13 @@ pub enum Channel {
     QrPayment,
     /// Small payments without a payee list.
     QuickPay,
+}
+
+/// Who opened a payment channel that is not on for everyone.
+#[uniffi::remote(Enum)]
+pub enum ChannelOpener {
+    /// A branch or the back office: off until the customer turns it on in the app.
+    Branch,
+    /// The customer, in the app.
+    App,
 }

@@ -62,9 +62,11 @@ pub use events::{DeviceNotice, EventListener, MobankEvent, Subscription};
 pub use history::{
     CategorySpending, HistoryClient, SyncProgress, SyncProgressListener, SyncReport, Transaction,
 };
-pub use limits::Limits;
+pub use limits::{
+    ChannelInfo, ChannelLimits, ChannelRoom, ChannelsClient, LimitKind, Limits, PendingLimits,
+};
 pub use mobank::Mobank;
-pub use mobank_protocol::messages::{LimitReason, NoticeKind};
+pub use mobank_protocol::messages::{ChannelOpener, LimitReason, NoticeKind};
 pub use mobank_protocol::transfer::messages::ScheduleReason;
 pub use mobank_protocol::transfer::{Channel, RejectReason};
 pub use pin::{Pin, PinError, PinRejection};

@@ -16,6 +16,7 @@ use crate::error::MobankError;
 use crate::events::{EventListener, Subscription};
 use crate::history::HistoryClient;
 use crate::input;
+use crate::limits::{ChannelsClient, LimitsState};
 use crate::net::BankClient;
 use crate::platform::{KeyStore, Platform, SystemClock};
 use crate::runtime::lock;
@@ -34,6 +35,7 @@ pub struct Mobank {
     activation: Arc<ActivationState>,
     pin_change: Arc<PinChangeState>,
     transfers: Arc<TransfersState>,
+    limits: Arc<LimitsState>,
     /// The listener given in [`Platform::events`], for as long as this Mobank lives.
     _platform_listener: Option<Subscription>,
 }
@@ -79,6 +81,7 @@ impl Mobank {
             activation: Arc::new(ActivationState::new(device_name, platform_name)),
             pin_change: Arc::new(PinChangeState::default()),
             transfers: Arc::new(TransfersState::default()),
+            limits: Arc::new(LimitsState::default()),
             _platform_listener: platform_listener,
         })
     }
@@ -169,7 +172,16 @@ impl Mobank {
 
     /// Transfers: draft and confirm, sign and submit, reconcile, list.
     pub fn transfers(&self) -> TransfersClient {
-        TransfersClient::new(Arc::clone(&self.context), Arc::clone(&self.transfers))
+        TransfersClient::new(
+            Arc::clone(&self.context),
+            Arc::clone(&self.transfers),
+            Arc::clone(&self.limits),
+        )
+    }
+
+    /// Payment channels and their limits: list, turn on and off, set limits.
+    pub fn channels(&self) -> ChannelsClient {
+        ChannelsClient::new(Arc::clone(&self.context), Arc::clone(&self.limits))
     }
 }
 

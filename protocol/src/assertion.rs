@@ -355,4 +355,14 @@ pub mod operations {
     pub fn pin_change_commit(ticket_id: &str) -> String {
         format!("pin_change:commit:{ticket_id}")
     }
+
+    /// Turning a payment channel on (`mobile_transfer`, `qr_payment`, `quick_pay`).
+    pub fn enable_channel(channel: &str) -> String {
+        format!("enable_channel:{channel}")
+    }
+
+    /// Setting a channel's limits, each as its decimal string: signed when one is raised.
+    pub fn set_limits(channel: &str, per_transaction: &str, daily: &str, monthly: &str) -> String {
+        format!("set_limits:{channel}:{per_transaction}:{daily}:{monthly}")
+    }
 }

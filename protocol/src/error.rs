@@ -51,6 +51,14 @@ pub enum ErrorCode {
     /// The transfer cannot be cancelled: it already ran, was refused or cancelled, or was
     /// never scheduled.
     NotCancellable,
+    /// The payment channel is off for this customer: the customer turns it on in the app.
+    ChannelClosed,
+    /// The amount is over a limit of the channel or of the device (per transaction, today,
+    /// this month); `GET /v1/channels` shows the room left.
+    LimitExceeded,
+    /// A limit that is not a positive amount at the currency's scale, above the bank's
+    /// ceiling, or out of order (per transaction ≤ daily ≤ monthly).
+    LimitInvalid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -91,6 +91,11 @@ impl ApiFailure {
         self
     }
 
+    #[cfg(test)]
+    pub(crate) fn code(&self) -> ErrorCode {
+        self.code
+    }
+
     pub(crate) fn is_internal(&self) -> bool {
         self.code == ErrorCode::Internal
     }
@@ -138,6 +143,8 @@ fn status_for(code: ErrorCode) -> StatusCode {
         ErrorCode::WarningUnknown => StatusCode::BAD_REQUEST,
         ErrorCode::ExecutionDateInvalid => StatusCode::BAD_REQUEST,
         ErrorCode::NotCancellable => StatusCode::CONFLICT,
+        ErrorCode::ChannelClosed | ErrorCode::LimitExceeded => StatusCode::FORBIDDEN,
+        ErrorCode::LimitInvalid => StatusCode::BAD_REQUEST,
     }
 }
 

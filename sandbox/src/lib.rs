@@ -358,6 +358,16 @@ impl RunningSandbox {
         bank::merchants::qr_code(&self.bank, merchant_id, amount)
     }
 
+    /// Same as `POST /dev/customers/{customer_id}/channels`: a branch opens a payment channel
+    /// for the customer; it stays off until the customer turns it on in the app.
+    pub fn open_channel(
+        &self,
+        customer_id: &str,
+        channel: mobank_protocol::transfer::Channel,
+    ) -> Result<(), SandboxError> {
+        bank::channels::open_by_branch(&self.bank, customer_id, channel)
+    }
+
     /// Moves the bank's clock forward (expiry of OTPs, challenges, sessions; `server_time_ms`).
     /// Always allowed in process; over HTTP only with `SandboxConfig::test_clock`.
     pub fn advance_clock(&self, by: Duration) {

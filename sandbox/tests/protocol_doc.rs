@@ -15,11 +15,13 @@ use std::time::Duration;
 use common::{bound, expect_error, expect_ok, quote_request, Bank, Phone};
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
-    paths, ChallengePurpose, ChallengeResponse, IntegritySignals, LimitReason,
-    LoginChallengeRequest, LoginResponse, StartActivationRequest, UnbindDeviceRequest,
+    paths, ChallengePurpose, ChallengeResponse, ChannelLimits, IntegritySignals, LimitReason,
+    LoginChallengeRequest, LoginResponse, SetLimitsRequest, StartActivationRequest,
+    UnbindDeviceRequest,
 };
 use mobank_protocol::money::{Amount, Currency};
 use mobank_protocol::transfer::messages::{paths as transfer_paths, TransferResponse};
+use mobank_protocol::transfer::Channel;
 use mobank_protocol::{
     b64, signed_bytes, ApiError, Assertion, AuthenticatorData, Ceremony, ErrorCode, Factor,
 };
@@ -38,7 +40,7 @@ const NOT_SENT: &str = "The sandbox does not send it";
 /// Every `ErrorCode`. `code_name` matches on each without a wildcard, so a new variant does not
 /// compile until it is added there, and `every_error_code_has_a_row_and_every_row_a_code` then
 /// asks for it here and in the table.
-const ALL_CODES: [ErrorCode; 21] = [
+const ALL_CODES: [ErrorCode; 24] = [
     ErrorCode::BadRequest,
     ErrorCode::ActivationInvalid,
     ErrorCode::OtpInvalid,
@@ -60,6 +62,9 @@ const ALL_CODES: [ErrorCode; 21] = [
     ErrorCode::WarningUnknown,
     ErrorCode::ExecutionDateInvalid,
     ErrorCode::NotCancellable,
+    ErrorCode::ChannelClosed,
+    ErrorCode::LimitExceeded,
+    ErrorCode::LimitInvalid,
 ];
 
 /// The wire name of a code, as the table spells it.
@@ -86,7 +91,11 @@ fn code_name(code: ErrorCode) -> String {
         | ErrorCode::WarningUnknown
 
         | ErrorCode::ExecutionDateInvalid
-        | ErrorCode::NotCancellable => serde_json::to_value(code)
+        | ErrorCode::NotCancellable
+
+        | ErrorCode::ChannelClosed
+        | ErrorCode::LimitExceeded
+        | ErrorCode::LimitInvalid => serde_json::to_value(code)
             .unwrap()
             .as_str()
             .unwrap()
@@ -373,6 +382,41 @@ async fn refuse_transfers(seen: &mut Observed) {
     in_dollars.amount = Amount::parse_wire("1.00", Currency::Usd).unwrap();
     let error = seen.record("an amount in another currency", quote(in_dollars).await);
     assert_eq!(error.code, ErrorCode::CurrencyMismatch);
+    let mut by_qr = quote_request(
+        "acct_current_01",
+        "6217000000123456786",
+        "EASTDEMO",
+        "1.00",
+        "",
+    );
+    by_qr.channel = Channel::QrPayment;
+    let error = seen.record("a channel that is off", quote(by_qr).await);
+    assert_eq!(error.code, ErrorCode::ChannelClosed);
+    // A new device may send 500 at most for its first 24 h.
+    let over = quote_request(
+        "acct_current_01",
+        "6217000000123456786",
+        "EASTDEMO",
+        "500.01",
+        "",
+    );
+    let error = seen.record("an amount over the room left", quote(over).await);
+    assert_eq!(error.code, ErrorCode::LimitExceeded);
+    let negative = SetLimitsRequest {
+        channel: Channel::MobileTransfer,
+        limits: ChannelLimits {
+            per_transaction: "-1".parse().unwrap(),
+            daily: "100".parse().unwrap(),
+            monthly: "1000".parse().unwrap(),
+        },
+        challenge_id: None,
+        assertion: None,
+    };
+    let refused = bank
+        .post_authorized_err(paths::CHANNELS_LIMITS, &token, &negative)
+        .await;
+    let error = seen.record("a negative limit", refused);
+    assert_eq!(error.code, ErrorCode::LimitInvalid);
 
     let request = quote_request(
         "acct_current_01",

@@ -108,6 +108,23 @@ fn describe(event: &MobankEvent) -> String {
             device(device_name),
             bank_time(mobank_core::unix_ms(*at))
         ),
+        MobankEvent::ChannelEnabled {
+            channel,
+            device_name,
+            at,
+        } => format!(
+            "ChannelEnabled — \"{} was turned on with {} at {}. Not you? Turn it off in \
+             Settings → Payments.\"",
+            channel.map_or("A payment channel", |c| c.code()),
+            device(device_name),
+            bank_time(mobank_core::unix_ms(*at))
+        ),
+        MobankEvent::ChannelOpened { channel, at } => format!(
+            "ChannelOpened — \"{} was opened for you at a branch at {}; it stays off until you \
+             turn it on in the app.\"",
+            channel.map_or("A payment channel", |c| c.code()),
+            bank_time(mobank_core::unix_ms(*at))
+        ),
         MobankEvent::LimitsChanged { limits } => {
             format!("LimitsChanged — \"{}\"", limits_text(limits))
         }

@@ -6,7 +6,7 @@ mod subscription;
 use std::time::SystemTime;
 
 use mobank_protocol::messages::{self, NoticeKind};
-use mobank_protocol::transfer::RejectReason;
+use mobank_protocol::transfer::{Channel, RejectReason};
 
 use crate::limits::Limits;
 use crate::timestamp::from_unix_ms;
@@ -40,6 +40,19 @@ pub enum MobankEvent {
         device_name: Option<String>,
         at: SystemTime,
     },
+    /// A payment channel was turned on in the app, on the device named. If the customer did
+    /// not do that, the app should lead them to turn it off.
+    ChannelEnabled {
+        channel: Option<Channel>,
+        device_name: Option<String>,
+        at: SystemTime,
+    },
+    /// A branch opened a payment channel for the customer; it stays off until the customer
+    /// turns it on in the app.
+    ChannelOpened {
+        channel: Option<Channel>,
+        at: SystemTime,
+    },
     /// The transfer limits of this session differ from the last ones this app saw.
     LimitsChanged { limits: Limits },
     /// The bank booked a transfer (its signed receipt checked). `transfer_id` is the
@@ -68,10 +81,12 @@ pub trait EventListener: Send + Sync {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeviceNotice {
     pub kind: NoticeKind,
-    /// The device it happened to.
+    /// The device it happened to, or (for a channel turned on) the device it was done on.
     pub device_name: Option<String>,
     /// Bank time.
     pub at: SystemTime,
+    /// The channel a channel notice is about.
+    pub channel: Option<Channel>,
 }
 
 impl From<messages::Notice> for DeviceNotice {
@@ -80,6 +95,7 @@ impl From<messages::Notice> for DeviceNotice {
             kind: notice.kind,
             device_name: notice.device_name,
             at: from_unix_ms(notice.at_ms),
+            channel: notice.channel,
         }
     }
 }
@@ -92,6 +108,15 @@ impl From<&DeviceNotice> for MobankEvent {
             NoticeKind::NewDeviceBound => Self::NewDeviceBound { device_name, at },
             NoticeKind::DeviceRevoked => Self::DeviceRevoked { device_name, at },
             NoticeKind::PinChanged => Self::PinChanged { device_name, at },
+            NoticeKind::ChannelEnabled => Self::ChannelEnabled {
+                channel: notice.channel,
+                device_name,
+                at,
+            },
+            NoticeKind::ChannelOpened => Self::ChannelOpened {
+                channel: notice.channel,
+                at,
+            },
         }
     }
 }

@@ -1,7 +1,18 @@
-//! Transfer limits. Today: the limits the bank set for the session, as the app shows them and
-//! as [`crate::MobankEvent::LimitsChanged`] reports them. With transfers, this folder gains the
-//! per-channel limits (per transaction, daily, monthly), lowering them at once and raising them
-//! after a step-up and a cooling-off period.
+//! Transfer limits: the limits the bank set for the session (new-device cooling-off,
+//! integrity), as the app shows them and as [`crate::MobankEvent::LimitsChanged`] reports them;
+//! and the payment channels with their own per-transaction, daily and monthly limits
+//! (`mobank.channels()`), lowered at once and raised after a step-up and a cooling-off period.
+//! [`check`] is what a transfer draft asks before it sends anything.
+
+mod channels;
+mod check;
+mod model;
+mod state;
+
+pub use channels::ChannelsClient;
+pub(crate) use check::check;
+pub use model::{ChannelInfo, ChannelLimits, ChannelRoom, LimitKind, PendingLimits};
+pub(crate) use state::LimitsState;
 
 use mobank_protocol::messages::{self, LimitReason};
 use rust_decimal::Decimal;

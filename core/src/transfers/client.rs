@@ -32,6 +32,7 @@ use crate::auth::{authorize, sign_off_runtime, Authorized, Second, Signing};
 use crate::context::{local_deadline, Context};
 use crate::error::{internal, MobankError};
 use crate::input::InputError;
+use crate::limits::LimitsState;
 use crate::money::parse_typed_amount;
 use crate::net::NetError;
 use crate::pin::Pin;
@@ -43,18 +44,29 @@ use crate::runtime::blocking;
 pub struct TransfersClient {
     context: Arc<Context>,
     state: Arc<TransfersState>,
+    limits: Arc<LimitsState>,
 }
 
 impl TransfersClient {
-    pub(crate) fn new(context: Arc<Context>, state: Arc<TransfersState>) -> Self {
-        Self { context, state }
+    pub(crate) fn new(
+        context: Arc<Context>,
+        state: Arc<TransfersState>,
+        limits: Arc<LimitsState>,
+    ) -> Self {
+        Self {
+            context,
+            state,
+            limits,
+        }
     }
 
     /// Checks what the customer entered, asks the bank for a quote and returns the
     /// confirmation to show. Input the phone can judge is refused before anything is sent
     /// (`PayeeAccountRejected`, `InvalidInput` for the memo or bank code, `PayerAccountUnknown`,
-    /// `AmountRejected`); the accounts list is fetched once per session to know the payer's
-    /// currency. A quote that does not echo what was asked is `QuoteMismatch`. Needs a session.
+    /// `AmountRejected`, and `ChannelClosed` or `LimitExceeded` with the limit and the room
+    /// left); the accounts list and the channels are fetched once per session to know the
+    /// payer's currency and the room left. A quote that does not echo what was asked is `QuoteMismatch`.
+    /// Needs a session.
     ///
     /// The confirmation lists the risk warnings (`crate::risk`); a warning that blocks ends the
     /// draft with `TransferBlocked` instead. A typed payee name that is malformed is
@@ -79,6 +91,7 @@ impl TransfersClient {
         })?;
         let amount = parse_typed_amount(&input.amount, currency)
             .map_err(|reason| MobankError::AmountRejected { reason })?;
+        crate::limits::check(&self.context, &self.limits, &auth, input.channel, &amount).await?;
         let idempotency_key = IdempotencyKey::generate(&SystemRandom::new())
             .map_err(|_| internal("no randomness for an idempotency key"))?;
         let asked = QuoteRequest {
@@ -319,7 +332,10 @@ impl TransfersClient {
             .map_err(from_outbox)?;
         let mut looked_at = Vec::new();
         for mut record in records.into_iter().filter(|r| r.state.is_open()) {
-            self.reconcile_one(&auth, &store, &mut record).await?;
+            let settled = self.reconcile_one(&auth, &store, &mut record).await;
+            // A settled transfer may have used up room: the next draft asks the bank again.
+            self.limits.forget();
+            settled?;
             looked_at.push(record.summary());
         }
         tracing::info!(count = looked_at.len(), "transfers reconciled");
@@ -429,7 +445,10 @@ impl TransfersClient {
         kill::point(kill::OUTBOX_WRITTEN);
         tracing::info!("transfer signed and queued");
 
-        self.submit(&auth, &store, &mut record).await?;
+        let submitted = self.submit(&auth, &store, &mut record).await;
+        // The transfer may have used up room: the next draft asks the bank again.
+        self.limits.forget();
+        submitted?;
         Ok(record.summary())
     }
 

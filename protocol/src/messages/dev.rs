@@ -49,6 +49,9 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
     pub at_ms: i64,
+    /// The channel a channel notification is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::transfer::Channel>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

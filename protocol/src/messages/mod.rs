@@ -7,6 +7,7 @@
 
 mod accounts;
 mod activation;
+mod channels;
 mod dev;
 mod devices;
 mod history;
@@ -21,6 +22,10 @@ pub use accounts::{Account, AccountsResponse, ProductKind};
 pub use activation::{
     CompleteActivationRequest, CompleteActivationResponse, DeviceDescription,
     StartActivationRequest, StartActivationResponse,
+};
+pub use channels::{
+    ChannelLimits, ChannelOpener, ChannelRoom, ChannelView, ChannelsResponse,
+    DisableChannelRequest, EnableChannelRequest, PendingLimits, SetLimitsRequest,
 };
 pub use dev::{
     AppendTransactionRequest, IssueActivationRequest, IssueActivationResponse, Notification,

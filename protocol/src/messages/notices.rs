@@ -1,6 +1,9 @@
-//! Events about a customer's devices, shown once on each of the customer's other devices.
+//! Events about a customer's devices and payment channels, shown once on each of the
+//! customer's devices.
 
 use serde::{Deserialize, Serialize};
+
+use crate::transfer::Channel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -11,6 +14,11 @@ pub enum NoticeKind {
     DeviceRevoked,
     /// The PIN of one of the customer's devices was changed.
     PinChanged,
+    /// A payment channel was turned on in the app (`channel`; `device_name`: on which device).
+    ChannelEnabled,
+    /// A branch opened a payment channel (`channel`); it stays off until the customer turns it
+    /// on in the app.
+    ChannelOpened,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,4 +30,7 @@ pub struct Notice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
     pub at_ms: i64,
+    /// The channel a channel notice is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
 }

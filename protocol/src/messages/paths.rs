@@ -19,6 +19,11 @@ pub const DEVICES_UNBIND: &str = "/v1/devices/unbind";
 pub const DEVICES_BIOMETRIC_KEY: &str = "/v1/devices/biometric-key";
 pub const PIN_CHANGE_BEGIN: &str = "/v1/pin/change/begin";
 pub const PIN_CHANGE_COMMIT: &str = "/v1/pin/change/commit";
+/// `GET`: the customer's payment channels, their limits and the room left.
+pub const CHANNELS: &str = "/v1/channels";
+pub const CHANNELS_ENABLE: &str = "/v1/channels/enable";
+pub const CHANNELS_DISABLE: &str = "/v1/channels/disable";
+pub const CHANNELS_LIMITS: &str = "/v1/channels/limits";
 
 /// Developer API: issue an activation code (what a branch or the bank's web portal would do).
 pub const DEV_ACTIVATION_CODES: &str = "/dev/activation-codes";

@@ -1,10 +1,12 @@
 //! The customer API, served over HTTPS: device binding, login, accounts, history, step-up,
-//! the device lifecycle, the PIN change and transfers. HTTP only: each handler extracts the request,
-//! calls the bank (`crate::bank`) and turns the outcome into a response.
+//! the device lifecycle, the PIN change, payment channels and their limits, and transfers.
+//! HTTP only: each handler extracts the request, calls the bank (`crate::bank`) and turns the
+//! outcome into a response.
 
 mod accounts;
 mod activation;
 mod biometric;
+mod channels;
 mod devices;
 mod history;
 mod login;
@@ -45,6 +47,10 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(paths::DEVICES_BIOMETRIC_KEY, post(biometric::reenrol))
         .route(paths::PIN_CHANGE_BEGIN, post(pin::begin))
         .route(paths::PIN_CHANGE_COMMIT, post(pin::commit))
+        .route(paths::CHANNELS, get(channels::list))
+        .route(paths::CHANNELS_ENABLE, post(channels::enable))
+        .route(paths::CHANNELS_DISABLE, post(channels::disable))
+        .route(paths::CHANNELS_LIMITS, post(channels::set_limits))
         .route(transfer_paths::TRANSFER_QUOTES, post(transfers::quote))
         .route(transfer_paths::TRANSFERS, post(transfers::submit))
         .route(&transfer_route, get(transfers::status))

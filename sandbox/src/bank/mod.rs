@@ -13,6 +13,7 @@ pub(crate) mod back_office;
 pub(crate) mod biometric;
 pub(crate) mod bulk_customers;
 pub(crate) mod challenges;
+pub(crate) mod channels;
 pub(crate) mod clock_control;
 pub(crate) mod devices;
 pub(crate) mod display;

@@ -1,8 +1,10 @@
-//! Notices about a customer's devices: written when a device is bound, revoked or re-keyed,
-//! shown once on each other device at its next login, and kept as the sandbox's record of the
-//! push notifications a real bank would send at the same moment.
+//! Notices about a customer's devices and channels: written when a device is bound, revoked or
+//! re-keyed (to the other devices) and when a payment channel is opened or turned on (to every
+//! device), shown once on each recipient at its next login, and kept as the sandbox's record of
+//! the push notifications a real bank would send at the same moment.
 
 use mobank_protocol::messages::{Notice, NoticeKind, Notification};
+use mobank_protocol::transfer::Channel;
 use rusqlite::{Connection, Transaction};
 
 use crate::bank::Bank;
@@ -15,6 +17,8 @@ fn kind_name(kind: NoticeKind) -> &'static str {
         NoticeKind::NewDeviceBound => "new_device_bound",
         NoticeKind::DeviceRevoked => "device_revoked",
         NoticeKind::PinChanged => "pin_changed",
+        NoticeKind::ChannelEnabled => "channel_enabled",
+        NoticeKind::ChannelOpened => "channel_opened",
     }
 }
 
@@ -23,6 +27,8 @@ fn parse_kind(name: &str) -> Option<NoticeKind> {
         NoticeKind::NewDeviceBound,
         NoticeKind::DeviceRevoked,
         NoticeKind::PinChanged,
+        NoticeKind::ChannelEnabled,
+        NoticeKind::ChannelOpened,
     ]
     .into_iter()
     .find(|kind| kind_name(*kind) == name)
@@ -56,9 +62,47 @@ pub(crate) fn notify_others(
                 customer_id,
                 device_id: &recipient,
                 kind: kind_name(event.kind),
-                subject_device_id: event.subject_device_id,
-                device_name: event.subject_name,
+                subject_device_id: Some(event.subject_device_id),
+                device_name: Some(event.subject_name),
                 at_ms: now,
+                detail: None,
+            },
+        )?;
+        tracing::info!(device_id = %recipient, kind = kind_name(event.kind), "device notified");
+    }
+    Ok(())
+}
+
+/// What happened to a channel, and on which device if it was done in the app.
+pub(crate) struct ChannelEvent<'a> {
+    pub(crate) kind: NoticeKind,
+    pub(crate) channel: Channel,
+    /// `(device_id, name)` of the device that did it; `None` for a branch.
+    pub(crate) by_device: Option<(&'a str, &'a str)>,
+}
+
+/// Tells every active device of the customer about a channel event, the one that did it
+/// included: a channel turned on is what a fraudster with a stolen password wants, so every
+/// screen the customer holds must say so.
+pub(crate) fn notify_all_of_channel(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    customer_id: &str,
+    event: &ChannelEvent<'_>,
+    now: i64,
+) -> Result<(), ApiFailure> {
+    for recipient in devices::active_of_customer(tx, customer_id)? {
+        notices::insert(
+            tx,
+            &notices::NewNotice {
+                notice_id: &random::id(&bank.rng, "ntc")?,
+                customer_id,
+                device_id: &recipient,
+                kind: kind_name(event.kind),
+                subject_device_id: event.by_device.map(|(id, _)| id),
+                device_name: event.by_device.map(|(_, name)| name),
+                at_ms: now,
+                detail: Some(event.channel.code()),
             },
         )?;
         tracing::info!(device_id = %recipient, kind = kind_name(event.kind), "device notified");
@@ -82,6 +126,7 @@ pub(crate) fn take_undelivered(
                 notice_id: row.notice_id,
                 device_name: row.device_name,
                 at_ms: row.at_ms,
+                channel: row.detail.as_deref().and_then(Channel::from_code),
             })
         })
         .collect()
@@ -102,6 +147,7 @@ pub(crate) fn sent_to_customer(
                 device_id: row.device_id,
                 device_name: row.device_name,
                 at_ms: row.at_ms,
+                channel: row.detail.as_deref().and_then(Channel::from_code),
             })
         })
         .collect())

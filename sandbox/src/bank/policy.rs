@@ -9,8 +9,6 @@ use rust_decimal::Decimal;
 use crate::error::ApiFailure;
 
 /// Operations that need a recent strong authentication (possession + biometric or PIN).
-/// Adding a payee, raising a limit and enabling a payment channel join this list when
-/// transfers arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SensitiveOperation {
     RevokeDevice,
@@ -18,6 +16,10 @@ pub(crate) enum SensitiveOperation {
     PinChange,
     /// A new biometric key after an enrolment change (a PIN login counts).
     ReenrolBiometric,
+    /// Turning a payment channel on.
+    EnableChannel,
+    /// Raising a channel's limit (it then waits for its cooling-off as well).
+    RaiseLimit,
 }
 
 struct StepUpRule {
@@ -30,7 +32,7 @@ const FIVE_MINUTES_MS: i64 = 5 * 60 * 1000;
 
 /// The whole step-up policy. A login counts as a strong authentication at its time, so right
 /// after logging in none of these asks for a step-up.
-const STEP_UP_RULES: [StepUpRule; 4] = [
+const STEP_UP_RULES: [StepUpRule; 6] = [
     StepUpRule {
         operation: SensitiveOperation::RevokeDevice,
         max_age_ms: FIVE_MINUTES_MS,
@@ -45,6 +47,14 @@ const STEP_UP_RULES: [StepUpRule; 4] = [
     },
     StepUpRule {
         operation: SensitiveOperation::ReenrolBiometric,
+        max_age_ms: FIVE_MINUTES_MS,
+    },
+    StepUpRule {
+        operation: SensitiveOperation::EnableChannel,
+        max_age_ms: FIVE_MINUTES_MS,
+    },
+    StepUpRule {
+        operation: SensitiveOperation::RaiseLimit,
         max_age_ms: FIVE_MINUTES_MS,
     },
 ];
@@ -172,6 +182,8 @@ mod tests {
             SensitiveOperation::Unbind,
             SensitiveOperation::PinChange,
             SensitiveOperation::ReenrolBiometric,
+            SensitiveOperation::EnableChannel,
+            SensitiveOperation::RaiseLimit,
         ] {
             assert!(require_fresh_strong_auth(operation, 1_000, 1_000 + FIVE_MINUTES_MS).is_ok());
             let stale = require_fresh_strong_auth(operation, 1_000, 1_001 + FIVE_MINUTES_MS);

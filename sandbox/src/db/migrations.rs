@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (5, seed::landlord_and_other_banks),
     (6, transfers_v6),
     (7, seed::account_numbers_with_check_digits),
+    (8, channels_v8),
     (9, scheduled_transfers_v9),
     (10, acknowledged_warnings_v10),
     (11, seed::corner_shop),
@@ -423,6 +424,64 @@ fn transfers_v6(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             PRIMARY KEY (customer_id, idempotency_key)
         ) STRICT;
         CREATE INDEX transfer_outcomes_by_day ON transfer_outcomes(customer_id, decided_at_ms);
+        ",
+    )
+}
+
+/// Payment channels and their limits (decision record 0026): one row per customer and channel
+/// once anything was set (no row: the channel's defaults, on for the mobile transfer only); the
+/// channel of every decided transfer, to add up what each channel sent; and notices about
+/// channels, which name the channel in `detail`.
+fn channels_v8(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "
+        CREATE TABLE channels (
+            customer_id            TEXT NOT NULL REFERENCES customers(customer_id),
+            channel                TEXT NOT NULL CHECK (channel IN
+                                     ('mobile_transfer', 'qr_payment', 'quick_pay')),
+            enabled                INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+            opened_by              TEXT CHECK (opened_by IS NULL OR opened_by IN ('branch', 'app')),
+            -- In force now, in minor units of the limit currency (CNY).
+            per_transaction_minor  INTEGER NOT NULL CHECK (per_transaction_minor > 0),
+            daily_minor            INTEGER NOT NULL CHECK (daily_minor >= per_transaction_minor),
+            monthly_minor          INTEGER NOT NULL CHECK (monthly_minor >= daily_minor),
+            -- A raise waiting for its cooling-off: all three or none.
+            pending_per_transaction_minor INTEGER,
+            pending_daily_minor    INTEGER,
+            pending_monthly_minor  INTEGER,
+            pending_applies_at_ms  INTEGER,
+            changed_at_ms          INTEGER NOT NULL,
+            CHECK ((pending_per_transaction_minor IS NULL) = (pending_applies_at_ms IS NULL)
+               AND (pending_daily_minor IS NULL) = (pending_applies_at_ms IS NULL)
+               AND (pending_monthly_minor IS NULL) = (pending_applies_at_ms IS NULL)),
+            PRIMARY KEY (customer_id, channel)
+        ) STRICT;
+
+        ALTER TABLE transfer_outcomes ADD COLUMN channel TEXT NOT NULL DEFAULT 'mobile_transfer'
+            CHECK (channel IN ('mobile_transfer', 'qr_payment', 'quick_pay'));
+
+        CREATE TABLE notices_v8 (
+            notice_id          TEXT PRIMARY KEY,
+            customer_id        TEXT NOT NULL REFERENCES customers(customer_id),
+            device_id          TEXT NOT NULL REFERENCES devices(device_id),
+            kind               TEXT NOT NULL CHECK (kind IN
+                                 ('new_device_bound', 'device_revoked', 'pin_changed',
+                                  'channel_enabled', 'channel_opened', 'payee_added')),
+            subject_device_id  TEXT REFERENCES devices(device_id),
+            device_name        TEXT,
+            at_ms              INTEGER NOT NULL,
+            delivered_at_ms    INTEGER,
+            detail             TEXT
+        ) STRICT;
+        INSERT INTO notices_v8 (notice_id, customer_id, device_id, kind, subject_device_id,
+                                device_name, at_ms, delivered_at_ms)
+            SELECT notice_id, customer_id, device_id, kind, subject_device_id, device_name,
+                   at_ms, delivered_at_ms
+            FROM notices;
+        DROP TABLE notices;
+        ALTER TABLE notices_v8 RENAME TO notices;
+        CREATE INDEX notices_by_recipient ON notices(device_id, delivered_at_ms);
+        CREATE INDEX notices_by_customer ON notices(customer_id, at_ms);
         ",
     )
 }

@@ -5,6 +5,7 @@
 
 pub(crate) mod activations;
 pub(crate) mod challenges;
+pub(crate) mod channels;
 pub(crate) mod customers;
 pub(crate) mod devices;
 pub(crate) mod merchants;

@@ -7,16 +7,18 @@ pub(crate) struct NewNotice<'a> {
     pub(crate) customer_id: &'a str,
     pub(crate) device_id: &'a str,
     pub(crate) kind: &'a str,
-    pub(crate) subject_device_id: &'a str,
-    pub(crate) device_name: &'a str,
+    pub(crate) subject_device_id: Option<&'a str>,
+    pub(crate) device_name: Option<&'a str>,
     pub(crate) at_ms: i64,
+    /// What a notice that is not about a device is about (a channel's code).
+    pub(crate) detail: Option<&'a str>,
 }
 
 pub(crate) fn insert(tx: &Transaction<'_>, notice: &NewNotice<'_>) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO notices (notice_id, customer_id, device_id, kind, subject_device_id,
-                              device_name, at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                              device_name, at_ms, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             notice.notice_id,
             notice.customer_id,
@@ -24,7 +26,8 @@ pub(crate) fn insert(tx: &Transaction<'_>, notice: &NewNotice<'_>) -> rusqlite::
             notice.kind,
             notice.subject_device_id,
             notice.device_name,
-            notice.at_ms
+            notice.at_ms,
+            notice.detail
         ],
     )?;
     Ok(())
@@ -38,6 +41,7 @@ pub(crate) struct NoticeRow {
     pub(crate) kind: String,
     pub(crate) device_name: Option<String>,
     pub(crate) at_ms: i64,
+    pub(crate) detail: Option<String>,
 }
 
 fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeRow> {
@@ -48,6 +52,7 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeRow> {
         kind: row.get(3)?,
         device_name: row.get(4)?,
         at_ms: row.get(5)?,
+        detail: row.get(6)?,
     })
 }
 
@@ -59,7 +64,7 @@ pub(crate) fn take_undelivered(
 ) -> rusqlite::Result<Vec<NoticeRow>> {
     let rows = tx
         .prepare_cached(
-            "SELECT notice_id, customer_id, device_id, kind, device_name, at_ms FROM notices
+            "SELECT notice_id, customer_id, device_id, kind, device_name, at_ms, detail FROM notices
              WHERE device_id = ?1 AND delivered_at_ms IS NULL ORDER BY at_ms, rowid",
         )?
         .query_map([device_id], read)?
@@ -77,7 +82,7 @@ pub(crate) fn of_customer(
     customer_id: &str,
 ) -> rusqlite::Result<Vec<NoticeRow>> {
     let mut statement = conn.prepare_cached(
-        "SELECT notice_id, customer_id, device_id, kind, device_name, at_ms FROM notices
+        "SELECT notice_id, customer_id, device_id, kind, device_name, at_ms, detail FROM notices
          WHERE customer_id = ?1 ORDER BY at_ms, rowid",
     )?;
     let rows = statement.query_map([customer_id], read)?.collect();

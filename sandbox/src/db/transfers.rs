@@ -159,6 +159,8 @@ pub(crate) struct NewOutcome<'a> {
     pub(crate) payee_account_number: &'a str,
     /// The acknowledged warning codes joined by `,`.
     pub(crate) acknowledged_warnings: &'a str,
+    /// `Channel::code`.
+    pub(crate) channel: &'a str,
 }
 
 pub(crate) fn insert_outcome(
@@ -169,7 +171,7 @@ pub(crate) fn insert_outcome(
         "INSERT INTO transfer_outcomes (customer_id, idempotency_key, transfer_hash, receipt,
                                         accepted, payer_account_id, amount_minor, currency,
                                         entry_id, decided_at_ms, payee_account_number,
-                                        acknowledged_warnings)
+                                        acknowledged_warnings, channel)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             outcome.customer_id,
@@ -183,7 +185,8 @@ pub(crate) fn insert_outcome(
             outcome.entry_id,
             outcome.decided_at_ms,
             outcome.payee_account_number,
-            outcome.acknowledged_warnings
+            outcome.acknowledged_warnings,
+            outcome.channel
         ],
     )?;
     Ok(())

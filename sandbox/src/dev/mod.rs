@@ -35,6 +35,8 @@ pub mod paths {
     pub const TRANSFER_OUTCOME_PREFIX: &str = "/dev/transfers/";
     /// `POST /dev/customers/{customer_id}/suspension`: suspend or restore e-banking.
     /// `POST /dev/customers/{customer_id}/monitor`: run the monitor now (suspends by policy).
+    /// `POST /dev/customers/{customer_id}/suspension`: suspend or restore e-banking;
+    /// `POST /dev/customers/{customer_id}/channels`: a branch opens a payment channel.
     pub const CUSTOMER_PREFIX: &str = "/dev/customers/";
     /// `GET /dev/merchants/{merchant_id}/qr?amount=`: the merchant's QR code.
     pub const MERCHANT_PREFIX: &str = "/dev/merchants/";
@@ -105,6 +107,14 @@ pub struct LoseResponsesRequest {
 #[serde(deny_unknown_fields)]
 pub struct SuspensionRequest {
     pub suspended: bool,
+}
+
+/// A branch opens a payment channel for the customer: recorded as opened by the branch and
+/// announced to every device, but off until the customer turns it on in the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenChannelRequest {
+    pub channel: mobank_protocol::transfer::Channel,
 }
 
 /// Money from someone outside the bank arriving on a customer's account: a journal entry from

@@ -20,11 +20,11 @@ use mobank_protocol::transfer::IdempotencyKey;
 
 use super::{
     paths, AdvanceClockRequest, Booked, BulkCustomers, BulkCustomersRequest, ClockReading, CreditRequest, LedgerCheck,
-    LoseResponsesRequest, MerchantQr, MerchantQrQuery, MonitorReport, MoveRequest, SuspensionRequest,
+    LoseResponsesRequest, MerchantQr, MerchantQrQuery, MonitorReport, MoveRequest, OpenChannelRequest, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
 use crate::bank::transfer::faults;
-use crate::bank::{back_office, bulk_customers, clock_control, merchants, monitor, outboxes, run_blocking, Bank};
+use crate::bank::{back_office, bulk_customers, channels, clock_control, merchants, monitor, outboxes, run_blocking, Bank};
 use crate::error::{ApiFailure, SandboxError};
 use crate::extract::StrictJson;
 use crate::ledger;
@@ -68,6 +68,10 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
             post(run_monitor),
         )
         .route(paths::BULK_CUSTOMERS, post(bulk_customers))
+        .route(
+            &format!("{}{{customer_id}}/channels", paths::CUSTOMER_PREFIX),
+            post(open_channel),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(4 * 1024))
@@ -244,4 +248,16 @@ async fn bulk_customers(
     StrictJson(request): StrictJson<BulkCustomersRequest>,
 ) -> Result<Json<BulkCustomers>, ApiFailure> {
     call(&bank, move |bank| bulk_customers::create(bank, &request)).await
+}
+async fn open_channel(
+    State(bank): State<Arc<Bank>>,
+    customer_id: Result<Path<String>, PathRejection>,
+    StrictJson(request): StrictJson<OpenChannelRequest>,
+) -> Result<Json<OpenChannelRequest>, ApiFailure> {
+    let Path(customer_id) =
+        customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
+    call(&bank, move |bank| {
+        channels::open_by_branch(bank, &customer_id, request.channel).map(|()| request)
+    })
+    .await
 }

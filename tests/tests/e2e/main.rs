@@ -6,6 +6,7 @@
 mod activation;
 mod at_rest;
 mod biometric;
+mod channels;
 mod crash;
 mod delays;
 mod devices;

@@ -75,6 +75,7 @@ pub(super) fn examples(
                 kind: NoticeKind::NewDeviceBound,
                 device_name: Some("iPhone 15".to_owned()),
                 at_ms: now - 3_600_000,
+                channel: None,
             }],
             limits: Some(Limits {
                 per_transaction: cny("500.00")?,
@@ -322,6 +323,7 @@ pub(super) fn examples(
                 kind: NoticeKind::NewDeviceBound,
                 device_name: Some("iPhone 15".to_owned()),
                 at_ms: now - 3_600_000,
+                channel: None,
             }],
         }),
         format!("GET {}{{customer_id}}", paths::DEV_NOTIFICATIONS_PREFIX),

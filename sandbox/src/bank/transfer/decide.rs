@@ -1,17 +1,17 @@
 //! The business decision on a transfer whose signature and quote checked out, in the caller's
-//! SQLite transaction with everything it writes: suspended → rejected; over a limit →
-//! rejected; not enough money for amount and fee → rejected; otherwise one balanced journal
+//! SQLite transaction with everything it writes: suspended → rejected; channel off →
+//! rejected; over a limit of the channel or the device (`channels`) → rejected; not enough money for amount and fee → rejected; otherwise one balanced journal
 //! entry, the history rows, an account notice for every debit and credit. Either way a receipt
 //! signed with the bank's receipt key, stored under the customer and the idempotency key.
 
 use mobank_protocol::transfer::{CanonicalTransfer, Outcome, Receipt, RejectReason};
 use rusqlite::Transaction;
-use rust_decimal::Decimal;
 
+use super::ledger_currency;
 use super::payee::{self, Destination};
 use super::quote::payer_account;
-use super::{bank_day, ledger_currency};
-use crate::bank::policy::{self, IntegrityFlags};
+use crate::bank::channels::{self, room::Refusal};
+use crate::bank::policy::IntegrityFlags;
 use crate::bank::{notify, Bank};
 use crate::db::customers;
 use crate::db::{schedules, transfers};
@@ -46,10 +46,23 @@ pub(crate) fn decide(
 
     let rejection = if transfers::is_suspended(tx, context.customer_id)? {
         Some(RejectReason::Suspended)
-    } else if over_limit(tx, context, currency)? {
-        Some(RejectReason::LimitExceeded)
     } else {
-        None
+        channels::admit_or_refusal(
+            tx,
+            &channels::TransferAsk {
+                customer_id: context.customer_id,
+                cooling_off_until_ms: context.cooling_off_until_ms,
+                integrity: context.integrity,
+                channel: transfer.channel,
+                currency,
+                amount_minor,
+                now: context.now,
+            },
+        )?
+        .map(|refusal| match refusal {
+            Refusal::Closed => RejectReason::ChannelClosed,
+            Refusal::OverLimit => RejectReason::LimitExceeded,
+        })
     };
     let (reason, entry_id) = match (rejection, later) {
         (Some(reason), _) => (Some(reason), None),
@@ -87,6 +100,7 @@ pub(crate) fn decide(
             decided_at_ms: context.now,
             payee_account_number: &transfer.payee.account_number,
             acknowledged_warnings: &transfer.acknowledged_warnings.join(","),
+            channel: transfer.channel.code(),
         },
     )?;
     if let (None, Some(runs_at_ms)) = (reason, later) {
@@ -137,30 +151,6 @@ pub(super) fn signed_receipt(
         .sign(&bank.receipt_key, &bank.rng)
         .map_err(|error| ApiFailure::internal("the receipt could not be signed", &error))?;
     Ok(receipt)
-}
-
-/// Whether the amount breaks the session's limits (`policy::limits`: per transaction, and per
-/// bank day counting the accepted transfers before it). The limits are set in CNY; a transfer
-/// in another currency is only stopped by a zero limit (an integrity block).
-fn over_limit(
-    tx: &Transaction<'_>,
-    context: &Context<'_>,
-    currency: Currency,
-) -> Result<bool, ApiFailure> {
-    let limits = policy::limits(context.cooling_off_until_ms, context.integrity, context.now);
-    let amount = context.transfer.amount.value();
-    if currency.code() != limits.currency {
-        return Ok(limits.per_transaction.is_zero());
-    }
-    let (_, day_start_ms) = bank_day(context.now)?;
-    let sent_today = currency.to_decimal(transfers::accepted_since(
-        tx,
-        context.customer_id,
-        currency,
-        day_start_ms,
-    )?);
-    Ok(amount > limits.per_transaction
-        || sent_today.checked_add(amount).unwrap_or(Decimal::MAX) > limits.daily)
 }
 
 pub(super) enum Booking {

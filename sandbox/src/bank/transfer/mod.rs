@@ -57,6 +57,20 @@ pub(crate) fn bank_day_start(date: time::Date) -> Result<i64, ApiFailure> {
     Ok(date.midnight().assume_offset(offset).unix_timestamp() * 1000)
 }
 
+/// The Unix millisecond the current month began on the bank's calendar.
+pub(crate) fn bank_month_start(now_ms: i64) -> Result<i64, ApiFailure> {
+    let offset = UtcOffset::from_whole_seconds(BANK_OFFSET_SECS)
+        .map_err(|error| ApiFailure::internal("the bank's time zone", &error))?;
+    let now = OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
+        .map_err(|error| ApiFailure::internal("the bank's clock is out of range", &error))?
+        .to_offset(offset);
+    let first = now
+        .date()
+        .replace_day(1)
+        .map_err(|error| ApiFailure::internal("the first of the month", &error))?;
+    Ok(first.midnight().assume_offset(offset).unix_timestamp() * 1000)
+}
+
 /// The ledger's currency for a wire currency (the same five).
 pub(crate) fn ledger_currency(currency: WireCurrency) -> Result<Currency, ApiFailure> {
     Currency::parse(currency.code()).ok_or_else(|| {
@@ -91,6 +105,18 @@ mod tests {
         let (day, start) = bank_day(before + 1_000).unwrap();
         assert_eq!(day, "2024-05-04");
         assert_eq!(start, before + 1_000);
+    }
+
+    #[test]
+    fn the_bank_month_starts_at_midnight_of_the_first_in_beijing() {
+        // 2024-05-31 16:00:00 UTC is 2024-06-01 00:00 in Beijing.
+        let june_first = 1_717_171_200_000;
+        assert_eq!(bank_month_start(june_first).unwrap(), june_first);
+        assert_eq!(
+            bank_month_start(june_first + 86_400_000).unwrap(),
+            june_first
+        );
+        assert!(bank_month_start(june_first - 1).unwrap() < june_first);
     }
 
     #[test]

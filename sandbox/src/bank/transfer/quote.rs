@@ -9,7 +9,8 @@ use rusqlite::Connection;
 use super::payee::{self, Destination};
 use super::schedule;
 use super::{fee_wire, ledger_currency, OTHER_BANK_FEE_CNY_MINOR, QUOTE_TTL_MS};
-use crate::bank::{display, merchants, session, Bank};
+use crate::bank::{channels, display, merchants, session, Bank};
+use crate::bank::factors::Device;
 use crate::db::customers::{self, HeldAccount};
 use crate::db::transfers;
 use crate::error::ApiFailure;
@@ -53,6 +54,20 @@ pub(crate) fn quote(
             ));
         }
         display::require_or_empty(&request.memo, MAX_MEMO_CHARS, "memo")?;
+        let device = Device::load(tx, &owner.device_id)?
+            .ok_or_else(|| ApiFailure::internal("a session's device vanished", &owner.device_id))?;
+        channels::admit(
+            tx,
+            &channels::TransferAsk {
+                customer_id: &owner.customer_id,
+                cooling_off_until_ms: device.cooling_off_until_ms,
+                integrity: owner.integrity,
+                channel: request.channel,
+                currency,
+                amount_minor: request.amount.minor_units(),
+                now,
+            },
+        )?;
         let resolved = payee::resolve(tx, &request.payee_bank_code, &request.payee_account_number)?;
         merchants::require_merchant_payee(tx, request.channel, &resolved.destination)?;
         display::require(&resolved.holder_name, MAX_PAYEE_NAME_CHARS, "payee name")?;
