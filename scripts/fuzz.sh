@@ -47,7 +47,8 @@ fi
 summary_dir="$repo/target/fuzz"
 mkdir -p "$summary_dir" fuzz/target
 summary="$summary_dir/summary.json"
-(cd fuzz && cargo fuzz build -s none "${targets[@]:0:1}" >/dev/null)  # shared dependencies once
+# One build of every target first, so the seconds below are fuzzing, not compiling.
+(cd fuzz && cargo fuzz build -s none)
 
 failed=()
 entries=()
