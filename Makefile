@@ -1,12 +1,12 @@
 # Mobank: one entry point for people and CI.
 #
 #   make demo         the terminal demo: a sandbox bank, a phone, binding, login, accounts
-#   make test         everything CI runs: Rust, Kotlin (JVM) and Swift (Linux) test suites,
-#                     and a compile check of the Android-only adapters
+#   make test         everything CI runs: Rust, Kotlin (JVM) and Swift (Linux) test suites, the
+#                     fuzz oracles on their seeds, and a compile check of the Android-only adapters
 #   make bindings     host library + generated Kotlin and Swift into build/bindings
 #   make lint         rustfmt check + clippy with warnings as errors
 #   make bench        benchmarks (not tests)
-#   make fuzz         fuzz targets for a bounded time
+#   make fuzz         fuzz targets for a bounded time (FUZZ_SECONDS, FUZZ_RUNS)
 #
 # `make test` installs what it needs on a fresh Debian machine (packages, the Swift chroot, Maven
 # artifacts) and reuses them when present.
@@ -24,12 +24,12 @@ SANDBOX_BIN := $(DEBUG_DIR)/mobank-sandbox
 BINDINGS_DIR := $(REPO)/build/bindings
 BINDGEN := $(CARGO) run -q -p mobank-bindings --bin uniffi-bindgen --
 
-.PHONY: help test deps bindings test-rust test-kotlin check-android test-swift demo bench fuzz lint sandbox clean-bindings
+.PHONY: help test deps bindings test-rust fuzz-smoke test-kotlin check-android test-swift demo bench fuzz lint sandbox clean-bindings
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# //'
 
-test: deps test-rust test-kotlin check-android test-swift
+test: deps test-rust fuzz-smoke test-kotlin check-android test-swift
 	@echo "make test: Rust, Kotlin and Swift suites passed"
 
 deps:
@@ -96,6 +96,11 @@ bench:
 
 fuzz:
 	scripts/fuzz.sh
+
+# The fuzz workspace's tests on stable, without libFuzzer: every target's seeds go through its
+# oracle, so a broken oracle or a parser that stopped accepting its seeds fails `make test`.
+fuzz-smoke:
+	cd fuzz && env -u CARGO_TARGET_DIR $(CARGO) test -q
 
 # The workspace build turns core's `uniffi` feature on (through the bindings); core is also
 # checked alone, as a crate with no FFI code.

@@ -16,11 +16,12 @@ use crate::qr_payload;
 use crate::transfers;
 use crate::vectors::{self, OwnedExpectation};
 use crate::verify_input::VerifyInput;
+use crate::{bank_responses, money};
 
 const SEED_PREFIX: &str = "seed-";
 
 /// Every target that has seeds.
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 11] = [
     "authenticator_data",
     "client_data",
     "messages",
@@ -28,6 +29,10 @@ pub const TARGETS: [&str; 7] = [
     "verify",
     "transfer_bytes",
     "receipts",
+    "money_typed",
+    "money_wire",
+    "capitals",
+    "bank_responses",
 ];
 
 /// Writes every target's seeds; returns how many files were written.
@@ -67,6 +72,47 @@ pub fn write_all(corpus: &Path) -> io::Result<usize> {
                 write("messages", &name, &bytes)?;
             }
         }
+        if bank_responses::RESPONSES
+            .iter()
+            .any(|(type_name, _)| *type_name == example.type_name)
+        {
+            let mut input = vec![bank_responses::selector(200)];
+            input.extend_from_slice(&to_json(&example.json)?);
+            write(
+                "bank_responses",
+                &format!("{index:02}-{}", example.type_name),
+                &input,
+            )?;
+        }
+        if example.type_name == "ErrorBody" {
+            for status in [400, 401, 409] {
+                let mut input = vec![bank_responses::selector(status)];
+                input.extend_from_slice(&to_json(&example.json)?);
+                write(
+                    "bank_responses",
+                    &format!("{index:02}-ErrorBody-{status}"),
+                    &input,
+                )?;
+            }
+        }
+    }
+
+    for (name, currency, text) in money::TYPED_SEEDS {
+        write("money_typed", name, &money::text_input(currency, text))?;
+    }
+    for (index, amount) in money::vector_amounts().iter().enumerate() {
+        let name = format!("vector-{index:02}-{}", amount.currency().code());
+        write(
+            "money_wire",
+            &name,
+            &money::text_input(amount.currency(), &amount.to_wire()),
+        )?;
+        write(
+            "money_typed",
+            &name,
+            &money::text_input(amount.currency(), &amount.to_wire()),
+        )?;
+        write("capitals", &name, &money::capitals_input(amount))?;
     }
 
     for (name, bytes) in qr_payload::seeds()? {
