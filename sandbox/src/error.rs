@@ -100,11 +100,6 @@ impl ApiFailure {
         self.code == ErrorCode::Internal
     }
 
-    #[cfg(test)]
-    pub(crate) fn code(&self) -> ErrorCode {
-        self.code
-    }
-
     pub(crate) fn message(&self) -> &str {
         &self.message
     }

@@ -110,6 +110,8 @@ async fn an_unknown_merchant_or_a_bad_amount_gets_a_typed_refusal() {
 async fn a_qr_payment_is_quoted_only_to_a_merchant_account() {
     let (bank, mut phone) = bound().await;
     let token = bank.login(&mut phone).await.session_token;
+    bank.enable_channel(&mut phone, &token, Channel::QrPayment)
+        .await;
     let mut to_shop = quote_request(
         "acct_current_01",
         CORNER_SHOP_ACCOUNT_NUMBER,

@@ -89,10 +89,8 @@ fn code_name(code: ErrorCode) -> String {
         | ErrorCode::IdempotencyConflict
         | ErrorCode::Internal
         | ErrorCode::WarningUnknown
-
         | ErrorCode::ExecutionDateInvalid
         | ErrorCode::NotCancellable
-
         | ErrorCode::ChannelClosed
         | ErrorCode::LimitExceeded
         | ErrorCode::LimitInvalid => serde_json::to_value(code)

@@ -434,21 +434,30 @@ async fn an_expired_quote_is_an_invalid_challenge() {
 }
 
 #[tokio::test]
-async fn over_the_cooling_off_limit_is_a_rejected_receipt_and_suspended_is_refused_unrecorded() {
+async fn over_the_cooling_off_limit_is_refused_at_quote_and_suspended_is_refused_unrecorded() {
     let (bank, mut phone, token) = session().await;
     // A new binding is cooling off: 500 per transaction.
-    let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "500.01", "");
-    let answer = send(&bank, &mut phone, &token, &request).await;
-    assert_eq!(answer.receipt.reason, Some(RejectReason::LimitExceeded));
+    let over = |amount: &str| quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", amount, "");
+    let (status, error) = bank
+        .post_authorized_err(transfer_paths::TRANSFER_QUOTES, &token, &over("500.01"))
+        .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::FORBIDDEN, ErrorCode::LimitExceeded)
+    );
     // And 1,000 a day, counting what was accepted today.
     for amount in ["500.00", "500.00"] {
         let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", amount, "");
         let answer = send(&bank, &mut phone, &token, &request).await;
         assert_eq!(answer.receipt.outcome, Outcome::Accepted);
     }
-    let request = quote_request(CURRENT, MARGIN_NUMBER, "MOBANK", "0.01", "");
-    let answer = send(&bank, &mut phone, &token, &request).await;
-    assert_eq!(answer.receipt.reason, Some(RejectReason::LimitExceeded));
+    let (status, error) = bank
+        .post_authorized_err(transfer_paths::TRANSFER_QUOTES, &token, &over("0.01"))
+        .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::FORBIDDEN, ErrorCode::LimitExceeded)
+    );
 
     bank.sandbox.set_suspended("demo", true).unwrap();
     let request = quote_request(CURRENT, LANDLORD_ACCOUNT_NUMBER, "MOBANK", "1.00", "");

@@ -32,6 +32,8 @@ pub fn rent(payer_account_id: &str) -> TransferInput {
         amount: RENT.to_owned(),
         memo: "十二月房租".to_owned(),
         channel: Channel::MobileTransfer,
+        payee_name: None,
+        execution_date: None,
     }
 }
 

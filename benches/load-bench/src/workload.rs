@@ -150,6 +150,8 @@ fn transfer(
         amount: format!("{}.{:02}", amount_fen / 100, amount_fen % 100),
         memo: "午饭 AA lunch".to_owned(),
         channel: Channel::MobileTransfer,
+        payee_name: None,
+        execution_date: None,
     };
     Some((input, amount_fen))
 }

@@ -73,5 +73,7 @@ pub fn to_landlord(payer_account_id: &str) -> TransferInput {
         amount: crate::AMOUNT.to_owned(),
         memo: crate::MEMO.to_owned(),
         channel: Channel::MobileTransfer,
+        payee_name: None,
+        execution_date: None,
     }
 }

@@ -30,7 +30,6 @@ pub struct TransferInput {
     /// bank's policy allows.
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub execution_date: Option<String>,
-
 }
 
 /// What the customer confirms, rendered from the transfer the device will sign and nothing

@@ -367,6 +367,8 @@ mod tests {
             memo: String::new(),
             execution_date: "2026-12-03".to_owned(),
             warnings: Vec::new(),
+            runs_at_ms: None,
+            schedule_reason: None,
             prompt: "向 街角便利店 (**** 0011) 转账 ¥25.00".to_owned(),
             expires_at_ms: 9,
         }

@@ -172,7 +172,7 @@ pub(crate) fn insert_outcome(
                                         accepted, payer_account_id, amount_minor, currency,
                                         entry_id, decided_at_ms, payee_account_number,
                                         acknowledged_warnings, channel)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             outcome.customer_id,
             outcome.idempotency_key,

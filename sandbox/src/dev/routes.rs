@@ -19,12 +19,16 @@ use mobank_protocol::transfer::messages::TransferResponse;
 use mobank_protocol::transfer::IdempotencyKey;
 
 use super::{
-    paths, AdvanceClockRequest, Booked, BulkCustomers, BulkCustomersRequest, ClockReading, CreditRequest, LedgerCheck,
-    LoseResponsesRequest, MerchantQr, MerchantQrQuery, MonitorReport, MoveRequest, OpenChannelRequest, SuspensionRequest,
+    paths, AdvanceClockRequest, Booked, BulkCustomers, BulkCustomersRequest, ClockReading,
+    CreditRequest, LedgerCheck, LoseResponsesRequest, MerchantQr, MerchantQrQuery, MonitorReport,
+    MoveRequest, OpenChannelRequest, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
 use crate::bank::transfer::faults;
-use crate::bank::{back_office, bulk_customers, channels, clock_control, merchants, monitor, outboxes, run_blocking, Bank};
+use crate::bank::{
+    back_office, bulk_customers, channels, clock_control, merchants, monitor, outboxes,
+    run_blocking, Bank,
+};
 use crate::error::{ApiFailure, SandboxError};
 use crate::extract::StrictJson;
 use crate::ledger;

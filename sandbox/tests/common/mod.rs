@@ -332,6 +332,36 @@ impl Bank {
 
 impl Bank {
     /// A cancel of the transfer under `key`, signed by the phone's possession key.
+    /// Turns `channel` on as the app does: an `operation` challenge and a possession signature
+    /// over `enable_channel:<channel>`, right after a login (a fresh strong authentication).
+    pub async fn enable_channel(&self, phone: &mut Phone, token: &str, channel: Channel) {
+        let challenge = self
+            .session_challenge(token, ChallengePurpose::Operation)
+            .await;
+        let request = mobank_protocol::messages::EnableChannelRequest {
+            channel,
+            assertion: phone.assert_operation(
+                Factor::Possession,
+                Ceremony::Operation,
+                &challenge.challenge,
+                Some(&operations::enable_channel(channel.code())),
+            ),
+            challenge_id: challenge.challenge_id,
+        };
+        let answer = self
+            .post_authorized(
+                mobank_protocol::messages::paths::CHANNELS_ENABLE,
+                token,
+                &request,
+            )
+            .await;
+        assert!(
+            answer.status().is_success(),
+            "enabling {channel:?}: {}",
+            answer.status()
+        );
+    }
+
     pub async fn cancel_transfer(
         &self,
         phone: &mut Phone,

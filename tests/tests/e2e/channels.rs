@@ -36,6 +36,8 @@ fn to_landlord(payer: &str, amount: &str, channel: Channel) -> TransferInput {
         amount: amount.to_owned(),
         memo: String::new(),
         channel,
+        payee_name: None,
+        execution_date: None,
     }
 }
 
@@ -258,10 +260,23 @@ async fn an_amount_over_the_stricter_of_device_and_channel_limits_is_refused_bef
     // even a single yuan, naming the daily limit.
     for _ in 0..2 {
         let transfers = phone.mobank.transfers();
-        let confirmation = transfers
+        let mut confirmation = transfers
             .draft(to_landlord(&payer, "500", Channel::MobileTransfer))
             .await
             .unwrap();
+        // The second 500 to the same payee within minutes is a repeat the customer confirms.
+        let to_acknowledge: Vec<String> = confirmation
+            .warnings
+            .iter()
+            .filter(|warning| warning.action == mobank_core::WarningAction::Acknowledge)
+            .map(|warning| warning.code.clone())
+            .collect();
+        if !to_acknowledge.is_empty() {
+            confirmation = transfers
+                .acknowledge(&confirmation.token, to_acknowledge)
+                .await
+                .unwrap();
+        }
         let sent = transfers
             .sign_and_submit_pin(&confirmation.token, pin(PIN).unwrap())
             .await

@@ -94,8 +94,15 @@ fn refused(reason: QrRejection) -> MobankError {
 }
 
 /// The phone logged in with the PIN, and its current account: the payer.
+/// Logged in, with the QR payment channel turned on (it is off until the customer turns it on).
 async fn ready(phone: &Phone) -> mobank_core::Account {
     phone.login_pin(PIN).await.unwrap();
+    phone
+        .mobank
+        .channels()
+        .enable(mobank_core::Channel::QrPayment)
+        .await
+        .unwrap();
     current_account(phone).await
 }
 
@@ -263,19 +270,19 @@ async fn a_code_altered_with_its_crc_recomputed_is_shown_for_what_it_does() {
     let payer = ready(&phone).await;
     let transfers = phone.mobank.transfers();
 
-    // The amount raised a hundredfold, the CRC computed again: the code parses, as a CRC is no
+    // The amount raised tenfold (within a new device's limits), the CRC computed again: the code parses, as a CRC is no
     // signature. The confirmation shows the amount the code now asks for.
     let till = shop_code(&bank, Some("25.50"));
-    let raised = seal(&unsealed(&till).replace("540525.50", "54072550.00"));
+    let raised = seal(&unsealed(&till).replace("540525.50", "5406255.00"));
     let shown = transfers
         .draft_qr(scan(&payer.account_id, &raised, None))
         .await
         .unwrap();
-    assert_eq!(shown.confirmation.amount_zh, "¥2,550.00");
+    assert_eq!(shown.confirmation.amount_zh, "¥255.00");
     assert!(shown
         .confirmation
         .amount_capitals
-        .contains("贰仟伍佰伍拾元"));
+        .contains("贰佰伍拾伍元整"));
     assert_eq!(shown.confirmation.payee_name, CORNER_SHOP_HOLDER_NAME);
 
     // A sticker claiming another shop's name over the corner shop's account: the screen names

@@ -24,6 +24,7 @@ fn to_landlord(payer: &str, amount: &str) -> TransferInput {
         memo: "房租".to_owned(),
         channel: Channel::MobileTransfer,
         payee_name: None,
+        execution_date: None,
     }
 }
 
@@ -195,6 +196,7 @@ async fn sending_back_an_unexpected_credit_warns_within_72_hours_only() {
         memo: String::new(),
         channel: Channel::MobileTransfer,
         payee_name: None,
+        execution_date: None,
     };
     let transfers = phone.mobank.transfers();
 

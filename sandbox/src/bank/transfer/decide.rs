@@ -16,7 +16,7 @@ use crate::bank::{notify, Bank};
 use crate::db::customers;
 use crate::db::{schedules, transfers};
 use crate::error::ApiFailure;
-use crate::ledger::{self, Currency, EntryKind, LedgerError, Leg, NewEntry, Shown, SystemAccount};
+use crate::ledger::{self, EntryKind, LedgerError, Leg, NewEntry, Shown, SystemAccount};
 use crate::{mask, random};
 
 /// The history category of every transfer row.
