@@ -5,8 +5,8 @@
 //! rule over the same protocol types (`core/src/net/client.rs`, `decode`).
 
 use mobank_protocol::messages::{
-    AccountsResponse, ChallengeResponse, CompleteActivationResponse, DevicesResponse,
-    LoginResponse, PinChangeResponse, PinChangeTicket, ReenrolBiometricResponse,
+    AccountsResponse, ChallengeResponse, ChannelsResponse, CompleteActivationResponse,
+    DevicesResponse, LoginResponse, PinChangeResponse, PinChangeTicket, ReenrolBiometricResponse,
     RevokeDeviceResponse, StartActivationResponse, StepUpResponse, TransactionsPage,
 };
 use mobank_protocol::transfer::messages::{QuoteResponse, TransferResponse};
@@ -34,6 +34,7 @@ pub const RESPONSES: &[Check] = &[
     check!(DevicesResponse),
     check!(RevokeDeviceResponse),
     check!(AccountsResponse),
+    check!(ChannelsResponse),
     check!(TransactionsPage),
     check!(QuoteResponse),
     check!(TransferResponse),
