@@ -4,18 +4,21 @@
 
 use mobank_protocol::messages::{
     Account, AccountsResponse, AppendTransactionRequest, ChallengePurpose, ChallengeRequest,
-    ChallengeResponse, CompleteActivationRequest, CompleteActivationResponse, DeviceDescription,
-    DeviceInfo, DeviceStatus, DevicesResponse, IntegritySignals, IssueActivationRequest,
-    IssueActivationResponse, LimitReason, Limits, LoginChallengeRequest, LoginRequest,
-    LoginResponse, Notice, NoticeKind, Notification, NotificationOutbox, PinChangeBeginRequest,
-    PinChangeCommitRequest, PinChangeResponse, PinChangeTicket, ProductKind,
-    ReenrolBiometricRequest, ReenrolBiometricResponse, RevokeDeviceRequest, RevokeDeviceResponse,
-    SmsMessage, SmsOutbox, StartActivationRequest, StartActivationResponse, StepUpRequest,
-    StepUpResponse, Transaction, TransactionsPage, TransactionsQuery, UnbindDeviceRequest,
+    ChallengeResponse, ChannelLimits, ChannelOpener, ChannelRoom, ChannelView, ChannelsResponse,
+    CompleteActivationRequest, CompleteActivationResponse, DeviceDescription, DeviceInfo,
+    DeviceStatus, DevicesResponse, DisableChannelRequest, EnableChannelRequest, IntegritySignals,
+    IssueActivationRequest, IssueActivationResponse, LimitReason, Limits, LoginChallengeRequest,
+    LoginRequest, LoginResponse, Notice, NoticeKind, Notification, NotificationOutbox,
+    PendingLimits, PinChangeBeginRequest, PinChangeCommitRequest, PinChangeResponse,
+    PinChangeTicket, ProductKind, ReenrolBiometricRequest, ReenrolBiometricResponse,
+    RevokeDeviceRequest, RevokeDeviceResponse, SetLimitsRequest, SmsMessage, SmsOutbox,
+    StartActivationRequest, StartActivationResponse, StepUpRequest, StepUpResponse, Transaction,
+    TransactionsPage, TransactionsQuery, UnbindDeviceRequest,
 };
 use mobank_protocol::money::{Amount, Currency};
 use mobank_protocol::transfer::messages::{
-    QuoteRequest, QuoteResponse, SubmitTransferRequest, TransferResponse,
+    CancelTransferRequest, QuoteRequest, QuoteResponse, Schedule, ScheduleReason,
+    SubmitTransferRequest, TransferResponse,
 };
 use mobank_protocol::transfer::{
     CanonicalTransfer, Channel, Outcome, Payee, Receipt, RejectReason,
@@ -108,6 +111,20 @@ pub const CHECKS: &[Check] = &[
     check!(Ceremony),
     check!(ClientData),
     check!(Assertion),
+    // channels and limits
+    check!(ChannelLimits),
+    check!(ChannelOpener),
+    check!(ChannelRoom),
+    check!(ChannelView),
+    check!(ChannelsResponse),
+    check!(DisableChannelRequest),
+    check!(EnableChannelRequest),
+    check!(PendingLimits),
+    check!(SetLimitsRequest),
+    // scheduled transfers
+    check!(CancelTransferRequest),
+    check!(Schedule),
+    check!(ScheduleReason),
 ];
 
 /// The check of the type named `name`, if it is listed.
