@@ -54,7 +54,11 @@ impl TransferCrypto {
             quoted_at_ms: 1_796_000_000_000,
             acknowledged_warnings: Vec::new(),
         };
-        let (message, auth_data, client_data) = signed_message(rp_id, &transfer)?;
+        let SignedMessage {
+            message,
+            auth_data,
+            client_data,
+        } = signed_message(rp_id, &transfer)?;
         let signature = pair
             .sign(&rng, &message)
             .map_err(|_| "signing failed")?
@@ -113,12 +117,11 @@ impl TransferCrypto {
     /// operation text, the client data and authenticator data, and the ECDSA signature.
     pub fn sign_transfer(&self) -> Result<Duration, String> {
         let started = Instant::now();
-        let signed =
-            signed_message(&self.rp_id, black_box(&self.transfer)).and_then(|(message, _, _)| {
-                self.pair
-                    .sign(&self.rng, &message)
-                    .map_err(|_| "signing failed".to_owned())
-            });
+        let signed = signed_message(&self.rp_id, black_box(&self.transfer)).and_then(|signed| {
+            self.pair
+                .sign(&self.rng, &signed.message)
+                .map_err(|_| "signing failed".to_owned())
+        });
         let elapsed = started.elapsed();
         black_box(signed?);
         Ok(elapsed)
@@ -158,11 +161,16 @@ impl TransferCrypto {
     }
 }
 
+/// What a device key signs for a transfer: the message, the authenticator data and the client
+/// data it is built from.
+struct SignedMessage {
+    message: Vec<u8>,
+    auth_data: Vec<u8>,
+    client_data: Vec<u8>,
+}
+
 /// The message a device key signs for `transfer`, with its authenticator and client data.
-fn signed_message(
-    rp_id: &str,
-    transfer: &CanonicalTransfer,
-) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>), String> {
+fn signed_message(rp_id: &str, transfer: &CanonicalTransfer) -> Result<SignedMessage, String> {
     let hash = transfer.hash().map_err(|e| e.to_string())?;
     let client_data = ClientData {
         ceremony: Ceremony::Transfer,
@@ -174,5 +182,9 @@ fn signed_message(
     let auth_data =
         AuthenticatorData::new(rp_id, FLAG_USER_PRESENT | FLAG_USER_VERIFIED, 1).to_bytes();
     let message = signed_bytes(&auth_data, &client_data);
-    Ok((message, auth_data.to_vec(), client_data))
+    Ok(SignedMessage {
+        message,
+        auth_data: auth_data.to_vec(),
+        client_data,
+    })
 }

@@ -69,7 +69,7 @@ final class TransferTests: SandboxTestCase {
     func testAWrongPinIsAuthenticationFailedWithTheAttemptsLeftAndQueuesNothing() async throws {
         let client = try await loggedIn()
         let payer = try await currentAccount(client)
-        let confirmation = try await client.transfers().draft(input: toLandlord(payer, "500"))
+        let confirmation = try await client.transfers().draft(input: toLandlord(payer, "50"))
 
         let refused = await error { try await client.transfers().signAndSubmitPin(token: confirmation.token, pin: Self.wrongPin) }
         XCTAssertEqual(refused, .AuthenticationFailed(attemptsRemaining: 4))

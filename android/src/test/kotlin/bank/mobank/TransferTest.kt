@@ -107,7 +107,7 @@ class TransferTest : SandboxTest() {
     fun `a wrong PIN is AuthenticationFailed with the attempts left and queues nothing`(@TempDir dataDir: File) = runTest {
         loggedIn(dataDir).use { client ->
             val payer = currentAccount(client)
-            val confirmation = client.transfers.draft(toLandlord(payer, "500"))
+            val confirmation = client.transfers.draft(toLandlord(payer, "50"))
 
             val error = assertFailsWith<MobankException.AuthenticationFailed> {
                 client.transfers.signAndSubmitPin(confirmation.token, WRONG_PIN.toCharArray())
