@@ -10,8 +10,8 @@ use mobank_protocol::{Assertion, ErrorCode};
 use rusqlite::Transaction;
 
 use super::challenges::{self, Purpose};
-use super::factors::{authenticate, Attempt, Device};
-use super::policy::{self, SensitiveOperation};
+use super::factors::{authenticate_sensitive, Device};
+use super::policy::SensitiveOperation;
 use super::{notices, session, Bank};
 use crate::db::devices;
 use crate::error::ApiFailure;
@@ -92,13 +92,8 @@ pub(crate) fn remove(
                 SensitiveOperation::Unbind,
             ),
         };
-        policy::require_fresh_strong_auth(rule, owner.strong_auth_at_ms, now)?;
-        authenticate(
-            tx,
-            bank,
-            &owner.device_id,
-            Attempt::possession_signed(&[assertion], &challenge, &operation),
-            now,
+        authenticate_sensitive(
+            tx, bank, &owner, rule, assertion, &challenge, &operation, now,
         )?;
         // Another customer's device is answered as if it did not exist.
         let device = Device::load(tx, &target_id)?

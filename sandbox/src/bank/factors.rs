@@ -207,6 +207,31 @@ impl<'a> Attempt<'a> {
     }
 }
 
+/// A sensitive operation of the session's own device: its last strong authentication fresh
+/// enough for `rule` (`step_up_required` otherwise, before any attempt is counted), then the
+/// possession key's signature over `operation` on the spent `challenge`. The device, once it
+/// has passed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn authenticate_sensitive(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    owner: &crate::bank::session::SessionOwner,
+    rule: crate::bank::policy::SensitiveOperation,
+    assertion: &Assertion,
+    challenge: &[u8],
+    operation: &str,
+    now: i64,
+) -> Result<Device, ApiFailure> {
+    crate::bank::policy::require_fresh_strong_auth(rule, owner.strong_auth_at_ms, now)?;
+    authenticate(
+        tx,
+        bank,
+        &owner.device_id,
+        Attempt::possession_signed(&[assertion], challenge, operation),
+        now,
+    )
+}
+
 /// Loads the device a spent challenge was issued to and authenticates the attempt against it;
 /// the device, once it has passed. An unknown device, a device that is not active and a
 /// knowledge assertion from a device with no PIN are refused before anything is counted.

@@ -19,7 +19,7 @@ use self::room::{Refusal, Room};
 use self::rules::{LIMIT_CURRENCY, RAISE_COOLING_OFF_MS};
 use self::state::{opener_name, ChannelState};
 use super::challenges::{self, Purpose};
-use super::factors::{authenticate, Attempt, Device};
+use super::factors::{authenticate_sensitive, Device};
 use super::notices::{self, ChannelEvent};
 use super::policy::{self, IntegrityFlags, SensitiveOperation};
 use super::session::{self, SessionOwner};
@@ -87,20 +87,14 @@ pub(crate) fn enable(
         let owner = session::authorize(tx, bank, token_hash, now)?;
         let challenge =
             challenges::consume(tx, challenge_id, Purpose::Operation, &owner.device_id, now)?;
-        policy::require_fresh_strong_auth(
-            SensitiveOperation::EnableChannel,
-            owner.strong_auth_at_ms,
-            now,
-        )?;
-        let device = authenticate(
+        let device = authenticate_sensitive(
             tx,
             bank,
-            &owner.device_id,
-            Attempt::possession_signed(
-                &[assertion],
-                &challenge,
-                &operations::enable_channel(channel.code()),
-            ),
+            &owner,
+            SensitiveOperation::EnableChannel,
+            assertion,
+            &challenge,
+            &operations::enable_channel(channel.code()),
             now,
         )?;
         let mut state = ChannelState::load(tx, &owner.customer_id, channel, now)?;
@@ -180,22 +174,20 @@ pub(crate) fn set_limits(
             })?;
             let challenge =
                 challenges::consume(tx, challenge_id, Purpose::Operation, &owner.device_id, now)?;
-            policy::require_fresh_strong_auth(
-                SensitiveOperation::RaiseLimit,
-                owner.strong_auth_at_ms,
-                now,
-            )?;
             let operation = operations::set_limits(
                 channel.code(),
                 &asked.per_transaction.to_string(),
                 &asked.daily.to_string(),
                 &asked.monthly.to_string(),
             );
-            authenticate(
+            authenticate_sensitive(
                 tx,
                 bank,
-                &owner.device_id,
-                Attempt::possession_signed(&[assertion], &challenge, &operation),
+                &owner,
+                SensitiveOperation::RaiseLimit,
+                assertion,
+                &challenge,
+                &operation,
                 now,
             )?;
         }
