@@ -133,8 +133,7 @@ pub(crate) fn backup_vault(conn: &Connection, paths: &Paths) -> Result<()> {
     conn.execute_batch("PRAGMA synchronous = OFF")
         .map_err(StoreError::sql(StorePart::Vault))?;
     let copied = conn.execute("VACUUM INTO ?1", [target]);
-    conn.execute_batch(&format!("PRAGMA synchronous = {VAULT_SYNCHRONOUS}"))
-        .map_err(StoreError::sql(StorePart::Vault))?;
+    flush_every_commit(conn)?;
     copied.map_err(StoreError::sql(StorePart::Vault))?;
     restrict_to_owner(&paths.backup_tmp)?;
     fs::File::open(&paths.backup_tmp)
@@ -143,6 +142,13 @@ pub(crate) fn backup_vault(conn: &Connection, paths: &Paths) -> Result<()> {
     fs::rename(&paths.backup_tmp, &paths.backup).map_err(StoreError::io)?;
     sync_dir(&paths.dir);
     Ok(())
+}
+
+/// Puts the vault connection back to its own `synchronous` level after a write that lowered it.
+pub(crate) fn flush_every_commit(vault: &Connection) -> Result<()> {
+    vault
+        .execute_batch(&format!("PRAGMA synchronous = {VAULT_SYNCHRONOUS}"))
+        .map_err(StoreError::sql(StorePart::Vault))
 }
 
 /// Replaces a damaged vault by its backup copy.

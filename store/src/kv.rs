@@ -36,7 +36,7 @@ impl Store {
     /// Stores `value` under `key`, replacing what was there (an outbox entry keeps its place in
     /// the queue). Vault tables are on disk and in the backup copy when this returns.
     pub fn put(&self, table: Table, key: &str, value: &[u8]) -> Result<()> {
-        self.write(table, key, value, false)
+        self.write(table, key, value, Durability::Backed)
     }
 
     /// Like [`Store::put`] into a vault table, durable (fsynced) when it returns, but the backup
@@ -49,15 +49,25 @@ impl Store {
     ///
     /// [`StoreError::InvalidInput`] for a cache table, whose writes are never backed up.
     pub fn put_lagging_backup(&self, table: Table, key: &str, value: &[u8]) -> Result<()> {
-        if table.part() != StorePart::Vault {
-            return Err(StoreError::InvalidInput(
-                "only vault tables have a backup copy to lag behind",
-            ));
-        }
-        self.write(table, key, value, true)
+        vault_only(table)?;
+        self.write(table, key, value, Durability::LaggingBackup)
     }
 
-    fn write(&self, table: Table, key: &str, value: &[u8], lagging: bool) -> Result<()> {
+    /// Like [`Store::put_lagging_backup`], but the commit is not flushed to the disk: it
+    /// survives the app being killed, and a power cut loses it unless a later durable write
+    /// (any other vault write, or [`Store::pause`]) came first. The write-ahead log is written
+    /// in order, so that later flush carries this write too. For a value whose owner makes a
+    /// durable write before anything depends on it surviving a power cut (a signature counter
+    /// reserved for a transfer whose outbox entry is written before it is sent), or one a
+    /// lost write only makes the owner ask again (decision record 0033).
+    ///
+    /// [`StoreError::InvalidInput`] for a cache table.
+    pub fn put_flushed_later(&self, table: Table, key: &str, value: &[u8]) -> Result<()> {
+        vault_only(table)?;
+        self.write(table, key, value, Durability::FlushedLater)
+    }
+
+    fn write(&self, table: Table, key: &str, value: &[u8], durability: Durability) -> Result<()> {
         let part = table.part();
         let mut guard = self.lock();
         let inner = &mut *guard;
@@ -71,10 +81,18 @@ impl Store {
             .keys
             .seal(nonce, &aad(table, &mac), &mut inner.record)?;
         let conn = conns.get(part);
-        conn.prepare_cached(table.sql().put)
-            .and_then(|mut stmt| stmt.execute(params![&mac[..], &inner.record[..]]))
-            .map_err(StoreError::sql(part))?;
+        let put = || {
+            conn.prepare_cached(table.sql().put)
+                .and_then(|mut stmt| stmt.execute(params![&mac[..], &inner.record[..]]))
+        };
+        if durability == Durability::FlushedLater {
+            // Only around the record's own commit: a nonce epoch claimed above was flushed.
+            without_flush(conn, put)?;
+        } else {
+            put().map_err(StoreError::sql(part))?;
+        }
         if part == StorePart::Vault {
+            let lagging = durability != Durability::Backed;
             if lagging {
                 inner.backup_lag = inner.backup_lag.saturating_add(1);
             }
@@ -207,6 +225,44 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// How far a vault write has reached when it returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    /// On the disk, and in the backup copy.
+    Backed,
+    /// On the disk; the backup copy follows within [`MAX_BACKUP_LAG`] writes.
+    LaggingBackup,
+    /// Committed, on the disk with the next flushed commit; the backup as `LaggingBackup`.
+    FlushedLater,
+}
+
+fn vault_only(table: Table) -> Result<()> {
+    if table.part() == StorePart::Vault {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidInput(
+            "only vault tables have a backup copy to lag behind",
+        ))
+    }
+}
+
+/// Runs `commit` on the vault with `synchronous = NORMAL` (in WAL mode: no flush at commit),
+/// then puts the vault's setting back whatever happened.
+fn without_flush(
+    vault: &rusqlite::Connection,
+    commit: impl FnOnce() -> rusqlite::Result<usize>,
+) -> Result<()> {
+    let sql = StoreError::sql(StorePart::Vault);
+    vault
+        .execute_batch("PRAGMA synchronous = NORMAL")
+        .map_err(sql)?;
+    let committed = commit();
+    crate::files::flush_every_commit(vault)?;
+    committed
+        .map(drop)
+        .map_err(StoreError::sql(StorePart::Vault))
 }
 
 /// Seals a key-value record inside an open write (the history sync stores its cursor this way).

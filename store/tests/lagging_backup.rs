@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Writes whose backup refresh is deferred (decision record 0030): durable at once, in the
-//! backup after at most `MAX_BACKUP_LAG` of them, and a restore that says so until acknowledged.
+//! Writes whose backup refresh is deferred (decision record 0030): durable at once (or with the
+//! next flushed commit, decision record 0033), in the backup after at most `MAX_BACKUP_LAG` of them,
+//! and a restore that says so until acknowledged.
 mod support;
 
 use std::path::Path;
@@ -122,6 +123,62 @@ fn a_cache_table_has_no_backup_to_lag_behind() {
     let store = open(dir.path(), &wrapper);
     assert!(matches!(
         store.put_lagging_backup(Table::Sync, "cursor", b"1"),
+        Err(StoreError::InvalidInput(_))
+    ));
+    assert_eq!(store.get(Table::Sync, "cursor").unwrap(), None);
+}
+
+#[test]
+fn a_write_flushed_later_survives_the_app_being_killed_and_reopens_without_a_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrapper = TestWrapper::new();
+    let store = open(dir.path(), &wrapper);
+    store
+        .put_flushed_later(Table::DeviceState, COUNTER, b"7")
+        .unwrap();
+    // Dropped without `pause`: no checkpoint, no later flush.
+    drop(store);
+    let store = open(dir.path(), &wrapper);
+    assert_eq!(counter(&store).as_deref(), Some(&b"7"[..]));
+    assert!(!store.restore_unacknowledged().unwrap());
+}
+
+#[test]
+fn writes_flushed_later_count_towards_the_backup_lag_like_lagging_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrapper = TestWrapper::new();
+    let store = open(dir.path(), &wrapper);
+    store.put(Table::DeviceState, COUNTER, b"0").unwrap();
+    for value in 1..MAX_BACKUP_LAG {
+        let value = value.to_string();
+        if value.len() % 2 == 0 {
+            store.put_flushed_later(Table::DeviceState, COUNTER, value.as_bytes())
+        } else {
+            store.put_lagging_backup(Table::DeviceState, COUNTER, value.as_bytes())
+        }
+        .unwrap();
+    }
+    let store = lose_vault_and_recover(store, dir.path(), &wrapper);
+    assert_eq!(counter(&store).as_deref(), Some(&b"0"[..]));
+    store.acknowledge_restore().unwrap();
+
+    for value in 1..=MAX_BACKUP_LAG {
+        store
+            .put_flushed_later(Table::DeviceState, COUNTER, value.to_string().as_bytes())
+            .unwrap();
+    }
+    let store = lose_vault_and_recover(store, dir.path(), &wrapper);
+    let limit = MAX_BACKUP_LAG.to_string();
+    assert_eq!(counter(&store).as_deref(), Some(limit.as_bytes()));
+}
+
+#[test]
+fn a_cache_table_is_never_flushed_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrapper = TestWrapper::new();
+    let store = open(dir.path(), &wrapper);
+    assert!(matches!(
+        store.put_flushed_later(Table::Sync, "cursor", b"1"),
         Err(StoreError::InvalidInput(_))
     ));
     assert_eq!(store.get(Table::Sync, "cursor").unwrap(), None);

@@ -26,7 +26,7 @@ pub struct Setup {
 
 /// Starts the bank with its data under `work/bank`, binds a phone under `work/phone`, moves
 /// the bank's clock past the cooling-off period, credits the current account with `transfers`
-/// times the amount (twice over), and logs in with the biometric key.
+/// times the largest amount (twice over), and logs in with the biometric key.
 pub async fn start(work: &Path, transfers: usize) -> Result<Setup, String> {
     let err = |e: mobank_core::MobankError| e.to_string();
     let bank = mobank_sandbox::start(SandboxConfig::new(work.join("bank")))
@@ -42,11 +42,11 @@ pub async fn start(work: &Path, transfers: usize) -> Result<Setup, String> {
         .into_iter()
         .find(|account| account.currency == "CNY" && account.parent_account_id.is_none())
         .ok_or("the demo customer has no current account")?;
-    let amount = Decimal::from_str(crate::AMOUNT).map_err(|e| e.to_string())?;
+    let largest = Decimal::from_str(&amount_of(transfers)).map_err(|e| e.to_string())?;
     let count = Decimal::from(u64::try_from(transfers).map_err(|e| e.to_string())?);
     bank.credit(&CreditRequest {
         account_id: payer.account_id.clone(),
-        amount: amount * count * Decimal::TWO,
+        amount: largest * count * Decimal::TWO,
         currency: "CNY".to_owned(),
         counterparty_name: "Bench funding".to_owned(),
         counterparty_account: "FUND00000001".to_owned(),
@@ -64,13 +64,20 @@ pub async fn start(work: &Path, transfers: usize) -> Result<Setup, String> {
     })
 }
 
-/// The transfer every iteration makes: the bench amount to the landlord at this bank.
-pub fn to_landlord(payer_account_id: &str) -> TransferInput {
+/// The amount of the `n`th transfer: ¥1.00 and one fen more each time. The same payee and
+/// amount twice within ten minutes is a warning the customer must acknowledge (docs/policy.md);
+/// a customer does not pay the same rent every few milliseconds.
+pub fn amount_of(n: usize) -> String {
+    format!("{}.{:02}", 1 + n / 100, n % 100)
+}
+
+/// The `n`th transfer of the run: [`amount_of`] to the landlord at this bank.
+pub fn to_landlord(payer_account_id: &str, n: usize) -> TransferInput {
     TransferInput {
         payer_account_id: payer_account_id.to_owned(),
         payee_account_number: LANDLORD_ACCOUNT_NUMBER.to_owned(),
         payee_bank_code: "MOBANK".to_owned(),
-        amount: crate::AMOUNT.to_owned(),
+        amount: amount_of(n),
         memo: crate::MEMO.to_owned(),
         channel: Channel::MobileTransfer,
         payee_name: None,

@@ -32,7 +32,7 @@ use std::time::Instant;
 use mobank_core::{Mobank, TransferState};
 use stats::Samples;
 
-/// What every transfer sends: small, so the funding covers any run.
+/// What the signing probes sign: the first transfer's amount (`bank::amount_of`).
 pub const AMOUNT: &str = "1.00";
 pub const MEMO: &str = "十二月房租";
 /// The cryptographic parts take microseconds: more samples per iteration cost nothing.
@@ -143,6 +143,8 @@ struct Subjects {
     crypto: crypto::TransferCrypto,
     commit: commit::DurableCommit,
     trip: floor::RoundTrip,
+    /// Transfers made so far.
+    made: usize,
 }
 
 async fn measure(options: &Options, work: &Path) -> Result<Measured, String> {
@@ -150,7 +152,7 @@ async fn measure(options: &Options, work: &Path) -> Result<Measured, String> {
     // an outbox record for the durable commits.
     let total = options.warmup + options.iterations;
     let setup = bank::start(work, total + 1).await?;
-    transfer(&setup.mobank, &setup.payer_account_id).await?;
+    transfer(&setup.mobank, &setup.payer_account_id, 0).await?;
     let record_len = commit::sealed_record_len(&setup.phone_dir, "kv_outbox")?;
     let mut subjects = Subjects {
         crypto: crypto::TransferCrypto::new(&setup.bank.rp_id(), &setup.payer_account_id)?,
@@ -158,6 +160,7 @@ async fn measure(options: &Options, work: &Path) -> Result<Measured, String> {
         trip: floor::RoundTrip::new(&setup.bank.base_url(), &setup.bank.spki_pin())?,
         mobank: setup.mobank,
         payer_account_id: setup.payer_account_id,
+        made: 1,
     };
     let mut measured = Measured {
         record_len: subjects.commit.record_len(),
@@ -199,8 +202,9 @@ async fn run_probe(
     match probe {
         Probe::Transfer => {
             let started = Instant::now();
-            transfer(&subjects.mobank, &subjects.payer_account_id).await?;
+            transfer(&subjects.mobank, &subjects.payer_account_id, subjects.made).await?;
             into.transfer.push(started.elapsed());
+            subjects.made += 1;
         }
         Probe::Commit => {
             // The floor counts two: the outbox entry before the send, the receipt after it.
@@ -228,13 +232,14 @@ async fn run_probe(
     Ok(())
 }
 
-/// One whole transfer as an app makes it: the draft and its confirmation, then the biometric
-/// signature and the submit. Anything but a settled transfer with an accepted, verified
-/// receipt stops the run.
-async fn transfer(mobank: &Mobank, payer_account_id: &str) -> Result<(), String> {
+/// The `n`th whole transfer as an app makes it: the draft and its confirmation, then the
+/// biometric signature and the submit. A warning that needs acknowledging, or anything but a
+/// settled transfer with an accepted, verified receipt, stops the run: the bench times the
+/// path a customer takes without warnings.
+async fn transfer(mobank: &Mobank, payer_account_id: &str, n: usize) -> Result<(), String> {
     let transfers = mobank.transfers();
     let confirmation = transfers
-        .draft(bank::to_landlord(payer_account_id))
+        .draft(bank::to_landlord(payer_account_id, n))
         .await
         .map_err(|e| format!("draft failed: {e}"))?;
     let sent = transfers

@@ -136,7 +136,7 @@ impl Report {
             "workload": {
                 "transfers": self.iterations,
                 "warmup_iterations": self.warmup,
-                "transfer": format!("¥{AMOUNT} from the demo customer's current account to the landlord at the same bank: TransfersClient::draft then sign_and_submit_biometric, settled with a verified receipt"),
+                "transfer": format!("¥{AMOUNT} (one fen more each time) from the demo customer's current account to the landlord at the same bank: TransfersClient::draft then sign_and_submit_biometric, settled with a verified receipt"),
                 "interleaving": "every iteration runs each probe once (crypto parts repeated), the order rotating by one each iteration",
                 "crypto_repeats_per_iteration": CRYPTO_REPEATS,
                 "transport": format!("loopback HTTPS, rustls (ring) with core's pinned_tls_config, {}, one kept-alive connection per client", self.http_version),

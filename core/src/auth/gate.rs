@@ -10,6 +10,7 @@ use mobank_protocol::{Assertion, Ceremony, CHALLENGE_LEN};
 use super::policy::{self, Operation};
 use super::signing::{sign_off_runtime, Second, Signing};
 use crate::context::{Context, Session};
+use crate::device::state::CounterFlush;
 use crate::error::MobankError;
 use crate::events::MobankEvent;
 use crate::net::NetError;
@@ -124,6 +125,7 @@ impl Authorized {
             ceremony,
             challenge: challenge.challenge,
             operation,
+            counters: CounterFlush::Now,
         };
         let assertions = sign_off_runtime(&self.context, &self.device_id, signing, second).await?;
         Ok(Answered {

@@ -9,6 +9,7 @@ use mobank_protocol::{Ceremony, CHALLENGE_LEN};
 
 use super::signing::{sign_off_runtime, strong_authentication_succeeded, Second, Signing};
 use crate::context::{Context, Session, SessionSummary, Started};
+use crate::device::state::CounterFlush;
 use crate::error::{internal, MobankError};
 use crate::events::MobankEvent;
 use crate::net::NetError;
@@ -45,6 +46,7 @@ pub(super) async fn login(
         ceremony: Ceremony::Login,
         challenge: challenge.challenge,
         operation: None,
+        counters: CounterFlush::Now,
     };
     let assertions = sign_off_runtime(context, &device_id, signing, second).await?;
 

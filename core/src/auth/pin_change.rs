@@ -21,6 +21,7 @@ use super::signing::{sign_off_runtime, strong_authentication_succeeded, Second, 
 use crate::context::{local_deadline, Context, StrongFactor};
 use crate::device::binding::knowledge_alias;
 use crate::device::knowledge::KnowledgeKey;
+use crate::device::state::CounterFlush;
 use crate::error::MobankError;
 use crate::net::NetError;
 use crate::pin::{check_new_pin, Pin};
@@ -124,6 +125,7 @@ impl PinClient {
             ceremony: Ceremony::Operation,
             challenge: ticket.challenge.clone(),
             operation: Some(operations::pin_change_commit(&ticket.ticket_id)),
+            counters: CounterFlush::Now,
         };
         let assertions =
             sign_off_runtime(context, &auth.device_id, signing, Second::NewKnowledge(key)).await?;

@@ -10,7 +10,7 @@ use super::policy::BIOMETRIC_ATTEMPTS;
 use crate::context::{Context, StrongFactor};
 use crate::device::knowledge::KnowledgeKey;
 use crate::device::signer::{make_assertion, make_knowledge_assertion, AssertionSpec};
-use crate::device::state::{DeviceState, SecondCounter, StateError};
+use crate::device::state::{CounterFlush, DeviceState, SecondCounter, StateError};
 use crate::error::{MobankError, SignError};
 use crate::pin::Pin;
 use crate::platform::KeyStoreError;
@@ -66,6 +66,8 @@ pub(crate) struct Signing {
     pub ceremony: Ceremony,
     pub challenge: Vec<u8>,
     pub operation: Option<String>,
+    /// When the reserved counters must be on the disk.
+    pub counters: CounterFlush,
 }
 
 /// Signs on the blocking pool: the key store may show a prompt for as long as it likes.
@@ -92,7 +94,7 @@ fn sign(
 ) -> Result<Vec<Assertion>, SignError> {
     let reserved = context
         .states
-        .reserve(device_id, second.counter())?
+        .reserve(device_id, second.counter(), signing.counters)?
         .ok_or(SignError::NotBound)?;
     let state = &reserved.state;
     let second_count = reserved.second_count.unwrap_or(1);

@@ -139,7 +139,7 @@ pub(crate) trait DeviceStateRepo: Send + Sync {
     /// Like [`DeviceStateRepo::save`], as durable, for a state whose only change is reserved
     /// counters: a copy kept against damage may lag behind by a bounded number of such saves,
     /// which a restore makes up for by moving the counters forward (decision record 0030).
-    fn save_reserved(&self, state: &DeviceState) -> Result<(), StateError>;
+    fn save_reserved(&self, state: &DeviceState, flush: CounterFlush) -> Result<(), StateError>;
     /// Deletes the stored state; nothing stored is not an error.
     fn remove(&self) -> Result<(), StateError>;
 }
@@ -159,6 +159,17 @@ pub(crate) struct DeviceStates {
 pub(crate) enum SecondCounter {
     UserVerified,
     Knowledge,
+}
+
+/// When reserved counter values reach the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CounterFlush {
+    /// Before the reservation returns: the signature may leave the phone at once.
+    Now,
+    /// With the caller's next durable vault write, which it makes before the signature leaves
+    /// the phone (a transfer's outbox entry, decision record 0033). A crash before that write
+    /// loses the values together with a signature nobody saw.
+    WithCallersWrite,
 }
 
 /// Counter values reserved for one set of signatures, with the state they were taken from.
@@ -197,14 +208,15 @@ impl DeviceStates {
         device_id: &str,
         change: impl FnOnce(&mut DeviceState) -> Result<T, StateError>,
     ) -> Result<Option<(DeviceState, T)>, StateError> {
-        self.change(device_id, change, false)
+        self.change(device_id, change, None)
     }
 
+    /// `reserved`: the change only reserves counters, flushed as it says.
     fn change<T>(
         &self,
         device_id: &str,
         change: impl FnOnce(&mut DeviceState) -> Result<T, StateError>,
-        counters_only: bool,
+        reserved: Option<CounterFlush>,
     ) -> Result<Option<(DeviceState, T)>, StateError> {
         self.repo.open(false)?;
         let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
@@ -216,20 +228,20 @@ impl DeviceStates {
         }
         let output = change(&mut state)?;
         state.version = FORMAT_VERSION;
-        if counters_only {
-            self.repo.save_reserved(&state)?;
-        } else {
-            self.repo.save(&state)?;
+        match reserved {
+            Some(flush) => self.repo.save_reserved(&state, flush)?,
+            None => self.repo.save(&state)?,
         }
         Ok(Some((state, output)))
     }
 
     /// Takes the next value of the possession counter and, if asked, of a second one, and
-    /// persists them (one durable commit) before any signature exists.
+    /// persists them before any signature exists, on the disk when `flush` says.
     pub(crate) fn reserve(
         &self,
         device_id: &str,
         second: Option<SecondCounter>,
+        flush: CounterFlush,
     ) -> Result<Option<Reserved>, StateError> {
         let reserved = self.change(
             device_id,
@@ -248,7 +260,7 @@ impl DeviceStates {
                 };
                 Ok((state.possession_sign_count, second_count))
             },
-            true,
+            Some(flush),
         )?;
         Ok(
             reserved.map(|(state, (possession_count, second_count))| Reserved {
@@ -332,6 +344,14 @@ mod tests {
         let slot = Arc::new(StorageSlot::new(dir, key_store, DEVICE_STATE_HOOKS));
         let states = DeviceStates::new(Box::new(StoreRepo::new(Arc::clone(&slot))));
         (states, slot)
+    }
+
+    /// The possession and user-verified counters of `dev_1`, reserved.
+    fn reserve_uv(states: &DeviceStates, flush: CounterFlush) -> Reserved {
+        states
+            .reserve("dev_1", Some(SecondCounter::UserVerified), flush)
+            .unwrap()
+            .unwrap()
     }
 
     fn software() -> Arc<InsecureSoftwareKeyStore> {
@@ -420,7 +440,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (states, _slot) = open_states(dir.path(), software());
         states.save(&sample()).unwrap();
-        states.reserve("dev_1", None).unwrap();
+        states.reserve("dev_1", None, CounterFlush::Now).unwrap();
         let store = dir.path().join("store");
         assert_eq!(mode(&store), 0o700);
         let files = all_files(&store);
@@ -442,8 +462,27 @@ mod tests {
         let (again, _slot) = open_states(dir.path(), key_store);
         assert_eq!(again.load().unwrap(), Some(sample()));
         // The counters carry on from the imported values.
-        let reserved = again.reserve("dev_1", None).unwrap().unwrap();
+        let reserved = again
+            .reserve("dev_1", None, CounterFlush::Now)
+            .unwrap()
+            .unwrap();
         assert_eq!(reserved.possession_count, 2);
+    }
+
+    #[test]
+    fn counters_reserved_for_the_callers_write_never_repeat_after_the_app_is_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_store = software();
+        let (states, slot) = open_states(dir.path(), key_store.clone());
+        states.save(&sample()).unwrap();
+        let first = reserve_uv(&states, CounterFlush::WithCallersWrite);
+        // Killed before the caller's flushed write: nothing paused, nothing checkpointed.
+        drop(states);
+        drop(slot);
+        let (again, _slot) = open_states(dir.path(), key_store);
+        let next = reserve_uv(&again, CounterFlush::Now);
+        assert!(next.possession_count > first.possession_count);
+        assert!(next.second_count > first.second_count);
     }
 
     #[test]
@@ -479,7 +518,10 @@ mod tests {
         let key_store = software();
         let (states, _slot) = open_states(dir.path(), key_store.clone());
         states.save(&sample()).unwrap();
-        states.reserve("dev_1", None).unwrap().unwrap();
+        states
+            .reserve("dev_1", None, CounterFlush::Now)
+            .unwrap()
+            .unwrap();
         drop(states);
         // The import wrote the vault, then the app died before the file was deleted.
         write_legacy(dir.path(), &serde_json::to_value(sample()).unwrap());
@@ -559,7 +601,7 @@ mod tests {
         let error = locked.load().unwrap_err();
         assert_eq!(error, StateError::Store(StoreError::StorageLocked));
         assert!(matches!(
-            locked.reserve("dev_1", None),
+            locked.reserve("dev_1", None, CounterFlush::Now),
             Err(StateError::Store(StoreError::StorageLocked))
         ));
         // Nothing was lost.
@@ -639,7 +681,10 @@ mod tests {
         let (states, _slot) = open_states(dir.path(), key_store.clone());
         states.save(&sample()).unwrap();
         let uv = Some(SecondCounter::UserVerified);
-        let reserved = states.reserve("dev_1", uv).unwrap().unwrap();
+        let reserved = states
+            .reserve("dev_1", uv, CounterFlush::Now)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (reserved.possession_count, reserved.second_count),
             (2, Some(2))
@@ -655,15 +700,21 @@ mod tests {
             ),
             (2, 2)
         );
-        let again = states.reserve("dev_1", uv).unwrap().unwrap();
+        let again = states
+            .reserve("dev_1", uv, CounterFlush::Now)
+            .unwrap()
+            .unwrap();
         assert_eq!((again.possession_count, again.second_count), (3, Some(3)));
         // The knowledge counter runs on its own; possession alone leaves the others alone.
         let pin = states
-            .reserve("dev_1", Some(SecondCounter::Knowledge))
+            .reserve("dev_1", Some(SecondCounter::Knowledge), CounterFlush::Now)
             .unwrap()
             .unwrap();
         assert_eq!((pin.possession_count, pin.second_count), (4, Some(1)));
-        let alone = states.reserve("dev_1", None).unwrap().unwrap();
+        let alone = states
+            .reserve("dev_1", None, CounterFlush::Now)
+            .unwrap()
+            .unwrap();
         assert_eq!((alone.possession_count, alone.second_count), (5, None));
         assert_eq!(
             (
@@ -672,7 +723,10 @@ mod tests {
             ),
             (3, 1)
         );
-        assert!(states.reserve("another_device", uv).unwrap().is_none());
+        assert!(states
+            .reserve("another_device", uv, CounterFlush::Now)
+            .unwrap()
+            .is_none());
     }
 
     #[test]
@@ -685,13 +739,7 @@ mod tests {
                 .map(|_| {
                     scope.spawn(|| {
                         (0..5)
-                            .map(|_| {
-                                states
-                                    .reserve("dev_1", Some(SecondCounter::UserVerified))
-                                    .unwrap()
-                                    .unwrap()
-                                    .possession_count
-                            })
+                            .map(|_| reserve_uv(&states, CounterFlush::Now).possession_count)
                             .collect::<Vec<_>>()
                     })
                 })
@@ -771,7 +819,10 @@ mod tests {
             for _ in 0..4 {
                 scope.spawn(|| {
                     for _ in 0..3 {
-                        states.reserve("dev_1", None).unwrap().unwrap();
+                        states
+                            .reserve("dev_1", None, CounterFlush::Now)
+                            .unwrap()
+                            .unwrap();
                         states.load().unwrap().unwrap();
                     }
                 });
@@ -791,7 +842,11 @@ mod tests {
         state.user_verified_sign_count = u32::MAX;
         states.save(&state).unwrap();
         assert!(matches!(
-            states.reserve("dev_1", Some(SecondCounter::UserVerified)),
+            states.reserve(
+                "dev_1",
+                Some(SecondCounter::UserVerified),
+                CounterFlush::Now
+            ),
             Err(StateError::CounterExhausted)
         ));
         let mut expected = state;
@@ -821,20 +876,14 @@ mod tests {
             states.save(&sample()).unwrap();
             // Fewer reservations than the lag limit: the backup still holds the saved state.
             for _ in 1..mobank_store::MAX_BACKUP_LAG {
-                let r = states
-                    .reserve("dev_1", Some(SecondCounter::UserVerified))
-                    .unwrap()
-                    .unwrap();
+                let r = reserve_uv(&states, CounterFlush::Now);
                 reserved.push((r.possession_count, r.second_count.unwrap()));
             }
         }
         // The vault is lost; the next open restores the backup.
         fs::remove_file(dir.path().join("store").join("vault.db")).unwrap();
         let (states, slot) = open_states(dir.path(), key_store.clone());
-        let next = states
-            .reserve("dev_1", Some(SecondCounter::UserVerified))
-            .unwrap()
-            .unwrap();
+        let next = reserve_uv(&states, CounterFlush::Now);
         let (possession, user_verified) = *reserved.last().unwrap();
         assert!(
             next.possession_count > possession,
@@ -848,7 +897,10 @@ mod tests {
 
         // Acknowledged: opening again moves nothing forward.
         let (states, _slot) = open_states(dir.path(), key_store);
-        let after = states.reserve("dev_1", None).unwrap().unwrap();
+        let after = states
+            .reserve("dev_1", None, CounterFlush::Now)
+            .unwrap()
+            .unwrap();
         assert_eq!(after.possession_count, next.possession_count + 1);
     }
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use mobank_store::{Store, StoreError, Table, MAX_BACKUP_LAG};
 
-use super::state::{io_error, DeviceState, DeviceStateRepo, StateError};
+use super::state::{io_error, CounterFlush, DeviceState, DeviceStateRepo, StateError};
 use crate::storage::{OpenHooks, StorageSlot};
 
 /// The one key of the device state table.
@@ -66,12 +66,17 @@ impl DeviceStateRepo for StoreRepo {
         remove_legacy_file(self.slot.data_dir())
     }
 
-    fn save_reserved(&self, state: &DeviceState) -> Result<(), StateError> {
+    fn save_reserved(&self, state: &DeviceState, flush: CounterFlush) -> Result<(), StateError> {
         let store = self.store()?.ok_or(StateError::Wiped)?;
-        let bytes = serde_json::to_vec(state).map_err(|_| StateError::Corrupt)?;
-        store
-            .put_lagging_backup(Table::DeviceState, STATE_KEY, &bytes)
-            .map_err(from_store)
+        let bytes =
+            zeroize::Zeroizing::new(serde_json::to_vec(state).map_err(|_| StateError::Corrupt)?);
+        match flush {
+            CounterFlush::Now => store.put_lagging_backup(Table::DeviceState, STATE_KEY, &bytes),
+            CounterFlush::WithCallersWrite => {
+                store.put_flushed_later(Table::DeviceState, STATE_KEY, &bytes)
+            }
+        }
+        .map_err(from_store)
     }
 
     fn remove(&self) -> Result<(), StateError> {

@@ -100,6 +100,14 @@ pub(crate) fn booking_day(at_ms: i64) -> Option<i32> {
         .filter(|day| (FIRST_DAY..=LAST_DAY).contains(day))
 }
 
+/// The first bank time (ms) of the bank day after the one of `at_ms`.
+pub(crate) fn next_bank_day_ms(at_ms: i64) -> i64 {
+    let day = at_ms.saturating_add(BANK_UTC_OFFSET_MS).div_euclid(DAY_MS);
+    day.saturating_add(1)
+        .saturating_mul(DAY_MS)
+        .saturating_sub(BANK_UTC_OFFSET_MS)
+}
+
 pub(crate) fn from_stored(tx: StoredTransaction) -> Transaction {
     Transaction {
         transaction_id: tx.id,

@@ -11,5 +11,5 @@ mod sync;
 
 pub(crate) use cache::store_for;
 pub use client::HistoryClient;
-pub(crate) use convert::booking_day;
+pub(crate) use convert::{booking_day, next_bank_day_ms};
 pub use model::{CategorySpending, SyncProgress, SyncProgressListener, SyncReport, Transaction};

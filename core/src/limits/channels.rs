@@ -77,7 +77,10 @@ impl ChannelsClient {
         monthly: String,
     ) -> Result<Vec<ChannelInfo>, MobankError> {
         let auth = authorize(&self.context, None)?;
-        let channels = match self.state.channels(&auth.token) {
+        let channels = match self
+            .state
+            .channels(&auth.token, self.context.clock.now_ms())
+        {
             Some(channels) => channels,
             None => fetch(&self.context, &self.state, &auth).await?,
         };
@@ -139,7 +142,8 @@ impl ChannelsClient {
             .post_authorized::<_, ChannelsResponse>(path, request, &auth.token)
             .await;
         let channels = auth.settle(result).await?;
-        self.state.remember(&auth.token, channels.clone());
+        self.state
+            .remember(&auth.token, channels.clone(), self.context.clock.now_ms());
         tracing::info!(path, "channels changed");
         Ok(infos(channels))
     }

@@ -13,8 +13,9 @@ use crate::context::Context;
 use crate::error::MobankError;
 
 /// Refuses a transfer of `amount` on `channel` that the bank would refuse for its limits: with
-/// which limit and how much room is left. Uses the channels the bank reported in this session,
-/// fetching them once if this session has none.
+/// which limit and how much room is left. Uses the channels the bank reported in this session
+/// less what was sent since, fetching them if there are none or if they may have changed since
+/// (a new bank day, the end of a cooling-off or of a raise's wait).
 pub(crate) async fn check(
     context: &Context,
     state: &LimitsState,
@@ -22,7 +23,7 @@ pub(crate) async fn check(
     channel: Channel,
     amount: &Amount,
 ) -> Result<(), MobankError> {
-    let channels = match state.channels(&auth.token) {
+    let channels = match state.channels(&auth.token, context.clock.now_ms()) {
         Some(channels) => channels,
         None => fetch(context, state, auth).await?,
     };
@@ -40,7 +41,7 @@ pub(super) async fn fetch(
         .get_authorized::<ChannelsResponse>(paths::CHANNELS, &auth.token)
         .await;
     let channels = auth.settle(result).await?;
-    state.remember(&auth.token, channels.clone());
+    state.remember(&auth.token, channels.clone(), context.clock.now_ms());
     Ok(channels)
 }
 
@@ -86,18 +87,18 @@ fn judge(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use mobank_protocol::messages::{ChannelLimits, ChannelRoom, ChannelView, LimitReason, Limits};
     use mobank_protocol::money::Currency;
     use rust_decimal::Decimal;
 
     use super::*;
 
-    fn cny(minor: i64) -> Decimal {
+    pub(crate) fn cny(minor: i64) -> Decimal {
         Decimal::new(minor, 2)
     }
 
-    fn channels(
+    pub(crate) fn channels(
         enabled: bool,
         room: (i64, i64, i64),
         device_per_transaction: i64,
@@ -133,7 +134,7 @@ mod tests {
         }
     }
 
-    fn amount(minor: i64, currency: Currency) -> Amount {
+    pub(crate) fn amount(minor: i64, currency: Currency) -> Amount {
         Amount::from_minor_units(minor, currency).unwrap()
     }
 

@@ -1,5 +1,5 @@
 //! Gathering what the rules look at, all of it on the phone: the history as last synced (a sync
-//! is tried first so a credit that just arrived is seen), this phone's transfer list, its
+//! runs alongside the quote so a credit that just arrived is seen), this phone's transfer list, its
 //! binding time and the shell's integrity findings.
 
 use std::sync::Arc;
@@ -29,19 +29,24 @@ pub(crate) struct Assessed<'a> {
     pub account_ids: Vec<String>,
 }
 
-/// The warnings on `assessed.transfer`, in code order.
-pub(crate) async fn assess(
-    context: &Arc<Context>,
-    assessed: Assessed<'_>,
-) -> Result<Vec<TransferWarning>, MobankError> {
+/// Brings the history up to date so a credit that just arrived is seen: run it while the
+/// quote is asked for, then [`assess`].
+pub(crate) async fn refresh(context: &Arc<Context>) {
     if HistoryClient::new(Arc::clone(context))
         .sync(None)
         .await
         .is_err()
     {
-        // The history as last synced still counts; the quote must not wait on it.
+        // The history as last synced still counts; the transfer must not wait on it.
         tracing::info!("history not brought up to date before the risk check");
     }
+}
+
+/// The warnings on `assessed.transfer`, in code order, from the history as [`refresh`] left it.
+pub(crate) async fn assess(
+    context: &Arc<Context>,
+    assessed: Assessed<'_>,
+) -> Result<Vec<TransferWarning>, MobankError> {
     let now_ms = i64::try_from(assessed.transfer.quoted_at_ms).unwrap_or(i64::MAX);
     let credits = credits(context, assessed.device_id, assessed.account_ids, now_ms).await?;
     let bound_at_ms = context

@@ -12,5 +12,5 @@ mod policy;
 mod reasons;
 mod rules;
 
-pub(crate) use facts::{assess, Assessed, PastTransfer};
+pub(crate) use facts::{assess, refresh, Assessed, PastTransfer};
 pub use model::{TransferWarning, WarningAction, WarningCode, WarningFigure};

@@ -30,6 +30,7 @@ use super::quote_check::check_quote;
 use crate::accounts::{Account, AccountsClient};
 use crate::auth::{authorize, sign_off_runtime, Authorized, Second, Signing};
 use crate::context::{local_deadline, Context};
+use crate::device::state::CounterFlush;
 use crate::error::{internal, MobankError};
 use crate::input::InputError;
 use crate::limits::LimitsState;
@@ -106,11 +107,12 @@ impl TransfersClient {
         };
 
         let sent_at_ms = self.context.clock.now_ms();
-        let result = self
-            .context
-            .bank
-            .post_authorized::<_, QuoteResponse>(paths::TRANSFER_QUOTES, &asked, &auth.token)
-            .await;
+        let quoted = self.context.bank.post_authorized::<_, QuoteResponse>(
+            paths::TRANSFER_QUOTES,
+            &asked,
+            &auth.token,
+        );
+        let (result, ()) = tokio::join!(quoted, risk::refresh(&self.context));
         let quote = auth.settle(result).await?;
         check_quote(&asked, &quote)?;
         let deadline_ms = local_deadline(
@@ -375,7 +377,7 @@ impl TransfersClient {
             if expired || (signed_since && record.state == TransferState::Signed) {
                 record.state = TransferState::Expired;
                 record.updated_at_ms = self.context.clock.now_ms();
-                self.save_progress(store, record).await?;
+                self.write(store, record, outbox::save_progress).await?;
                 return Ok(());
             }
             if signed_since {
@@ -420,6 +422,8 @@ impl TransfersClient {
             ceremony: Ceremony::Transfer,
             challenge: draft.transfer.challenge.clone(),
             operation: Some(operation_text(&draft.hash)),
+            // The outbox entry below is the durable write before the send.
+            counters: CounterFlush::WithCallersWrite,
         };
         let assertions = sign_off_runtime(context, &auth.device_id, signing, second).await?;
         kill::point(kill::SIGNED);
@@ -440,14 +444,16 @@ impl TransfersClient {
             runs_at_ms: draft.schedule.map(|schedule| schedule.runs_at_ms),
         };
         let store = self.store(true).await?.ok_or(MobankError::NotBound)?;
-        self.save(&store, &record).await?;
+        self.write(&store, &record, outbox::queue).await?;
         self.state.forget(token);
         kill::point(kill::OUTBOX_WRITTEN);
         tracing::info!("transfer signed and queued");
 
         let submitted = self.submit(&auth, &store, &mut record).await;
-        // The transfer may have used up room: the next draft asks the bank again.
-        self.limits.forget();
+        // Whether or not it went, the next draft counts it as gone; a draft that would be
+        // refused for it asks the bank first.
+        let transfer = &record.request.transfer;
+        self.limits.spent(transfer.channel, &transfer.amount);
         submitted?;
         Ok(record.summary())
     }
@@ -461,7 +467,7 @@ impl TransfersClient {
     ) -> Result<(), MobankError> {
         record.state = TransferState::Submitted;
         record.updated_at_ms = self.context.clock.now_ms();
-        self.save_progress(store, record).await?;
+        self.write(store, record, outbox::mark_sending).await?;
         let result = self
             .context
             .bank
@@ -477,7 +483,7 @@ impl TransfersClient {
                 // signed, so `reconcile` sends it after the lift.
                 record.state = TransferState::Signed;
                 record.updated_at_ms = self.context.clock.now_ms();
-                self.save(store, record).await?;
+                self.write(store, record, outbox::save).await?;
                 tracing::info!("transfer kept in the outbox while e-banking is suspended");
                 Err(error)
             }
@@ -485,10 +491,13 @@ impl TransfersClient {
                 // The bank recorded nothing: nothing stays queued, so no later reconcile sends
                 // a transfer the customer was told did not go.
                 let key = record.key();
-                let store = Arc::clone(store);
-                blocking(move || outbox::remove(&store, &key))
+                let wipes = self.context.wipes();
+                let remover = Arc::clone(store);
+                let removed = key.clone();
+                blocking(move || outbox::remove(&remover, &removed))
                     .await?
                     .map_err(from_outbox)?;
+                self.state.past.removed(wipes, &key);
                 tracing::info!("transfer not taken by the bank; removed from the outbox");
                 Err(error)
             }
@@ -509,7 +518,7 @@ impl TransfersClient {
         let now = self.context.clock.now_ms();
         match take_receipt(record, response.receipt, &self.context.receipt_keys, now) {
             Ok(event) => {
-                self.save_progress(store, record).await?;
+                self.write(store, record, outbox::save_progress).await?;
                 tracing::info!("transfer answered with a verified receipt");
                 self.context.emit(event);
                 Ok(())
@@ -533,33 +542,28 @@ impl TransfersClient {
         let changed = record.state != TransferState::Unknown;
         record.state = TransferState::Unknown;
         record.updated_at_ms = self.context.clock.now_ms();
-        self.save_progress(store, record).await?;
+        self.write(store, record, outbox::save_progress).await?;
         if changed {
             self.context.emit(event_for(record));
         }
         Ok(())
     }
 
-    /// A new record: in the vault and its backup copy.
-    async fn save(&self, store: &Arc<Store>, record: &OutboxRecord) -> Result<(), MobankError> {
-        let store = Arc::clone(store);
-        let record = record.clone();
-        blocking(move || outbox::save(&store, &record))
-            .await?
-            .map_err(from_outbox)
-    }
-
-    /// A later state of a saved record: in the vault, the backup copy following.
-    async fn save_progress(
+    /// Writes `record` with `how` (one of the outbox's writes) on the blocking pool.
+    async fn write(
         &self,
         store: &Arc<Store>,
         record: &OutboxRecord,
+        how: fn(&Store, &OutboxRecord) -> Result<(), OutboxError>,
     ) -> Result<(), MobankError> {
-        let store = Arc::clone(store);
-        let record = record.clone();
-        blocking(move || outbox::save_progress(&store, &record))
+        let wipes = self.context.wipes();
+        let writer = Arc::clone(store);
+        let written = record.clone();
+        blocking(move || how(&writer, &written))
             .await?
-            .map_err(from_outbox)
+            .map_err(from_outbox)?;
+        self.state.past.written(wipes, record);
+        Ok(())
     }
 
     async fn store(&self, create: bool) -> Result<Option<Arc<Store>>, MobankError> {
@@ -567,27 +571,20 @@ impl TransfersClient {
         Ok(blocking(move || slot.open(create)).await??)
     }
 
-    /// This phone's transfers, as the risk rules read them.
+    /// This phone's transfers, as the risk rules read them: the outbox is read once.
     async fn past_transfers(&self) -> Result<Vec<PastTransfer>, MobankError> {
+        let wipes = self.context.wipes();
+        if let Some(past) = self.state.past.get(wipes) {
+            return Ok(past);
+        }
         let Some(store) = self.store(false).await? else {
             return Ok(Vec::new());
         };
         let records = blocking(move || outbox::load_all(&store))
             .await?
             .map_err(from_outbox)?;
-        Ok(records
-            .iter()
-            .map(|record| {
-                let transfer = &record.request.transfer;
-                PastTransfer {
-                    payee_account: transfer.payee.account_number.clone(),
-                    amount_minor: transfer.amount.minor_units(),
-                    currency: transfer.amount.currency().code().to_owned(),
-                    quoted_at_ms: to_i64(transfer.quoted_at_ms),
-                    state: record.state,
-                }
-            })
-            .collect())
+        self.state.past.fill(wipes, &records);
+        Ok(records.iter().map(OutboxRecord::past).collect())
     }
 
     /// The payer account from the session's accounts list, fetched once per session.

@@ -14,6 +14,7 @@ use mobank_protocol::transfer::messages::Schedule;
 use mobank_protocol::transfer::CanonicalTransfer;
 use ring::rand::{SecureRandom, SystemRandom};
 
+use super::past::PastTransfers;
 use crate::accounts::Account;
 use crate::error::{internal, MobankError};
 use crate::risk::TransferWarning;
@@ -49,6 +50,7 @@ pub(super) struct Draft {
 pub(crate) struct TransfersState {
     drafts: Mutex<Drafts>,
     accounts: Mutex<Option<CachedAccounts>>,
+    pub(super) past: PastTransfers,
 }
 
 #[derive(Default)]

@@ -16,6 +16,7 @@ mod kill;
 mod model;
 mod outbox;
 mod outcome;
+mod past;
 mod payee_number;
 mod qr_payment;
 mod quote_check;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ReceiptSummary, TransferState, TransferSummary};
 use crate::money::{format_amount, Locale};
+use crate::risk::PastTransfer;
 use mobank_protocol::transfer::account_number::masked;
 
 /// One transfer in the outbox, keyed by its idempotency key.
@@ -45,6 +46,18 @@ impl OutboxRecord {
             .map(|data| data.sign_count)
     }
 
+    /// What the risk rules read of it.
+    pub(super) fn past(&self) -> PastTransfer {
+        let transfer = &self.request.transfer;
+        PastTransfer {
+            payee_account: transfer.payee.account_number.clone(),
+            amount_minor: transfer.amount.minor_units(),
+            currency: transfer.amount.currency().code().to_owned(),
+            quoted_at_ms: i64::try_from(transfer.quoted_at_ms).unwrap_or(i64::MAX),
+            state: self.state,
+        }
+    }
+
     pub(super) fn summary(&self) -> TransferSummary {
         let transfer = &self.request.transfer;
         TransferSummary {
@@ -77,10 +90,28 @@ impl From<StoreError> for OutboxError {
     }
 }
 
-/// Writes a new `record` durably (vault and its backup copy) before returning.
+/// Writes `record` durably, in the vault and its backup copy, before returning.
 pub(super) fn save(store: &Store, record: &OutboxRecord) -> Result<(), OutboxError> {
     let bytes = encode(record)?;
     store.put(Table::Outbox, &record.key(), &bytes)?;
+    Ok(())
+}
+
+/// Writes a newly signed `record` durably before any byte of it is sent, together with the
+/// signature counters its signing reserved (decision record 0033). Its backup copy follows
+/// within a bounded number of writes (decision record 0030).
+pub(super) fn queue(store: &Store, record: &OutboxRecord) -> Result<(), OutboxError> {
+    let bytes = encode(record)?;
+    store.put_lagging_backup(Table::Outbox, &record.key(), &bytes)?;
+    Ok(())
+}
+
+/// Writes that `record` is being sent: kept if the app is killed; a power cut before the
+/// next durable write may lose it, leaving the record `Signed`, and `reconcile` asks the bank
+/// before it ever calls a `Signed` transfer not executed (decision record 0033).
+pub(super) fn mark_sending(store: &Store, record: &OutboxRecord) -> Result<(), OutboxError> {
+    let bytes = encode(record)?;
+    store.put_flushed_later(Table::Outbox, &record.key(), &bytes)?;
     Ok(())
 }
 

@@ -40,6 +40,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::{duration_ms, Clock};
 use crate::config::SandboxConfig;
+use crate::db;
 use crate::dev::faults::Faults;
 use crate::error::ApiFailure;
 
@@ -136,6 +137,31 @@ impl Bank {
                 Err(failure) if failure.is_internal() => {} // dropped: rolled back
                 _ => tx.commit()?,
             }
+            outcome
+        })
+    }
+
+    /// [`Bank::transact`] whose commit is not flushed to the disk (`synchronous = NORMAL`):
+    /// it survives the bank's process being killed, and reaches the disk with the next flushed
+    /// commit. For what a power cut may lose without harm: a quote and its challenge, which the
+    /// phone then cannot sign, so the customer asks again (decision record 0033). Whatever
+    /// moves money or spends a challenge is flushed.
+    pub(crate) fn transact_unflushed<T>(
+        &self,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, ApiFailure>,
+    ) -> Result<T, ApiFailure> {
+        self.with_db(|conn| {
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            let outcome = (|| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let outcome = work(&tx);
+                match &outcome {
+                    Err(failure) if failure.is_internal() => {}
+                    _ => tx.commit()?,
+                }
+                outcome
+            })();
+            conn.pragma_update(None, "synchronous", db::SYNCHRONOUS)?;
             outcome
         })
     }

@@ -26,10 +26,15 @@ use crate::error::SandboxError;
 
 const DB_FILE: &str = "bank.sqlite3";
 
+/// Every commit reaches the disk before the request is answered, but those the bank chooses
+/// not to flush (`Bank::transact_unflushed`).
+pub(crate) const SYNCHRONOUS: &str = "FULL";
+
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub(crate) fn open(data_dir: &Path) -> Result<Connection, SandboxError> {
     let mut conn = Connection::open(data_dir.join(DB_FILE))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", SYNCHRONOUS)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     // Seeding a long history writes tens of megabytes in one transaction; with SQLite's

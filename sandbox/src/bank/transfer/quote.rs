@@ -44,7 +44,7 @@ pub(crate) fn quote(
     request: QuoteRequest,
 ) -> Result<QuoteResponse, ApiFailure> {
     let now = bank.clock.now_ms();
-    bank.transact(|tx| {
+    bank.transact_unflushed(|tx| {
         let owner = session::authorize(tx, bank, token_hash, now)?;
         let payer = payer_account(tx, &owner.customer_id, &request.payer_account_id)?;
         let currency = ledger_currency(request.amount.currency())?;
