@@ -40,6 +40,20 @@ final class SandboxProcess: @unchecked Sendable {
         let receipt: RecordedReceipt
     }
 
+    /// A customer made for one test: its id and its one account, a CNY current account.
+    struct Customer: Decodable {
+        let customer_id: String
+        let account_id: String
+    }
+
+    private struct Customers: Decodable {
+        let customers: [Customer]
+    }
+
+    private struct MerchantQr: Decodable {
+        let payload: String
+    }
+
     private struct Outbox: Decodable {
         struct Message: Decodable { let body: String }
         let messages: [Message]
@@ -70,11 +84,13 @@ final class SandboxProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0", "--dev-listen", "127.0.0.1:0"]
+        // The bank's clock keeps real time until a test moves it forward (`advanceClock`).
+        process.arguments = ["--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0", "--dev-listen", "127.0.0.1:0",
+                             "--test-clock"]
         let stdout = Pipe()
         process.standardOutput = stdout
         // The sandbox's log goes to a file, not into the test output; it is kept for debugging.
-        FileManager.default.createFile(atPath: Self.logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: Self.logPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: Self.logPath)
         try process.run()
 
@@ -122,6 +138,39 @@ final class SandboxProcess: @unchecked Sendable {
     /// decided, booked and stored them, as a connection lost on the way back to the phone.
     func loseTransferResponses(count: Int) async throws {
         _ = try await Self.send(try post("/dev/faults/lose-transfer-responses", ["count": count]))
+    }
+
+    /// Developer API: a new customer of this bank with one CNY current account holding
+    /// `openingBalance`, for a test whose channels, limits, daily totals and suspension must be its
+    /// own. Bind a phone to it with its `customer_id`.
+    func newCustomer(openingBalance: String = "20000.00") async throws -> Customer {
+        let request = try post("/dev/customers/bulk", BulkRequest(count: 1, opening_balance: openingBalance))
+        let made = try JSONDecoder().decode(Customers.self, from: try await Self.send(request))
+        guard let customer = made.customers.first else { throw SandboxError.noCustomer }
+        return customer
+    }
+
+    private struct BulkRequest: Encodable {
+        let count: Int
+        let opening_balance: String
+    }
+
+    /// Developer API: moves the bank's clock forward by `seconds` (the sandbox runs with `--test-clock`).
+    func advanceClock(seconds: Int) async throws {
+        _ = try await Self.send(try post("/dev/clock/advance", ["seconds": seconds]))
+    }
+
+    /// Developer API: the bank suspends `customerId`'s e-banking, or lifts the suspension.
+    func setSuspended(customerId: String, _ suspended: Bool) async throws {
+        _ = try await Self.send(try post("/dev/customers/\(customerId)/suspension", ["suspended": suspended]))
+    }
+
+    /// Developer API: the QR code `merchantId`'s till shows, dynamic for `amount` or static without it.
+    func merchantQr(merchantId: String, amount: String? = nil) async throws -> String {
+        var components = URLComponents(string: "\(addresses.dev_url)/dev/merchants/\(merchantId)/qr")!
+        if let amount { components.queryItems = [URLQueryItem(name: "amount", value: amount)] }
+        let request = URLRequest(url: components.url!)
+        return try JSONDecoder().decode(MerchantQr.self, from: try await Self.send(request)).payload
     }
 
     /// Developer API: the ledger's account of itself.
@@ -178,7 +227,7 @@ final class SandboxProcess: @unchecked Sendable {
     }
 
     enum SandboxError: Error {
-        case exitedEarly, noSms, noOtp
+        case exitedEarly, noSms, noOtp, noCustomer
         case http(Int)
     }
 }

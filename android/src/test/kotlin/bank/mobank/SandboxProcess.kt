@@ -90,6 +90,45 @@ class SandboxProcess private constructor(
         )
     }
 
+    /**
+     * Developer API: a new customer of this bank with one CNY current account holding
+     * [openingBalance], for a test whose channels, limits, daily totals and suspension must be
+     * its own. Bind a phone to it with its [Customer.id].
+     */
+    fun newCustomer(openingBalance: String = "20000.00"): Customer {
+        val body = devCall(
+            HttpRequest.newBuilder(URI.create("$devUrl/dev/customers/bulk"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""{"count":1,"opening_balance":"$openingBalance"}""")),
+        )
+        return Customer(id = jsonString(body, "customer_id"), accountId = jsonString(body, "account_id"))
+    }
+
+    /** Developer API: moves the bank's clock forward by [seconds] (the sandbox runs with `--test-clock`). */
+    fun advanceClock(seconds: Long) {
+        devCall(
+            HttpRequest.newBuilder(URI.create("$devUrl/dev/clock/advance"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""{"seconds":$seconds}""")),
+        )
+    }
+
+    /** Developer API: the bank suspends [customerId]'s e-banking, or lifts the suspension. */
+    fun setSuspended(customerId: String, suspended: Boolean) {
+        devCall(
+            HttpRequest.newBuilder(URI.create("$devUrl/dev/customers/$customerId/suspension"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""{"suspended":$suspended}""")),
+        )
+    }
+
+    /** Developer API: the QR code [merchantId]'s till shows, dynamic for [amount] or static without it. */
+    fun merchantQr(merchantId: String, amount: String? = null): String {
+        val query = amount?.let { "?amount=" + URLEncoder.encode(it, StandardCharsets.UTF_8) } ?: ""
+        val body = devCall(HttpRequest.newBuilder(URI.create("$devUrl/dev/merchants/$merchantId/qr$query")).GET())
+        return jsonString(body, "payload")
+    }
+
     /** Developer API: the ledger's account of itself. */
     fun ledgerCheck(): LedgerCheck {
         val body = devCall(HttpRequest.newBuilder(URI.create("$devUrl/dev/ledger/check")).GET())
@@ -118,6 +157,9 @@ class SandboxProcess private constructor(
 
     data class IssuedCode(val code: String, val phone: String)
 
+    /** A customer made for one test: its id and its one account, a CNY current account. */
+    data class Customer(val id: String, val accountId: String)
+
     /** Whether every entry balances and every cached balance is its postings' sum; how many entries. */
     data class LedgerCheck(val balanced: Boolean, val entries: Long)
 
@@ -136,6 +178,8 @@ class SandboxProcess private constructor(
             val log = File(System.getProperty("java.io.tmpdir"), "mobank-sandbox-kotlin-tests.log")
             val process = ProcessBuilder(
                 binary.path, "--data-dir", dataDir.path, "--listen", "127.0.0.1:0", "--dev-listen", "127.0.0.1:0",
+                // The bank's clock keeps real time until a test moves it forward (`advanceClock`).
+                "--test-clock",
             ).redirectError(ProcessBuilder.Redirect.to(log)).start()
             val stdout = BufferedReader(InputStreamReader(process.inputStream, StandardCharsets.UTF_8))
             val line = stdout.readLine()
