@@ -67,6 +67,10 @@ async fn refused(demo: &Demo) -> Outcome<ChannelInfo> {
             ))
         }
     }
+    say.aside(
+        "The limit and the room come from the phone's own check: the bank's refusal would name \
+         neither.",
+    );
     Ok(mobile)
 }
 
