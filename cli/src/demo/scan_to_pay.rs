@@ -22,7 +22,7 @@ const BASKET_FEN: i64 = 3_680;
 
 pub async fn run(demo: &Demo) -> Outcome {
     demo.say.chapter("Scan to pay at the corner shop");
-    let payload = till_code(demo)?;
+    let payload = till_code(demo).await?;
     let scan = scan_refused(demo, &payload).await?;
     turn_on(demo).await?;
     pay(demo, scan).await?;
@@ -30,10 +30,11 @@ pub async fn run(demo: &Demo) -> Outcome {
 }
 
 /// The code the shop's till shows, and what the phone reads from it.
-fn till_code(demo: &Demo) -> Outcome<String> {
+async fn till_code(demo: &Demo) -> Outcome<String> {
     let say = &demo.say;
     say.step("At the till of 街角便利店, the corner shop: a QR code for the basket");
     demo.pass(Duration::from_secs(10 * 60 * 60), "the next day");
+    confirming::log_in_again(demo).await?;
     let basket = Decimal::new(BASKET_FEN, 2);
     let payload = demo
         .bank
@@ -72,7 +73,6 @@ fn till_code(demo: &Demo) -> Outcome<String> {
 
 async fn scan_refused(demo: &Demo, payload: &str) -> Outcome<QrPaymentInput> {
     let say = &demo.say;
-    confirming::log_in_again(demo).await?;
     let current = confirming::account(demo, ProductKind::Current).await?;
     let scan = QrPaymentInput {
         payer_account_id: current.account_id,
