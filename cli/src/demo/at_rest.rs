@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use mobank_sandbox::DEMO_CUSTOMER_ID;
+use mobank_sandbox::{
+    CORNER_SHOP_ACCOUNT_NUMBER, DEMO_CUSTOMER_ID, LANDLORD_ACCOUNT_NUMBER, OTHER_BANK_ACCOUNTS,
+};
 
 use super::format::count;
 use super::{ensure, Demo, Outcome};
@@ -11,6 +13,23 @@ use super::{ensure, Demo, Outcome};
 /// Distinct memos and counterparties are plenty; more would only slow the scan.
 const TEXT_CANARIES: usize = 200;
 const MIN_CANARY_BYTES: usize = 6;
+
+/// Memos typed in transfers the bank never booked (cancelled, refused, never signed) are in no
+/// ledger, yet the phone kept or saw them.
+const TYPED: [&[&str]; 6] = [
+    super::unusual_amount::TYPED,
+    super::limit_raise::TYPED,
+    super::refund_scam::TYPED,
+    super::cancelled_transfer::TYPED,
+    super::suspension::TYPED,
+    &[
+        LANDLORD_ACCOUNT_NUMBER,
+        CORNER_SHOP_ACCOUNT_NUMBER,
+        OTHER_BANK_ACCOUNTS[0].account_number,
+        OTHER_BANK_ACCOUNTS[1].account_number,
+        OTHER_BANK_ACCOUNTS[2].account_number,
+    ],
+];
 
 pub fn scan_phone_files(demo: &Demo) -> Outcome {
     let say = &demo.say;
@@ -62,11 +81,17 @@ fn canaries(demo: &Demo) -> Outcome<Vec<Vec<u8>>> {
     for transaction in ledger.iter().rev() {
         distinct.insert(transaction.memo.clone());
         distinct.insert(transaction.counterparty.clone());
+        distinct.extend(transaction.counterparty_account.clone());
         if distinct.len() >= TEXT_CANARIES {
             break;
         }
     }
     texts.extend(distinct);
+    texts.extend(
+        TYPED
+            .iter()
+            .flat_map(|typed| typed.iter().map(|t| t.to_string())),
+    );
     texts.insert("Bearer".to_owned());
     Ok(texts
         .into_iter()

@@ -7,15 +7,22 @@ mod app;
 mod at_rest;
 mod bank;
 mod binding;
+mod cancelled_transfer;
 mod chart;
+mod confirming;
 mod devices;
 mod format;
 mod history;
+mod limit_raise;
 mod login;
 mod narrate;
 mod progress;
+mod refund_scam;
+mod scan_to_pay;
 mod session;
+mod suspension;
 mod transfers;
+mod unusual_amount;
 
 use std::fmt::Debug;
 use std::path::Path;
@@ -63,6 +70,12 @@ pub async fn run(say: Narrator) -> Outcome {
     session::run(&demo).await?;
     devices::run(&demo).await?;
     transfers::run(&demo).await?;
+    unusual_amount::run(&demo).await?;
+    limit_raise::run(&demo).await?;
+    scan_to_pay::run(&demo).await?;
+    refund_scam::run(&demo).await?;
+    cancelled_transfer::run(&demo).await?;
+    suspension::run(&demo).await?;
     login::log_out(&demo).await?;
     at_rest::scan_phone_files(&demo)?;
 

@@ -93,6 +93,11 @@ impl Narrator {
         println!("    ⏱  {}", self.paint(DIM, text));
     }
 
+    /// A risk warning on a confirmation, as the phone shows it.
+    pub fn warning(&self, text: &str) {
+        println!("    {} {text}", self.paint(YELLOW, "⚠"));
+    }
+
     pub fn ok(&self, text: &str) {
         println!("    {} {text}", self.paint(GREEN, "✔"));
     }

@@ -162,7 +162,7 @@ async fn margin(demo: &Demo, current: &Account) -> Outcome {
     Ok(())
 }
 
-async fn balance(demo: &Demo, of: &Account) -> Outcome<Decimal> {
+pub(super) async fn balance(demo: &Demo, of: &Account) -> Outcome<Decimal> {
     let accounts = demo
         .phone
         .accounts()
@@ -334,7 +334,7 @@ async fn draft(
         .or_fail("the transfer's confirmation")
 }
 
-fn show_confirmation(demo: &Demo, confirmation: &Confirmation) {
+pub(super) fn show_confirmation(demo: &Demo, confirmation: &Confirmation) {
     let say = &demo.say;
     say.phone("Confirm transfer / 确认转账");
     say.detail("From", &confirmation.payer_masked_number);
@@ -361,7 +361,7 @@ fn show_confirmation(demo: &Demo, confirmation: &Confirmation) {
     say.detail("Prompt", &format!("\"{}\"", confirmation.prompt));
 }
 
-fn show_receipt(demo: &Demo, done: &TransferSummary) -> Outcome {
+pub(super) fn show_receipt(demo: &Demo, done: &TransferSummary) -> Outcome {
     let say = &demo.say;
     let booked = done
         .receipt
@@ -390,7 +390,7 @@ fn show_receipt(demo: &Demo, done: &TransferSummary) -> Outcome {
     Ok(())
 }
 
-fn state_text(state: Option<TransferState>) -> String {
+pub(super) fn state_text(state: Option<TransferState>) -> String {
     match state {
         None => "not looked at".to_string(),
         Some(TransferState::Rejected { reason }) => format!("rejected ({reason:?})"),

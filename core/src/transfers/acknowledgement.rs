@@ -32,6 +32,7 @@ pub(super) fn acknowledge(draft: &Draft, codes: &[String]) -> Result<Draft, Moba
     next.payer_masked_number = draft.payer_masked_number.clone();
     next.warnings = draft.warnings.clone();
     next.expires_at_ms = draft.expires_at_ms;
+    next.schedule = draft.schedule;
     Ok(next)
 }
 
@@ -87,6 +88,19 @@ mod tests {
             vec!["repeat_payment", "unusual_amount"]
         );
         assert!(missing(&twice).is_empty());
+    }
+
+    #[test]
+    fn a_transfer_the_bank_holds_still_shows_when_it_runs_once_acknowledged() {
+        use mobank_protocol::transfer::messages::{Schedule, ScheduleReason};
+        let mut draft = shown();
+        let held = Schedule {
+            runs_at_ms: 7_200_000,
+            reason: ScheduleReason::NewPayee,
+        };
+        draft.schedule = Some(held);
+        let acknowledged = acknowledge(&draft, &["unusual_amount".to_owned()]).unwrap();
+        assert_eq!(acknowledged.schedule, Some(held));
     }
 
     #[test]
