@@ -58,7 +58,7 @@ pub async fn run(say: Narrator) -> Outcome {
     let say = Arc::new(say);
     let workdir =
         tempfile::tempdir().map_err(|e| format!("cannot create a work directory: {e}"))?;
-    say.title("Mobank — a customer's first day with a new banking app");
+    say.title("Mobank — a customer's first weeks with a new banking app");
 
     let bank = bank::open(&say, workdir.path()).await?;
     let demo = Demo::new(say, bank, workdir)?;
