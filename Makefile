@@ -62,8 +62,14 @@ sandbox:
 
 # ---- tests -------------------------------------------------------------------------------------
 
+# Every test phone keeps its files and the phone side's log under $(PHONE_FILES); the canary
+# scan then reads all of them for secrets and personal texts in clear.
+PHONE_FILES := $(CURDIR)/target/phone-files
+
 test-rust:
-	$(CARGO) test --workspace --no-fail-fast
+	rm -rf $(PHONE_FILES)
+	MOBANK_KEEP_PHONE_FILES=$(PHONE_FILES) $(CARGO) test --workspace --no-fail-fast
+	$(CARGO) run -q -p mobank-e2e --bin canary-scan -- $(PHONE_FILES)
 
 # Builds the bindings and the sandbox binary first; the JUnit tests start the sandbox and load
 # libmobank.so through JNA (jna.library.path = target/debug).

@@ -13,6 +13,7 @@
 
 pub mod crash_phone;
 pub mod file_key_store;
+pub mod kept_files;
 pub mod killable_bank;
 pub mod tamper_proxy;
 
@@ -190,7 +191,7 @@ impl Phone {
     }
 
     pub fn named(endpoint: BankEndpoint, device_name: &str) -> TestResult<Self> {
-        let dir = tempfile::tempdir()?;
+        let dir = kept_files::phone_dir()?;
         let data_dir = dir.path().join("mobank");
         let key_store = Arc::new(InsecureSoftwareKeyStore::new());
         let clock = Arc::new(ManualClock::new());

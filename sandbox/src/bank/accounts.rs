@@ -11,7 +11,7 @@ use crate::mask;
 /// The accounts of the session's customer.
 pub(crate) fn list(bank: &Bank, token_hash: &[u8]) -> Result<AccountsResponse, ApiFailure> {
     let now = bank.clock.now_ms();
-    let accounts = bank.transact(|tx| {
+    let accounts = bank.transact_unflushed(|tx| {
         let owner = session::authorize(tx, bank, token_hash, now)?;
         Ok(of_customer(tx, &owner.customer_id)?)
     })?;

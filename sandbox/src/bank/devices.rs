@@ -19,7 +19,7 @@ use crate::error::ApiFailure;
 /// The session customer's devices, the session's own marked.
 pub(crate) fn list(bank: &Bank, token_hash: &[u8]) -> Result<DevicesResponse, ApiFailure> {
     let now = bank.clock.now_ms();
-    let devices = bank.transact(|tx| {
+    let devices = bank.transact_unflushed(|tx| {
         let owner = session::authorize(tx, bank, token_hash, now)?;
         list_devices(tx, &owner.customer_id, &owner.device_id)
     })?;

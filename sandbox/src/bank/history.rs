@@ -22,7 +22,7 @@ pub(crate) fn page(
         return Err(ApiFailure::bad_request("limit must be 1 to 1000"));
     }
     let now = bank.clock.now_ms();
-    let (page, remaining) = bank.transact(|tx| {
+    let (page, remaining) = bank.transact_unflushed(|tx| {
         let owner = session::authorize(tx, bank, token_hash, now)?;
         let page = history::page(tx, &owner.customer_id, after_seq, limit)?;
         // Counted only while more follow: the last page of a sync costs no extra query.

@@ -143,9 +143,11 @@ impl Bank {
 
     /// [`Bank::transact`] whose commit is not flushed to the disk (`synchronous = NORMAL`):
     /// it survives the bank's process being killed, and reaches the disk with the next flushed
-    /// commit. For what a power cut may lose without harm: a quote and its challenge, which the
-    /// phone then cannot sign, so the customer asks again (decision record 0033). Whatever
-    /// moves money or spends a challenge is flushed.
+    /// commit. For what a power cut may lose without harm (decision record 0033): a quote and
+    /// its challenge, which the phone then cannot sign, so the customer asks again; a read,
+    /// whose only writes are the session's and the device's last use (a session restored older
+    /// only expires sooner). Whatever moves money, spends a challenge or changes what a device
+    /// or a customer may do is flushed; scheduled transfers that fall due run before, flushed.
     pub(crate) fn transact_unflushed<T>(
         &self,
         work: impl FnOnce(&Transaction<'_>) -> Result<T, ApiFailure>,

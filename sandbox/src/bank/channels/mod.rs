@@ -66,7 +66,7 @@ fn response(
 
 pub(crate) fn list(bank: &Bank, token_hash: &[u8]) -> Result<ChannelsResponse, ApiFailure> {
     let now = bank.clock.now_ms();
-    bank.transact(|tx| {
+    bank.transact_unflushed(|tx| {
         let owner = session::authorize(tx, bank, token_hash, now)?;
         let device = device_limits(tx, &owner, now)?;
         response(tx, &owner.customer_id, device, now)

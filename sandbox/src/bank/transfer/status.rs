@@ -16,7 +16,7 @@ pub(crate) fn status(
     key: IdempotencyKey,
 ) -> Result<TransferResponse, ApiFailure> {
     let now = bank.clock.now_ms();
-    bank.transact(|tx| {
+    bank.transact_unflushed(|tx| {
         let owner = session::authorize(tx, bank, token_hash, now)?;
         let decided =
             transfers::outcome(tx, &owner.customer_id, &key.to_hex())?.ok_or_else(|| {
