@@ -75,5 +75,6 @@ pub fn to_landlord(payer_account_id: &str) -> TransferInput {
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     }
 }

@@ -25,4 +25,5 @@ pub use crate::risk::TransferWarning;
 pub use client::TransfersClient;
 pub(crate) use draft::TransfersState;
 pub use model::{Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary};
+pub(crate) use payee_number::{bank_code, payee_account_number};
 pub use qr_payment::{QrConfirmation, QrPaymentInput};
