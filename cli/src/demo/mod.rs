@@ -13,6 +13,7 @@ mod format;
 mod history;
 mod login;
 mod narrate;
+mod payees;
 mod progress;
 mod session;
 mod transfers;
@@ -62,6 +63,7 @@ pub async fn run(say: Narrator) -> Outcome {
     history::run(&demo, &accounts).await?;
     session::run(&demo).await?;
     devices::run(&demo).await?;
+    payees::run(&demo).await?;
     transfers::run(&demo).await?;
     login::log_out(&demo).await?;
     at_rest::scan_phone_files(&demo)?;
