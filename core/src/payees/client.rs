@@ -14,6 +14,7 @@ use mobank_protocol::{Ceremony, CHALLENGE_LEN};
 
 use super::model::{Payee, PayeeCheck};
 use super::nickname::{nickname, payee_id};
+use super::number::{bank_code, payee_account_number};
 use super::state::{PayeesState, PendingCheck};
 use crate::auth::{authorize, sign_off_runtime, Authorized, Operation, Second, Signing};
 use crate::context::Context;
@@ -21,7 +22,6 @@ use crate::error::MobankError;
 use crate::input::InputError;
 use crate::net::NetError;
 use crate::risk::{payee_name_warning, WarningCode};
-use crate::transfers::{bank_code, payee_account_number};
 
 /// Saved payees. A cheap handle: get one from [`crate::Mobank::payees`] per use.
 pub struct PayeesClient {

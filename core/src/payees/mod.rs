@@ -7,8 +7,10 @@
 mod client;
 mod model;
 mod nickname;
+mod number;
 mod state;
 
 pub use client::PayeesClient;
 pub use model::{Payee, PayeeCheck};
+pub(crate) use number::{bank_code, payee_account_number};
 pub(crate) use state::PayeesState;
