@@ -13,6 +13,7 @@ use crate::devices::DevicesClient;
 use crate::events::{EventListener, ForeignEvents, Subscription};
 use crate::history::HistoryClient;
 use crate::key_store::{ForeignKeyStore, PlatformKeyStore};
+use crate::payees::PayeesClient;
 use crate::platform::{DeviceIntegrity, ForeignClock, ForeignIntegrity, MonotonicClock};
 use crate::transfers::TransfersClient;
 
@@ -89,6 +90,11 @@ impl MobankClient {
     /// Payment channels and their limits: list, turn on and off, set limits.
     pub fn channels(&self) -> Arc<ChannelsClient> {
         Arc::new(ChannelsClient(self.inner.channels()))
+    }
+
+    /// Saved payees: name check, add (step-up, signed), list, rename, remove.
+    pub fn payees(&self) -> Arc<PayeesClient> {
+        Arc::new(PayeesClient(self.inner.payees()))
     }
 
     /// `listener` hears every `MobankEvent` from now until the subscription is cancelled or

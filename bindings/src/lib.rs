@@ -28,6 +28,7 @@ mod devices;
 mod events;
 mod history;
 mod key_store;
+mod payees;
 mod pin;
 mod platform;
 // Test-only export for host builds (the Swift tests on Linux); never in an Android or iOS library.
@@ -44,6 +45,7 @@ pub use devices::DevicesClient;
 pub use events::{EventListener, Subscription};
 pub use history::HistoryClient;
 pub use key_store::{KeyStoreFailure, PlatformKeyStore};
+pub use payees::PayeesClient;
 pub use pin::check_new_pin;
 pub use platform::{DeviceIntegrity, HookFailure, MonotonicClock, SyncProgressListener};
 pub use transfers::TransfersClient;

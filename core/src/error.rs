@@ -199,6 +199,16 @@ pub enum MobankError {
         limit: Option<crate::limits::LimitKind>,
         room: Option<rust_decimal::Decimal>,
     },
+    /// No payee of this customer has this id (`payees().list()` shows them). Nothing changed.
+    #[error("no such payee")]
+    PayeeUnknown,
+    /// This account at this bank is already a saved payee. Nothing changed.
+    #[error("this account is already a saved payee")]
+    PayeeExists,
+    /// The payee's bank registers another holder name for the account since the name check:
+    /// check again and show the new name. Nothing was saved.
+    #[error("the payee's registered name changed since the check")]
+    PayeeChanged,
 }
 
 impl From<InputError> for MobankError {
@@ -444,6 +454,9 @@ fn from_api_error(status: u16, error: ApiError) -> MobankError {
             limit: None,
             room: None,
         },
+        ErrorCode::PayeeUnknown => MobankError::PayeeUnknown,
+        ErrorCode::PayeeExists => MobankError::PayeeExists,
+        ErrorCode::PayeeChanged => MobankError::PayeeChanged,
         ErrorCode::BadRequest
         | ErrorCode::NotFound
         | ErrorCode::PayeeInvalid
@@ -507,6 +520,9 @@ mod tests {
             (ErrorCode::StepUpRequired, MobankError::StepUpRequired),
             (ErrorCode::Suspended, MobankError::Suspended),
             (ErrorCode::NotCancellable, MobankError::NotCancellable),
+            (ErrorCode::PayeeUnknown, MobankError::PayeeUnknown),
+            (ErrorCode::PayeeExists, MobankError::PayeeExists),
+            (ErrorCode::PayeeChanged, MobankError::PayeeChanged),
             (
                 ErrorCode::BadRequest,
                 MobankError::ServerRejected {

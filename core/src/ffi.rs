@@ -72,6 +72,7 @@ pub enum NoticeKind {
     PinChanged,
     ChannelEnabled,
     ChannelOpened,
+    PayeeAdded,
 }
 
 /// What the app's integrity checks found, sent to the bank with each login.

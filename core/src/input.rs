@@ -74,6 +74,8 @@ pub(crate) fn device_name(name: &str) -> Result<String, InputError> {
             TextError::Control => "device name must not contain control characters or line breaks",
             TextError::Bidi => "device name must not contain bidirectional control characters",
             TextError::Invisible => "device name must not contain invisible characters",
+            // Not checked for device names.
+            TextError::MixedScript => "device name mixes letters of look-alike scripts",
         },
     })
 }

@@ -17,6 +17,7 @@ mod auth;
 mod devices;
 mod history;
 mod mobank;
+mod payees;
 mod transfers;
 
 // What the clients share.
@@ -69,6 +70,7 @@ pub use mobank::Mobank;
 pub use mobank_protocol::messages::{ChannelOpener, LimitReason, NoticeKind};
 pub use mobank_protocol::transfer::messages::ScheduleReason;
 pub use mobank_protocol::transfer::{Channel, RejectReason};
+pub use payees::{Payee, PayeeCheck, PayeesClient};
 pub use pin::{Pin, PinError, PinRejection};
 pub use platform::{IntegritySignals, Platform};
 pub use qr::QrRejection;

@@ -18,6 +18,7 @@ use crate::history::HistoryClient;
 use crate::input;
 use crate::limits::{ChannelsClient, LimitsState};
 use crate::net::BankClient;
+use crate::payees::{PayeesClient, PayeesState};
 use crate::platform::{KeyStore, Platform, SystemClock};
 use crate::runtime::lock;
 use crate::transfers::{TransfersClient, TransfersState};
@@ -36,6 +37,7 @@ pub struct Mobank {
     pin_change: Arc<PinChangeState>,
     transfers: Arc<TransfersState>,
     limits: Arc<LimitsState>,
+    payees: Arc<PayeesState>,
     /// The listener given in [`Platform::events`], for as long as this Mobank lives.
     _platform_listener: Option<Subscription>,
 }
@@ -82,6 +84,7 @@ impl Mobank {
             pin_change: Arc::new(PinChangeState::default()),
             transfers: Arc::new(TransfersState::default()),
             limits: Arc::new(LimitsState::default()),
+            payees: Arc::new(PayeesState::default()),
             _platform_listener: platform_listener,
         })
     }
@@ -176,12 +179,18 @@ impl Mobank {
             Arc::clone(&self.context),
             Arc::clone(&self.transfers),
             Arc::clone(&self.limits),
+            Arc::clone(&self.payees),
         )
     }
 
     /// Payment channels and their limits: list, turn on and off, set limits.
     pub fn channels(&self) -> ChannelsClient {
         ChannelsClient::new(Arc::clone(&self.context), Arc::clone(&self.limits))
+    }
+
+    /// Saved payees: name check, add (step-up, signed), list, rename, remove.
+    pub fn payees(&self) -> PayeesClient {
+        PayeesClient::new(Arc::clone(&self.context), Arc::clone(&self.payees))
     }
 }
 

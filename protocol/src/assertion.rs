@@ -365,4 +365,12 @@ pub mod operations {
     pub fn set_limits(channel: &str, per_transaction: &str, daily: &str, monthly: &str) -> String {
         format!("set_limits:{channel}:{per_transaction}:{daily}:{monthly}")
     }
+
+    /// Saving a payee: the bank code, the account as every screen masks it
+    /// (`transfer::account_number::masked`, `**** 6509`) and the holder name the payee's bank
+    /// registered, as the name check returned it. The name comes last, so a `:` in it is
+    /// still unambiguous.
+    pub fn add_payee(bank_code: &str, masked_account: &str, registered_name: &str) -> String {
+        format!("add_payee:{bank_code}:{masked_account}:{registered_name}")
+    }
 }

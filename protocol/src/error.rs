@@ -59,6 +59,13 @@ pub enum ErrorCode {
     /// A limit that is not a positive amount at the currency's scale, above the bank's
     /// ceiling, or out of order (per transaction ≤ daily ≤ monthly).
     LimitInvalid,
+    /// No payee of this customer has this id (another customer's payee is just as unknown).
+    PayeeUnknown,
+    /// The customer already saved a payee with this account number at this bank.
+    PayeeExists,
+    /// The holder name the payee's bank registered changed since the name check: check again
+    /// and show the new name.
+    PayeeChanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,6 +28,10 @@ pub enum TextError {
     /// U+00AD, tag characters, …): they make different texts look the same.
     #[error("the text contains an invisible character")]
     Invisible,
+    /// Letters of more than one of the Latin, Greek and Cyrillic scripts: `Аlice` with a
+    /// Cyrillic `А` looks like `Alice` and is not. Only [`single_script_name`] checks this.
+    #[error("the text mixes letters of look-alike scripts")]
+    MixedScript,
 }
 
 /// Checks `text` against the rule and returns it trimmed and in NFC. `max_chars` counts
@@ -52,6 +56,48 @@ pub fn display_text(text: &str, max_chars: usize) -> Result<String, TextError> {
 /// a reader checks on text that a writer should have normalised.
 pub fn is_display_text(text: &str, max_chars: usize) -> bool {
     display_text(text, max_chars).is_ok_and(|normalised| normalised == text)
+}
+
+/// [`display_text`], and letters of at most one of the scripts whose letters look alike
+/// (Latin, Greek, Cyrillic): for a name the customer chooses and later picks from a list, where
+/// a look-alike is a way to pass one entry off as another. Other scripts (Han, kana, digits,
+/// emoji) mix freely with any one of them: `房东 Zhang` is one person's way to write a name.
+pub fn single_script_name(text: &str, max_chars: usize) -> Result<String, TextError> {
+    let normalised = display_text(text, max_chars)?;
+    let mut seen: Option<LookAlikeScript> = None;
+    for script in normalised.chars().filter_map(look_alike_script) {
+        match seen {
+            Some(first) if first != script => return Err(TextError::MixedScript),
+            _ => seen = Some(script),
+        }
+    }
+    Ok(normalised)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LookAlikeScript {
+    Latin,
+    Greek,
+    Cyrillic,
+}
+
+fn look_alike_script(c: char) -> Option<LookAlikeScript> {
+    if !c.is_alphabetic() {
+        return None;
+    }
+    match u32::from(c) {
+        0x0041..=0x005A
+        | 0x0061..=0x007A
+        | 0x00C0..=0x024F
+        | 0x1E00..=0x1EFF
+        | 0xFF21..=0xFF3A
+        | 0xFF41..=0xFF5A => Some(LookAlikeScript::Latin),
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => Some(LookAlikeScript::Greek),
+        0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
+            Some(LookAlikeScript::Cyrillic)
+        }
+        _ => None,
+    }
 }
 
 fn refused(c: char) -> Option<TextError> {
@@ -167,6 +213,29 @@ mod tests {
         );
         // 64 decomposed "é" are 128 code points typed but 64 once composed.
         assert!(display_text(&"e\u{301}".repeat(64), 64).is_ok());
+    }
+
+    #[test]
+    fn a_name_mixing_latin_with_cyrillic_or_greek_letters_is_refused() {
+        // Cyrillic А (U+0410), Greek ο (U+03BF).
+        assert_eq!(
+            single_script_name("\u{410}lice", 32),
+            Err(TextError::MixedScript)
+        );
+        assert_eq!(
+            single_script_name("Landl\u{3bf}rd", 32),
+            Err(TextError::MixedScript)
+        );
+        assert_eq!(single_script_name("Алиса", 32).unwrap(), "Алиса");
+        assert_eq!(
+            single_script_name("房东 Zhang 2", 32).unwrap(),
+            "房东 Zhang 2"
+        );
+        // The display-text rule still applies first.
+        assert_eq!(
+            single_script_name("房\u{200B}东", 32),
+            Err(TextError::Invisible)
+        );
     }
 
     #[test]

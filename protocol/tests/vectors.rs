@@ -496,6 +496,62 @@ fn operation_vectors_carry_the_operation_after_rp_id() {
 }
 
 #[test]
+fn operation_vectors_sign_the_texts_the_operations_module_builds() {
+    let vectors = assertion_vectors();
+    let cases = [
+        (
+            "operation_enable_channel",
+            operations::enable_channel("qr_payment"),
+            "enable_channel:qr_payment",
+        ),
+        (
+            "operation_set_limits_raise",
+            operations::set_limits("qr_payment", "2000", "5000", "20000"),
+            "set_limits:qr_payment:2000:5000:20000",
+        ),
+        (
+            "operation_cancel_transfer",
+            operations::cancel_transfer("5f3a9c0e7b214d68a1c2e3f405162738"),
+            "cancel_transfer:5f3a9c0e7b214d68a1c2e3f405162738",
+        ),
+        (
+            "operation_add_payee",
+            operations::add_payee("MOBANK", "**** 6509", "王芳"),
+            "add_payee:MOBANK:**** 6509:王芳",
+        ),
+    ];
+    for (name, built, written) in cases {
+        assert_eq!(built, written, "{name}");
+        let vector = vectors.valid.iter().find(|v| v.name == name).unwrap();
+        assert_eq!(vector.inputs.ceremony, Ceremony::Operation, "{name}");
+        assert_eq!(vector.inputs.operation.as_deref(), Some(written), "{name}");
+        assert!(
+            vector
+                .client_data_json_text
+                .ends_with(&format!(r#","operation":"{written}"}}"#)),
+            "{name}"
+        );
+        let expect = vector.expectation.borrow();
+        assert_eq!(expect.operation, Some(written), "{name}");
+        // The same assertion for any other operation text is refused.
+        let other = mobank_protocol::assertion::Expectation {
+            operation: Some("enable_channel:quick_pay"),
+            ..expect
+        };
+        let key = key(vectors, &vector.key);
+        assert!(
+            verify(&vector.assertion, &key.public_key, &other).is_err(),
+            "{name}"
+        );
+    }
+    // The payee's name is signed as UTF-8, byte for byte as docs/protocol.md section 2.9 shows.
+    assert_eq!(
+        operations::add_payee("MOBANK", "**** 6509", "王芳").as_bytes()[27..],
+        [0xe7, 0x8e, 0x8b, 0xe8, 0x8a, 0xb3]
+    );
+}
+
+#[test]
 fn knowledge_file_is_exactly_what_the_generator_writes() {
     assert_is_generator_output(&knowledge_vectors(), KNOWLEDGE_JSON, "knowledge.json");
 }

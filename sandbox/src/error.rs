@@ -140,6 +140,8 @@ fn status_for(code: ErrorCode) -> StatusCode {
         ErrorCode::NotCancellable => StatusCode::CONFLICT,
         ErrorCode::ChannelClosed | ErrorCode::LimitExceeded => StatusCode::FORBIDDEN,
         ErrorCode::LimitInvalid => StatusCode::BAD_REQUEST,
+        ErrorCode::PayeeUnknown => StatusCode::NOT_FOUND,
+        ErrorCode::PayeeExists | ErrorCode::PayeeChanged => StatusCode::CONFLICT,
     }
 }
 

@@ -15,9 +15,9 @@ use std::time::Duration;
 use common::{bound, expect_error, expect_ok, quote_request, Bank, Phone};
 use mobank_protocol::assertion::operations;
 use mobank_protocol::messages::{
-    paths, ChallengePurpose, ChallengeResponse, ChannelLimits, IntegritySignals, LimitReason,
-    LoginChallengeRequest, LoginResponse, SetLimitsRequest, StartActivationRequest,
-    UnbindDeviceRequest,
+    paths, AddPayeeRequest, ChallengePurpose, ChallengeResponse, ChannelLimits, IntegritySignals,
+    LimitReason, LoginChallengeRequest, LoginResponse, PayeeCheckRequest, PayeeCheckResponse,
+    PayeeView, RemovePayeeRequest, SetLimitsRequest, StartActivationRequest, UnbindDeviceRequest,
 };
 use mobank_protocol::money::{Amount, Currency};
 use mobank_protocol::transfer::messages::{paths as transfer_paths, TransferResponse};
@@ -40,7 +40,7 @@ const NOT_SENT: &str = "The sandbox does not send it";
 /// Every `ErrorCode`. `code_name` matches on each without a wildcard, so a new variant does not
 /// compile until it is added there, and `every_error_code_has_a_row_and_every_row_a_code` then
 /// asks for it here and in the table.
-const ALL_CODES: [ErrorCode; 24] = [
+const ALL_CODES: [ErrorCode; 27] = [
     ErrorCode::BadRequest,
     ErrorCode::ActivationInvalid,
     ErrorCode::OtpInvalid,
@@ -65,6 +65,9 @@ const ALL_CODES: [ErrorCode; 24] = [
     ErrorCode::ChannelClosed,
     ErrorCode::LimitExceeded,
     ErrorCode::LimitInvalid,
+    ErrorCode::PayeeUnknown,
+    ErrorCode::PayeeExists,
+    ErrorCode::PayeeChanged,
 ];
 
 /// The wire name of a code, as the table spells it.
@@ -93,7 +96,10 @@ fn code_name(code: ErrorCode) -> String {
         | ErrorCode::NotCancellable
         | ErrorCode::ChannelClosed
         | ErrorCode::LimitExceeded
-        | ErrorCode::LimitInvalid => serde_json::to_value(code)
+        | ErrorCode::LimitInvalid
+        | ErrorCode::PayeeUnknown
+        | ErrorCode::PayeeExists
+        | ErrorCode::PayeeChanged => serde_json::to_value(code)
             .unwrap()
             .as_str()
             .unwrap()
@@ -475,6 +481,70 @@ async fn refuse_transfers(seen: &mut Observed) {
     assert_eq!(error.code, ErrorCode::Suspended);
 }
 
+/// Payees: an id that is none of the customer's, an account saved already, a registered name
+/// that changed between the check and the add.
+async fn refuse_payees(seen: &mut Observed) {
+    let (bank, mut phone) = bound().await;
+    let token = bank.login(&mut phone).await.session_token;
+    let remove = RemovePayeeRequest {
+        payee_id: "pye_unknown".to_owned(),
+    };
+    let refused = bank
+        .post_authorized_err(paths::PAYEES_REMOVE, &token, &remove)
+        .await;
+    let error = seen.record("an unknown payee id", refused);
+    assert_eq!(error.code, ErrorCode::PayeeUnknown);
+
+    let check = PayeeCheckRequest {
+        account_number: mobank_sandbox::LANDLORD_ACCOUNT_NUMBER.to_owned(),
+        bank_code: "MOBANK".to_owned(),
+    };
+    let add = |phone: &mut Phone, checked: &PayeeCheckResponse| AddPayeeRequest {
+        check_id: checked.check_id.clone(),
+        nickname: "房东".to_owned(),
+        assertion: phone.assert_operation(
+            Factor::Possession,
+            Ceremony::Operation,
+            &checked.challenge,
+            Some(&operations::add_payee(
+                "MOBANK",
+                &checked.masked_account_number,
+                &checked.registered_name,
+            )),
+        ),
+    };
+    let checked: PayeeCheckResponse = bank
+        .post_authorized_ok(paths::PAYEES_CHECK, &token, &check)
+        .await;
+    let db = rusqlite::Connection::open(bank.dir.path().join("bank.sqlite3")).unwrap();
+    let rename_holder = |name: &str| {
+        db.execute(
+            "UPDATE customers SET holder_name = ?1 WHERE customer_id = 'landlord'",
+            [name],
+        )
+        .unwrap()
+    };
+    rename_holder("王芳芳");
+    let refused = bank
+        .post_authorized_err(paths::PAYEES_ADD, &token, &add(&mut phone, &checked))
+        .await;
+    let error = seen.record("a registered name changed since the check", refused);
+    assert_eq!(error.code, ErrorCode::PayeeChanged);
+    rename_holder(mobank_sandbox::LANDLORD_HOLDER_NAME);
+
+    let checked: PayeeCheckResponse = bank
+        .post_authorized_ok(paths::PAYEES_CHECK, &token, &check)
+        .await;
+    let _: PayeeView = bank
+        .post_authorized_ok(paths::PAYEES_ADD, &token, &add(&mut phone, &checked))
+        .await;
+    let refused = bank
+        .post_authorized_err(paths::PAYEES_CHECK, &token, &check)
+        .await;
+    let error = seen.record("an account saved as a payee already", refused);
+    assert_eq!(error.code, ErrorCode::PayeeExists);
+}
+
 /// A failure inside the bank: its database stays locked by another writer past the bank's
 /// busy timeout.
 async fn fail_inside(seen: &mut Observed) {
@@ -497,6 +567,7 @@ async fn the_sandbox_answers_every_error_it_sends_with_the_documented_status() {
     refuse_activation_and_login(&bank, &mut seen).await;
     refuse_after_time_passes(&mut seen).await;
     refuse_transfers(&mut seen).await;
+    refuse_payees(&mut seen).await;
     fail_inside(&mut seen).await;
 
     let rows = status_table();

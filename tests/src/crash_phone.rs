@@ -34,6 +34,7 @@ pub fn rent(payer_account_id: &str) -> TransferInput {
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! A man in the middle that holds the bank's own TLS identity (read from the sandbox's data
 //! directory), so the phone's pin check passes: it changes one byte of a receipt on its way
-//! to the phone (the test of the receipt's own signature, the layer under TLS), or swallows a
-//! transfer on its way to the bank and hangs up (a request sent that never arrived).
+//! to the phone (the test of the receipt's own signature, the layer under TLS), changes one byte
+//! of a payee add's operation signature on its way to the bank, or swallows a transfer on its
+//! way to the bank and hangs up (a request sent that never arrived).
 //!
 //! It speaks HTTP/1.1 only (its ALPN offers nothing else) and relays each request and answer
 //! whole, framed by its `Content-Length`.
@@ -24,6 +25,8 @@ use crate::{Bank, TestResult};
 const SIGNATURE_FIELD: &[u8] = b"\"signature\":\"";
 /// A transfer's submission starts so.
 const SUBMIT_LINE: &[u8] = b"POST /v1/transfers HTTP/1.1\r\n";
+/// A payee's add starts so.
+const ADD_PAYEE_LINE: &[u8] = b"POST /v1/payees/add HTTP/1.1\r\n";
 /// An answer that carries a receipt starts so.
 const RECEIPT_ANSWER: &[u8] = b"{\"receipt\":";
 /// An answer's head is never longer.
@@ -40,6 +43,7 @@ pub struct TamperingProxy {
 struct Armed {
     receipts: AtomicU32,
     submissions: AtomicU32,
+    payee_adds: AtomicU32,
 }
 
 impl TamperingProxy {
@@ -98,6 +102,11 @@ impl TamperingProxy {
         self.armed.receipts.store(count, Ordering::SeqCst);
     }
 
+    /// The next `count` payee adds get one byte of their assertion's signature changed.
+    pub fn tamper_with_next_payee_adds(&self, count: u32) {
+        self.armed.payee_adds.store(count, Ordering::SeqCst);
+    }
+
     /// The next `count` transfer submissions are read whole and dropped, and the connection
     /// closed: the phone sent its request and the bank never saw it.
     pub fn swallow_next_transfers(&self, count: u32) {
@@ -129,7 +138,10 @@ where
     let (mut bank_read, mut bank_write) = tokio::io::split(bank);
     let swallowed = tokio::sync::Notify::new();
     let requests = async {
-        while let Ok(Some(request)) = next_message(&mut phone_read).await {
+        while let Ok(Some(mut request)) = next_message(&mut phone_read).await {
+            if request.head.starts_with(ADD_PAYEE_LINE) && take(&armed.payee_adds) {
+                flip_signature_byte(&mut request.body);
+            }
             if request.head.starts_with(SUBMIT_LINE) && take(&armed.submissions) {
                 swallowed.notify_one();
                 break;
@@ -165,8 +177,8 @@ fn take(armed: &AtomicU32) -> bool {
         .is_ok()
 }
 
-/// Changes one base64url character in the middle of the receipt's signature to another, so
-/// the signature decodes to different bytes.
+/// Changes one base64url character in the middle of the first signature (a receipt's, an
+/// assertion's) to another, so the signature decodes to different bytes.
 fn flip_signature_byte(body: &mut [u8]) {
     let Some(start) = body
         .windows(SIGNATURE_FIELD.len())

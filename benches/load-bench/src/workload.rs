@@ -152,6 +152,7 @@ fn transfer(
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     };
     Some((input, amount_fen))
 }

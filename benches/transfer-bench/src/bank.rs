@@ -82,5 +82,6 @@ pub fn to_landlord(payer_account_id: &str, n: usize) -> TransferInput {
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     }
 }

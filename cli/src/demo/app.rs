@@ -125,6 +125,17 @@ fn describe(event: &MobankEvent) -> String {
             channel.map_or("A payment channel", |c| c.code()),
             bank_time(mobank_core::unix_ms(*at))
         ),
+        MobankEvent::PayeeAdded {
+            payee,
+            device_name,
+            at,
+        } => format!(
+            "PayeeAdded — \"{} was saved as a payee with {} at {}. Not you? Remove it in \
+             Payees.\"",
+            payee.as_deref().unwrap_or("A payee"),
+            device(device_name),
+            bank_time(mobank_core::unix_ms(*at))
+        ),
         MobankEvent::LimitsChanged { limits } => {
             format!("LimitsChanged — \"{}\"", limits_text(limits))
         }

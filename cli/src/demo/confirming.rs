@@ -42,6 +42,7 @@ pub fn typed(payer: &Account, to: Payee, amount: &str, memo: &str) -> TransferIn
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     }
 }
 

@@ -16,6 +16,7 @@ mod history;
 mod limit_raise;
 mod login;
 mod narrate;
+mod payees;
 mod progress;
 mod refund_scam;
 mod scan_to_pay;
@@ -69,6 +70,7 @@ pub async fn run(say: Narrator) -> Outcome {
     history::run(&demo, &accounts).await?;
     session::run(&demo).await?;
     devices::run(&demo).await?;
+    payees::run(&demo).await?;
     transfers::run(&demo).await?;
     unusual_amount::run(&demo).await?;
     limit_raise::run(&demo).await?;

@@ -329,6 +329,7 @@ async fn draft(
             channel: Channel::MobileTransfer,
             payee_name: None,
             execution_date: None,
+            payee_id: None,
         })
         .await
         .or_fail("the transfer's confirmation")

@@ -22,7 +22,7 @@ pub enum Operation {
     /// A new biometric key after the enrolment changed. Needs the PIN: whoever changed the
     /// enrolment must not be able to bring their own finger in with it.
     ReenrolBiometric,
-    /// Not used yet; listed so transfers only add call sites.
+    /// Saving a payee (`payees().add`).
     AddPayee,
     RaiseLimit,
     EnableChannel,

@@ -53,6 +53,14 @@ pub enum MobankEvent {
         channel: Option<Channel>,
         at: SystemTime,
     },
+    /// A payee was saved in the app, on the device named. If the customer did not do that,
+    /// the app should lead them to remove it.
+    PayeeAdded {
+        /// The registered name and masked account: `王芳 (**** 6509)`.
+        payee: Option<String>,
+        device_name: Option<String>,
+        at: SystemTime,
+    },
     /// The transfer limits of this session differ from the last ones this app saw.
     LimitsChanged { limits: Limits },
     /// The bank booked a transfer (its signed receipt checked). `transfer_id` is the
@@ -87,6 +95,8 @@ pub struct DeviceNotice {
     pub at: SystemTime,
     /// The channel a channel notice is about.
     pub channel: Option<Channel>,
+    /// The payee a payee notice is about: `王芳 (**** 6509)`.
+    pub payee: Option<String>,
 }
 
 impl From<messages::Notice> for DeviceNotice {
@@ -96,6 +106,7 @@ impl From<messages::Notice> for DeviceNotice {
             device_name: notice.device_name,
             at: from_unix_ms(notice.at_ms),
             channel: notice.channel,
+            payee: notice.payee,
         }
     }
 }
@@ -115,6 +126,11 @@ impl From<&DeviceNotice> for MobankEvent {
             },
             NoticeKind::ChannelOpened => Self::ChannelOpened {
                 channel: notice.channel,
+                at,
+            },
+            NoticeKind::PayeeAdded => Self::PayeeAdded {
+                payee: notice.payee.clone(),
+                device_name,
                 at,
             },
         }

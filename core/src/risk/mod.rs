@@ -14,3 +14,9 @@ mod rules;
 
 pub(crate) use facts::{assess, refresh, Assessed, PastTransfer};
 pub use model::{TransferWarning, WarningAction, WarningCode, WarningFigure};
+
+/// The `payee_name_mismatch` warning when `typed` is not the name the payee's bank registered
+/// (both already display text), as a payee's name check shows it.
+pub(crate) fn payee_name_warning(typed: &str, registered: &str) -> Option<TransferWarning> {
+    rules::name_mismatch(typed, registered).map(reasons::Finding::into_warning)
+}

@@ -194,8 +194,12 @@ fn refund_scam(facts: &Facts<'_>) -> Option<Finding> {
 }
 
 fn payee_name_mismatch(facts: &Facts<'_>) -> Option<Finding> {
-    let typed = facts.typed_payee_name?;
-    let registered = &facts.transfer.payee.name;
+    name_mismatch(facts.typed_payee_name?, &facts.transfer.payee.name)
+}
+
+/// The one rule for a typed name against the registered one: a transfer's draft and a payee's
+/// name check both ask it.
+pub(crate) fn name_mismatch(typed: &str, registered: &str) -> Option<Finding> {
     (!same_name(typed, registered)).then(|| Finding::payee_name_mismatch(typed, registered))
 }
 

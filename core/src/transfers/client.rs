@@ -24,7 +24,6 @@ use super::kill;
 use super::model::{Confirmation, TransferInput, TransferState, TransferSummary};
 use super::outbox::{self, OutboxError, OutboxRecord};
 use super::outcome::{delivery, event_for, take_receipt, Delivery};
-use super::payee_number::{bank_code, payee_account_number};
 use super::qr_payment::{self, QrConfirmation, QrPaymentInput};
 use super::quote_check::check_quote;
 use crate::accounts::{Account, AccountsClient};
@@ -36,6 +35,7 @@ use crate::input::InputError;
 use crate::limits::LimitsState;
 use crate::money::parse_typed_amount;
 use crate::net::NetError;
+use crate::payees::{bank_code, payee_account_number, PayeesClient, PayeesState};
 use crate::pin::Pin;
 use crate::risk::{self, Assessed, PastTransfer, WarningAction};
 use crate::runtime::blocking;
@@ -46,6 +46,7 @@ pub struct TransfersClient {
     context: Arc<Context>,
     state: Arc<TransfersState>,
     limits: Arc<LimitsState>,
+    payees: Arc<PayeesState>,
 }
 
 impl TransfersClient {
@@ -53,11 +54,13 @@ impl TransfersClient {
         context: Arc<Context>,
         state: Arc<TransfersState>,
         limits: Arc<LimitsState>,
+        payees: Arc<PayeesState>,
     ) -> Self {
         Self {
             context,
             state,
             limits,
+            payees,
         }
     }
 
@@ -72,10 +75,35 @@ impl TransfersClient {
     /// The confirmation lists the risk warnings (`crate::risk`); a warning that blocks ends the
     /// draft with `TransferBlocked` instead. A typed payee name that is malformed is
     /// `InvalidInput`.
+    ///
+    /// With `payee_id`, the saved payee's account is sent to (`PayeeUnknown` if the customer has
+    /// no such payee); the account number and bank code must then be empty.
     pub async fn draft(&self, input: TransferInput) -> Result<Confirmation, MobankError> {
-        let payee_number = payee_account_number(&input.payee_account_number)
-            .map_err(|reason| MobankError::PayeeAccountRejected { reason })?;
-        let payee_bank = bank_code(&input.payee_bank_code)?;
+        let by_payee = match &input.payee_id {
+            None => None,
+            Some(_)
+                if !input.payee_account_number.trim().is_empty()
+                    || !input.payee_bank_code.trim().is_empty() =>
+            {
+                return Err(MobankError::from(InputError {
+                    what:
+                        "a transfer to a saved payee leaves the account number and bank code empty",
+                }));
+            }
+            Some(id) => {
+                let auth = authorize(&self.context, None)?;
+                let payees = PayeesClient::new(Arc::clone(&self.context), Arc::clone(&self.payees));
+                Some(payees.resolve(&auth, id).await?)
+            }
+        };
+        let (payee_number, payee_bank) = match by_payee {
+            Some(payee) => (payee.account_number, payee.bank_code),
+            None => (
+                payee_account_number(&input.payee_account_number)
+                    .map_err(|reason| MobankError::PayeeAccountRejected { reason })?,
+                bank_code(&input.payee_bank_code)?,
+            ),
+        };
         let memo = memo(&input.memo)?;
         let typed_payee_name = typed_payee_name(input.payee_name.as_deref())?;
         let execution_date = input

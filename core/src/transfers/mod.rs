@@ -17,7 +17,6 @@ mod model;
 mod outbox;
 mod outcome;
 mod past;
-mod payee_number;
 mod qr_payment;
 mod quote_check;
 mod receipt_check;

@@ -30,6 +30,11 @@ pub struct TransferInput {
     /// bank's policy allows.
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub execution_date: Option<String>,
+    /// A saved payee (`payees().list()`) to send to: the core finds its account, so the full
+    /// number never crosses to the app. `payee_account_number` and `payee_bank_code` must be
+    /// empty then (`InvalidInput` otherwise).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub payee_id: Option<String>,
 }
 
 /// What the customer confirms, rendered from the transfer the device will sign and nothing

@@ -134,6 +134,7 @@ pub(super) fn plan(
             // compared separately (`name_differs`).
             payee_name: None,
             execution_date: None,
+            payee_id: None,
         },
         amount_from_code: payment.amount.is_some(),
         code_names,

@@ -218,6 +218,10 @@ pub(crate) struct LaterChallenges {
     pub(crate) pin_ticket: Vec<u8>,
     pub(crate) unbind: Vec<u8>,
     pub(crate) reenrol: Vec<u8>,
+    pub(crate) enable_channel: Vec<u8>,
+    pub(crate) set_limits: Vec<u8>,
+    pub(crate) cancel_transfer: Vec<u8>,
+    pub(crate) add_payee: Vec<u8>,
 }
 
 impl LaterChallenges {
@@ -229,6 +233,10 @@ impl LaterChallenges {
             pin_ticket: challenge("mobank vectors: PIN change ticket challenge"),
             unbind: challenge("mobank vectors: unbind operation challenge"),
             reenrol: challenge("mobank vectors: biometric re-enrolment challenge"),
+            enable_channel: challenge("mobank vectors: enable channel operation challenge"),
+            set_limits: challenge("mobank vectors: raise limits operation challenge"),
+            cancel_transfer: challenge("mobank vectors: cancel transfer operation challenge"),
+            add_payee: challenge("mobank vectors: add payee check challenge"),
         }
     }
 }

@@ -52,6 +52,9 @@ pub struct Notification {
     /// The channel a channel notification is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<crate::transfer::Channel>,
+    /// The payee a payee notification is about: `王芳 (**** 6509)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payee: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

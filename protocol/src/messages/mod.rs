@@ -15,6 +15,7 @@ mod limits;
 mod login;
 mod notices;
 pub mod paths;
+mod payees;
 mod pin;
 mod step_up;
 
@@ -41,5 +42,9 @@ pub use login::{
     ChallengeResponse, IntegritySignals, LoginChallengeRequest, LoginRequest, LoginResponse,
 };
 pub use notices::{Notice, NoticeKind};
+pub use payees::{
+    AddPayeeRequest, PayeeCheckRequest, PayeeCheckResponse, PayeeView, PayeesResponse,
+    RemovePayeeRequest, RenamePayeeRequest, MAX_NICKNAME_CHARS,
+};
 pub use pin::{PinChangeBeginRequest, PinChangeCommitRequest, PinChangeResponse, PinChangeTicket};
 pub use step_up::{ChallengePurpose, ChallengeRequest, StepUpRequest, StepUpResponse};

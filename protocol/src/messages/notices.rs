@@ -19,6 +19,9 @@ pub enum NoticeKind {
     /// A branch opened a payment channel (`channel`); it stays off until the customer turns it
     /// on in the app.
     ChannelOpened,
+    /// A payee was saved in the app (`payee`: its registered name and masked account;
+    /// `device_name`: on which device).
+    PayeeAdded,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,4 +36,7 @@ pub struct Notice {
     /// The channel a channel notice is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<Channel>,
+    /// The payee a payee notice is about: `王芳 (**** 6509)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payee: Option<String>,
 }

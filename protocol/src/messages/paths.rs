@@ -24,6 +24,13 @@ pub const CHANNELS: &str = "/v1/channels";
 pub const CHANNELS_ENABLE: &str = "/v1/channels/enable";
 pub const CHANNELS_DISABLE: &str = "/v1/channels/disable";
 pub const CHANNELS_LIMITS: &str = "/v1/channels/limits";
+/// `GET`: the customer's saved payees.
+pub const PAYEES: &str = "/v1/payees";
+/// The holder name of an account, and the challenge to add it as a payee.
+pub const PAYEES_CHECK: &str = "/v1/payees/check";
+pub const PAYEES_ADD: &str = "/v1/payees/add";
+pub const PAYEES_RENAME: &str = "/v1/payees/rename";
+pub const PAYEES_REMOVE: &str = "/v1/payees/remove";
 
 /// Developer API: issue an activation code (what a branch or the bank's web portal would do).
 pub const DEV_ACTIVATION_CODES: &str = "/dev/activation-codes";

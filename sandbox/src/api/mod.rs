@@ -1,5 +1,6 @@
 //! The customer API, served over HTTPS: device binding, login, accounts, history, step-up,
-//! the device lifecycle, the PIN change, payment channels and their limits, and transfers.
+//! the device lifecycle, the PIN change, payment channels and their limits, saved payees, and
+//! transfers.
 //! HTTP only: each handler extracts the request, calls the bank (`crate::bank`) and turns the
 //! outcome into a response.
 
@@ -10,6 +11,7 @@ mod channels;
 mod devices;
 mod history;
 mod login;
+mod payees;
 mod pin;
 mod step_up;
 mod transfers;
@@ -51,6 +53,11 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(paths::CHANNELS_ENABLE, post(channels::enable))
         .route(paths::CHANNELS_DISABLE, post(channels::disable))
         .route(paths::CHANNELS_LIMITS, post(channels::set_limits))
+        .route(paths::PAYEES, get(payees::list))
+        .route(paths::PAYEES_CHECK, post(payees::check))
+        .route(paths::PAYEES_ADD, post(payees::add))
+        .route(paths::PAYEES_RENAME, post(payees::rename))
+        .route(paths::PAYEES_REMOVE, post(payees::remove))
         .route(transfer_paths::TRANSFER_QUOTES, post(transfers::quote))
         .route(transfer_paths::TRANSFERS, post(transfers::submit))
         .route(&transfer_route, get(transfers::status))

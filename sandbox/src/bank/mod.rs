@@ -26,6 +26,7 @@ pub(crate) mod notices;
 pub(crate) mod notify;
 pub(crate) mod otp;
 pub(crate) mod outboxes;
+pub(crate) mod payees;
 pub(crate) mod pin;
 pub(crate) mod policy;
 pub(crate) mod session;

@@ -1,6 +1,6 @@
 //! Notices about a customer's devices and channels: written when a device is bound, revoked or
-//! re-keyed (to the other devices) and when a payment channel is opened or turned on (to every
-//! device), shown once on each recipient at its next login, and kept as the sandbox's record of
+//! re-keyed (to the other devices) and when a payment channel is opened or turned on or a payee
+//! is saved (to every device), shown once on each recipient at its next login, and kept as the sandbox's record of
 //! the push notifications a real bank would send at the same moment.
 
 use mobank_protocol::messages::{Notice, NoticeKind, Notification};
@@ -19,6 +19,7 @@ fn kind_name(kind: NoticeKind) -> &'static str {
         NoticeKind::PinChanged => "pin_changed",
         NoticeKind::ChannelEnabled => "channel_enabled",
         NoticeKind::ChannelOpened => "channel_opened",
+        NoticeKind::PayeeAdded => "payee_added",
     }
 }
 
@@ -29,6 +30,7 @@ fn parse_kind(name: &str) -> Option<NoticeKind> {
         NoticeKind::PinChanged,
         NoticeKind::ChannelEnabled,
         NoticeKind::ChannelOpened,
+        NoticeKind::PayeeAdded,
     ]
     .into_iter()
     .find(|kind| kind_name(*kind) == name)
@@ -110,6 +112,55 @@ pub(crate) fn notify_all_of_channel(
     Ok(())
 }
 
+/// A payee saved in the app, and the device it was saved on.
+pub(crate) struct PayeeEvent<'a> {
+    /// `王芳 (**** 6509)`: the registered name and the masked account, never the full number.
+    pub(crate) payee: &'a str,
+    pub(crate) by_device: (&'a str, &'a str),
+}
+
+/// Tells every active device of the customer that a payee was saved, the one that did it
+/// included: a payee added behind the customer's back is how a stolen session prepares a
+/// transfer, so every screen the customer holds must say so.
+pub(crate) fn notify_all_of_payee(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    customer_id: &str,
+    event: &PayeeEvent<'_>,
+    now: i64,
+) -> Result<(), ApiFailure> {
+    let (by_id, by_name) = event.by_device;
+    for recipient in devices::active_of_customer(tx, customer_id)? {
+        notices::insert(
+            tx,
+            &notices::NewNotice {
+                notice_id: &random::id(&bank.rng, "ntc")?,
+                customer_id,
+                device_id: &recipient,
+                kind: kind_name(NoticeKind::PayeeAdded),
+                subject_device_id: Some(by_id),
+                device_name: Some(by_name),
+                at_ms: now,
+                detail: Some(event.payee),
+            },
+        )?;
+        tracing::info!(device_id = %recipient, kind = "payee_added", "device notified");
+    }
+    Ok(())
+}
+
+/// What `detail` holds for a notice of `kind`: a channel's code, or a payee's label.
+fn channel_of(kind: NoticeKind, detail: Option<&str>) -> Option<Channel> {
+    (kind != NoticeKind::PayeeAdded)
+        .then_some(detail)
+        .flatten()
+        .and_then(Channel::from_code)
+}
+
+fn payee_of(kind: NoticeKind, detail: Option<String>) -> Option<String> {
+    (kind == NoticeKind::PayeeAdded).then_some(detail).flatten()
+}
+
 /// The notices `device_id` has not seen yet, oldest first, now marked delivered.
 pub(crate) fn take_undelivered(
     tx: &Transaction<'_>,
@@ -119,14 +170,16 @@ pub(crate) fn take_undelivered(
     notices::take_undelivered(tx, device_id, now)?
         .into_iter()
         .map(|row| {
+            let kind = parse_kind(&row.kind).ok_or_else(|| {
+                ApiFailure::internal("unknown notice kind in the database", &row.kind)
+            })?;
             Ok(Notice {
-                kind: parse_kind(&row.kind).ok_or_else(|| {
-                    ApiFailure::internal("unknown notice kind in the database", &row.kind)
-                })?,
+                kind,
                 notice_id: row.notice_id,
                 device_name: row.device_name,
                 at_ms: row.at_ms,
-                channel: row.detail.as_deref().and_then(Channel::from_code),
+                channel: channel_of(kind, row.detail.as_deref()),
+                payee: payee_of(kind, row.detail),
             })
         })
         .collect()
@@ -141,13 +194,15 @@ pub(crate) fn sent_to_customer(
         .into_iter()
         .filter_map(|row| {
             // The schema admits only the known kinds.
+            let kind = parse_kind(&row.kind)?;
             Some(Notification {
-                kind: parse_kind(&row.kind)?,
+                kind,
                 customer_id: row.customer_id,
                 device_id: row.device_id,
                 device_name: row.device_name,
                 at_ms: row.at_ms,
-                channel: row.detail.as_deref().and_then(Channel::from_code),
+                channel: channel_of(kind, row.detail.as_deref()),
+                payee: payee_of(kind, row.detail),
             })
         })
         .collect())

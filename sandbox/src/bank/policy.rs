@@ -20,6 +20,8 @@ pub(crate) enum SensitiveOperation {
     EnableChannel,
     /// Raising a channel's limit (it then waits for its cooling-off as well).
     RaiseLimit,
+    /// Saving a payee.
+    AddPayee,
 }
 
 struct StepUpRule {
@@ -32,7 +34,7 @@ const FIVE_MINUTES_MS: i64 = 5 * 60 * 1000;
 
 /// The whole step-up policy. A login counts as a strong authentication at its time, so right
 /// after logging in none of these asks for a step-up.
-const STEP_UP_RULES: [StepUpRule; 6] = [
+const STEP_UP_RULES: [StepUpRule; 7] = [
     StepUpRule {
         operation: SensitiveOperation::RevokeDevice,
         max_age_ms: FIVE_MINUTES_MS,
@@ -55,6 +57,10 @@ const STEP_UP_RULES: [StepUpRule; 6] = [
     },
     StepUpRule {
         operation: SensitiveOperation::RaiseLimit,
+        max_age_ms: FIVE_MINUTES_MS,
+    },
+    StepUpRule {
+        operation: SensitiveOperation::AddPayee,
         max_age_ms: FIVE_MINUTES_MS,
     },
 ];

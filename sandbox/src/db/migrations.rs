@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (9, scheduled_transfers_v9),
     (10, acknowledged_warnings_v10),
     (11, seed::corner_shop),
+    (12, payees_v12),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), SandboxError> {
@@ -520,6 +521,40 @@ fn scheduled_transfers_v9(tx: &Transaction<'_>) -> rusqlite::Result<()> {
                 REFERENCES transfer_outcomes(customer_id, idempotency_key)
         ) STRICT;
         CREATE INDEX scheduled_transfers_due ON scheduled_transfers(runs_at_ms);
+        ",
+    )
+}
+
+/// Saved payees (decision record 0032): the account, the holder name the payee's bank
+/// registered when the payee was added (never changed afterwards), the customer's nickname;
+/// one payee per account and bank for a customer. And the name checks an add spends, keyed by
+/// the id of the operation challenge issued with them.
+fn payees_v12(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "
+        CREATE TABLE payees (
+            payee_id         TEXT PRIMARY KEY,
+            customer_id      TEXT NOT NULL REFERENCES customers(customer_id),
+            account_number   TEXT NOT NULL,
+            bank_code        TEXT NOT NULL,
+            bank_name        TEXT NOT NULL,
+            registered_name  TEXT NOT NULL,
+            nickname         TEXT NOT NULL,
+            added_at_ms      INTEGER NOT NULL,
+            UNIQUE (customer_id, bank_code, account_number)
+        ) STRICT;
+        CREATE INDEX payees_by_customer ON payees(customer_id, added_at_ms);
+
+        CREATE TABLE payee_checks (
+            check_id         TEXT PRIMARY KEY,
+            customer_id      TEXT NOT NULL REFERENCES customers(customer_id),
+            account_number   TEXT NOT NULL,
+            bank_code        TEXT NOT NULL,
+            bank_name        TEXT NOT NULL,
+            registered_name  TEXT NOT NULL,
+            expires_at_ms    INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX payee_checks_by_customer ON payee_checks(customer_id, expires_at_ms);
         ",
     )
 }

@@ -11,6 +11,7 @@ pub(crate) mod devices;
 pub(crate) mod merchants;
 mod migrations;
 pub(crate) mod notices;
+pub(crate) mod payees;
 pub(crate) mod schedules;
 pub(crate) mod seed;
 pub(crate) mod sessions;

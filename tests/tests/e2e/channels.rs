@@ -38,6 +38,7 @@ fn to_landlord(payer: &str, amount: &str, channel: Channel) -> TransferInput {
         channel,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     }
 }
 

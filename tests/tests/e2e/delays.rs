@@ -52,6 +52,7 @@ fn to_landlord(payer: &str, amount: &str, execution_date: Option<String>) -> Tra
         memo: "房租".to_owned(),
         channel: Channel::MobileTransfer,
         execution_date,
+        payee_id: None,
         payee_name: None,
     }
 }

@@ -16,6 +16,7 @@ fn input(payer: &str, payee: &str, amount: &str, memo: &str) -> TransferInput {
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     }
 }
 

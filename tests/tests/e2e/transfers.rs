@@ -28,6 +28,7 @@ fn to_landlord(payer: &str, amount: &str) -> TransferInput {
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     }
 }
 

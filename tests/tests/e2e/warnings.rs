@@ -25,6 +25,7 @@ fn to_landlord(payer: &str, amount: &str) -> TransferInput {
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     }
 }
 
@@ -197,6 +198,7 @@ async fn sending_back_an_unexpected_credit_warns_within_72_hours_only() {
         channel: Channel::MobileTransfer,
         payee_name: None,
         execution_date: None,
+        payee_id: None,
     };
     let transfers = phone.mobank.transfers();
 

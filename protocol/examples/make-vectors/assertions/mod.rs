@@ -17,6 +17,9 @@ use crate::fixtures::{
 };
 use crate::kept::Kept;
 
+/// The idempotency key of the transfer the cancel vector cancels.
+const CANCELLED_TRANSFER_KEY: &str = "5f3a9c0e7b214d68a1c2e3f405162738";
+
 fn valid_vector(
     kept: &Kept,
     name: &str,
@@ -93,6 +96,30 @@ pub(crate) fn vectors(keys: &Keys, kept: &Kept) -> Result<AssertionVectors> {
         operation_inputs(&later.reenrol, flags, count, operations::REENROL_BIOMETRIC)
     };
     let (reenrol_possession, reenrol_new_key) = (reenrol(up, 8), reenrol(up_uv, 1));
+    let enable_channel = operation_inputs(
+        &later.enable_channel,
+        up,
+        9,
+        &operations::enable_channel("qr_payment"),
+    );
+    let set_limits = operation_inputs(
+        &later.set_limits,
+        up,
+        10,
+        &operations::set_limits("qr_payment", "2000", "5000", "20000"),
+    );
+    let cancel_transfer = operation_inputs(
+        &later.cancel_transfer,
+        up,
+        11,
+        &operations::cancel_transfer(CANCELLED_TRANSFER_KEY),
+    );
+    let add_payee = operation_inputs(
+        &later.add_payee,
+        up,
+        12,
+        &operations::add_payee("MOBANK", "**** 6509", "王芳"),
+    );
 
     let mut valid = vec![
         valid_vector(
@@ -224,6 +251,47 @@ pub(crate) fn vectors(keys: &Keys, kept: &Kept) -> Result<AssertionVectors> {
             Factor::UserVerified,
             reenrol_new_key.clone(),
             expectation(&reenrol_new_key, true, 0),
+        )?,
+        valid_vector(
+            kept,
+            "operation_enable_channel",
+            "Turning the QR payment channel on (operation enable_channel:<channel code>).",
+            &keys.possession,
+            Factor::Possession,
+            enable_channel.clone(),
+            expectation(&enable_channel, false, 8),
+        )?,
+        valid_vector(
+            kept,
+            "operation_set_limits_raise",
+            "Raising the QR payment channel's limits (operation \
+             set_limits:<channel>:<per_transaction>:<daily>:<monthly>, each value exactly as \
+             the decimal string of the request).",
+            &keys.possession,
+            Factor::Possession,
+            set_limits.clone(),
+            expectation(&set_limits, false, 9),
+        )?,
+        valid_vector(
+            kept,
+            "operation_cancel_transfer",
+            "Cancelling a scheduled transfer (operation cancel_transfer:<idempotency key, \
+             lower-case hex>).",
+            &keys.possession,
+            Factor::Possession,
+            cancel_transfer.clone(),
+            expectation(&cancel_transfer, false, 10),
+        )?,
+        valid_vector(
+            kept,
+            "operation_add_payee",
+            "Saving a payee over the name check's challenge (operation \
+             add_payee:<bank_code>:<masked account>:<registered name>; the name is UTF-8 and \
+             comes last).",
+            &keys.possession,
+            Factor::Possession,
+            add_payee.clone(),
+            expectation(&add_payee, false, 11),
         )?,
     ];
     valid.push(other_s_twin(&valid, "login_possession", &keys.possession)?);

@@ -76,6 +76,7 @@ pub(super) fn examples(
                 device_name: Some("iPhone 15".to_owned()),
                 at_ms: now - 3_600_000,
                 channel: None,
+                payee: None,
             }],
             limits: Some(Limits {
                 per_transaction: cny("500.00")?,
@@ -324,6 +325,7 @@ pub(super) fn examples(
                 device_name: Some("iPhone 15".to_owned()),
                 at_ms: now - 3_600_000,
                 channel: None,
+                payee: None,
             }],
         }),
         format!("GET {}{{customer_id}}", paths::DEV_NOTIFICATIONS_PREFIX),

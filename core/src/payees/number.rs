@@ -12,7 +12,7 @@ use mobank_protocol::transfer::account_number::{self, AccountNumberError};
 use crate::input::InputError;
 
 /// The wire form of a typed account number, check digit verified.
-pub(super) fn payee_account_number(typed: &str) -> Result<String, AccountNumberError> {
+pub(crate) fn payee_account_number(typed: &str) -> Result<String, AccountNumberError> {
     let number: String = typed
         .chars()
         .filter(|c| *c != ' ' && *c != '\u{3000}')
@@ -26,7 +26,7 @@ pub(super) fn payee_account_number(typed: &str) -> Result<String, AccountNumberE
 }
 
 /// A bank code: 2 to 16 upper-case ASCII letters and digits, surrounding spaces ignored.
-pub(super) fn bank_code(typed: &str) -> Result<String, InputError> {
+pub(crate) fn bank_code(typed: &str) -> Result<String, InputError> {
     let code = typed.trim();
     let valid = (2..=16).contains(&code.len())
         && code
