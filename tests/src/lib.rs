@@ -10,8 +10,12 @@
 //! [`file_key_store`]), a bank that can be killed mid-request and started again
 //! ([`killable_bank`]), and a man in the middle with the bank's own identity that changes a
 //! receipt ([`tamper_proxy`]).
+//!
+//! For a hostile network: a proxy that loses, cuts, holds, resets or duplicates a transfer's
+//! submission ([`fault_proxy`]).
 
 pub mod crash_phone;
+pub mod fault_proxy;
 pub mod file_key_store;
 pub mod kept_files;
 pub mod killable_bank;

@@ -13,6 +13,7 @@ mod devices;
 mod history;
 mod journey;
 mod login;
+mod network_faults;
 mod payees;
 mod pin;
 mod pinning;
