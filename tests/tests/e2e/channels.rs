@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use crate::current_account_id;
 use mobank_core::money::AmountInputError;
 use mobank_core::{
     Channel, ChannelInfo, ChannelOpener, LimitKind, MobankError, MobankEvent, NoticeKind,
@@ -14,19 +15,6 @@ use mobank_core::{
 use mobank_e2e::{pin, Bank, CountingProxy, Phone, PIN};
 use mobank_sandbox::DEMO_CUSTOMER_ID;
 use rust_decimal::Decimal;
-
-async fn current_account_id(phone: &Phone) -> String {
-    phone
-        .mobank
-        .accounts()
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|account| account.currency == "CNY" && account.parent_account_id.is_none())
-        .unwrap()
-        .account_id
-}
 
 fn to_landlord(payer: &str, amount: &str, channel: Channel) -> TransferInput {
     TransferInput {

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::current_account;
 use mobank_core::{
     Channel, MobankError, MobankEvent, RejectReason, ScheduleReason, TransferInput, TransferState,
 };
@@ -29,18 +30,6 @@ async fn logged_in(bank: &Bank) -> Phone {
     bank.sandbox.advance_clock(Duration::from_secs(2));
     phone.login_pin(PIN).await.unwrap();
     phone
-}
-
-async fn current_account(phone: &Phone) -> mobank_core::Account {
-    phone
-        .mobank
-        .accounts()
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|account| account.currency == "CNY" && account.parent_account_id.is_none())
-        .unwrap()
 }
 
 fn to_landlord(payer: &str, amount: &str, execution_date: Option<String>) -> TransferInput {

@@ -23,3 +23,22 @@ mod store_key;
 mod transfer_input;
 mod transfers;
 mod warnings;
+
+use mobank_e2e::Phone;
+
+/// The customer's CNY current account (not a sub-account), as the phone lists it.
+async fn current_account(phone: &Phone) -> mobank_core::Account {
+    phone
+        .mobank
+        .accounts()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|account| account.currency == "CNY" && account.parent_account_id.is_none())
+        .unwrap()
+}
+
+async fn current_account_id(phone: &Phone) -> String {
+    current_account(phone).await.account_id
+}

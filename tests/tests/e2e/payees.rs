@@ -4,6 +4,7 @@
 //! nickname changes and the payee goes at once, and a transfer drafted by payee id signs the
 //! name the bank registered. Bad ids, duplicates and nicknames are refused with nothing stored.
 
+use crate::current_account_id;
 use mobank_core::testing::newest_otp;
 use mobank_core::{
     Channel, MobankError, MobankEvent, NoticeKind, Payee, PayeeCheck, TransferInput, TransferState,
@@ -40,19 +41,6 @@ async fn add_landlord(phone: &Phone) -> Payee {
         .add(checked.token, "房东".to_owned(), false)
         .await
         .unwrap()
-}
-
-async fn current_account_id(phone: &Phone) -> String {
-    phone
-        .mobank
-        .accounts()
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|account| account.currency == "CNY" && account.parent_account_id.is_none())
-        .unwrap()
-        .account_id
 }
 
 fn to_payee(payer: &str, payee_id: &str, amount: &str) -> TransferInput {

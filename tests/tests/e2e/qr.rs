@@ -3,6 +3,7 @@
 //! phone can judge bad are refused before a byte is sent; and a code altered with its CRC
 //! recomputed, which no parser can catch, is shown for what it does.
 
+use crate::current_account;
 use mobank_core::{MobankError, QrConfirmation, QrPaymentInput, QrRejection, TransferState};
 use mobank_e2e::{Bank, CountingProxy, Phone, PIN};
 use mobank_protocol::qr::crc16_ccitt_false;
@@ -63,18 +64,6 @@ fn forged(account_value: &str, currency: &str, amount: &str, name: &str, local: 
         ]
         .concat(),
     )
-}
-
-async fn current_account(phone: &Phone) -> mobank_core::Account {
-    phone
-        .mobank
-        .accounts()
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|account| account.currency == "CNY" && account.parent_account_id.is_none())
-        .unwrap()
 }
 
 fn shop_balance(bank: &Bank) -> Decimal {

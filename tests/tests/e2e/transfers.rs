@@ -2,21 +2,10 @@
 //! bank's signed receipt and reconciliation. Needs the bank's transfer endpoints and its receipt
 //! key in `Bank::receipt_keys`.
 
+use crate::current_account;
 use mobank_core::{Channel, MobankError, MobankEvent, TransferInput, TransferState};
 use mobank_e2e::{Bank, CountingProxy, Phone, PIN, WRONG_PIN};
 use mobank_sandbox::{LANDLORD_ACCOUNT_NUMBER, LANDLORD_HOLDER_NAME};
-
-async fn current_account(phone: &Phone) -> mobank_core::Account {
-    phone
-        .mobank
-        .accounts()
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|account| account.currency == "CNY" && account.parent_account_id.is_none())
-        .unwrap()
-}
 
 fn to_landlord(payer: &str, amount: &str) -> TransferInput {
     TransferInput {

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::current_account_id;
 use mobank_core::{
     Channel, Confirmation, IntegritySignals, MobankError, TransferInput, TransferState,
     WarningAction, WarningCode,
@@ -27,19 +28,6 @@ fn to_landlord(payer: &str, amount: &str) -> TransferInput {
         execution_date: None,
         payee_id: None,
     }
-}
-
-async fn current_account_id(phone: &Phone) -> String {
-    phone
-        .mobank
-        .accounts()
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|account| account.currency == "CNY" && account.parent_account_id.is_none())
-        .unwrap()
-        .account_id
 }
 
 /// A phone bound more than a day ago (bank time), past its cooling-off, logged in.
