@@ -73,6 +73,7 @@ pub enum NoticeKind {
     ChannelEnabled,
     ChannelOpened,
     PayeeAdded,
+    ProductOpened,
 }
 
 /// What the app's integrity checks found, sent to the bank with each login.

@@ -360,6 +360,15 @@ impl RunningSandbox {
 
     /// Same as `POST /dev/customers/{customer_id}/channels`: a branch opens a payment channel
     /// for the customer; it stays off until the customer turns it on in the app.
+    /// A branch opens a product for the customer (`POST /dev/customers/{id}/products`).
+    pub fn open_product(
+        &self,
+        customer_id: &str,
+        request: &dev::OpenProductRequest,
+    ) -> Result<dev::OpenedProduct, SandboxError> {
+        bank::back_office::open_product(&self.bank, customer_id, request)
+    }
+
     pub fn open_channel(
         &self,
         customer_id: &str,

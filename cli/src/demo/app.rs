@@ -136,6 +136,12 @@ fn describe(event: &MobankEvent) -> String {
             device(device_name),
             bank_time(mobank_core::unix_ms(*at))
         ),
+        MobankEvent::ProductOpened { product, at } => format!(
+            "ProductOpened — \"{} was opened for you at a branch at {}. Not you? Call the \
+             bank.\"",
+            product.as_deref().unwrap_or("A product"),
+            bank_time(mobank_core::unix_ms(*at))
+        ),
         MobankEvent::LimitsChanged { limits } => {
             format!("LimitsChanged — \"{}\"", limits_text(limits))
         }

@@ -61,6 +61,13 @@ pub enum MobankEvent {
         device_name: Option<String>,
         at: SystemTime,
     },
+    /// A branch opened a product for the customer: it is in `accounts().list()` now. If the
+    /// customer did not ask for it, the app should lead them to call the bank.
+    ProductOpened {
+        /// Its name and masked number: `贵金属保证金 Precious-metal margin (**** 0001)`.
+        product: Option<String>,
+        at: SystemTime,
+    },
     /// The transfer limits of this session differ from the last ones this app saw.
     LimitsChanged { limits: Limits },
     /// The bank booked a transfer (its signed receipt checked). `transfer_id` is the
@@ -97,6 +104,8 @@ pub struct DeviceNotice {
     pub channel: Option<Channel>,
     /// The payee a payee notice is about: `王芳 (**** 6509)`.
     pub payee: Option<String>,
+    /// The product a product notice is about: its name and masked number.
+    pub product: Option<String>,
 }
 
 impl From<messages::Notice> for DeviceNotice {
@@ -107,6 +116,7 @@ impl From<messages::Notice> for DeviceNotice {
             at: from_unix_ms(notice.at_ms),
             channel: notice.channel,
             payee: notice.payee,
+            product: notice.product,
         }
     }
 }
@@ -131,6 +141,10 @@ impl From<&DeviceNotice> for MobankEvent {
             NoticeKind::PayeeAdded => Self::PayeeAdded {
                 payee: notice.payee.clone(),
                 device_name,
+                at,
+            },
+            NoticeKind::ProductOpened => Self::ProductOpened {
+                product: notice.product.clone(),
                 at,
             },
         }

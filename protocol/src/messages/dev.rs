@@ -55,6 +55,9 @@ pub struct Notification {
     /// The payee a payee notification is about: `王芳 (**** 6509)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payee: Option<String>,
+    /// The product a product notification is about: its name and masked number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,6 +22,8 @@ pub enum NoticeKind {
     /// A payee was saved in the app (`payee`: its registered name and masked account;
     /// `device_name`: on which device).
     PayeeAdded,
+    /// A branch opened a product for the customer (`product`: its name and masked number).
+    ProductOpened,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,4 +41,7 @@ pub struct Notice {
     /// The payee a payee notice is about: `王芳 (**** 6509)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payee: Option<String>,
+    /// The product a product notice is about: `贵金属保证金 Precious-metal margin (**** 0001)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
 }

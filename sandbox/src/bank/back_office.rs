@@ -3,16 +3,17 @@
 //! money between a customer's accounts, a card payment is booked.
 
 use mobank_protocol::messages::{
-    AppendTransactionRequest, IssueActivationResponse, Transaction, TRANSACTION_CATEGORIES,
+    AppendTransactionRequest, IssueActivationResponse, ProductKind, Transaction,
+    TRANSACTION_CATEGORIES,
 };
 use rusqlite::{Transaction as DbTransaction, TransactionBehavior};
 
 use super::display::{self, MAX_HISTORY_TEXT_CHARS, MAX_NAME_CHARS};
-use super::{notify, Bank};
+use super::{notices, notify, Bank};
 use crate::db::activations;
 use crate::db::customers::{self, HeldAccount};
 use crate::db::seed::DEMO_CUSTOMER_ID;
-use crate::dev::{Booked, CreditRequest, MoveRequest};
+use crate::dev::{Booked, CreditRequest, MoveRequest, OpenProductRequest, OpenedProduct};
 use crate::error::SandboxError;
 use crate::ledger::money::AmountError;
 use crate::ledger::{self, Currency, EntryKind, Leg, NewEntry, Shown, SystemAccount};
@@ -52,6 +53,91 @@ pub(crate) fn issue_activation_code(
         phone,
         expires_at_ms,
     })
+}
+
+/// Account numbers of products opened by a branch: prefix `6222026`, which no seeded or bulk
+/// account uses, then a running number and the check digit.
+const BRANCH_PREFIX: &str = "6222026";
+
+/// A branch opens a product for a customer: a new account (and its ledger account, empty), in
+/// the customer's list from now on, and a `product_opened` notice to every bound device.
+pub(crate) fn open_product(
+    bank: &Bank,
+    customer_id: &str,
+    request: &OpenProductRequest,
+) -> Result<OpenedProduct, SandboxError> {
+    let currency = currency_of(&request.currency)?;
+    display::require(&request.name, MAX_NAME_CHARS, "name")?;
+    let account_id = random::id(&bank.rng, "acct")
+        .map_err(|_| SandboxError::Internal("the system random generator failed"))?;
+    let product = product_code(request.product);
+    let now = bank.clock.now_ms();
+    bank.with_db(|conn| {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !customers::exists(&tx, customer_id)? {
+            return Err(SandboxError::UnknownCustomer);
+        }
+        if let Some(parent) = &request.parent_account_id {
+            let owner = customers::held_account(&tx, parent)?.map(|held| held.customer_id);
+            if owner.as_deref() != Some(customer_id) {
+                return Err(SandboxError::UnknownAccount);
+            }
+        }
+        let opened: u32 = tx.query_row(
+            "SELECT COUNT(*) FROM accounts WHERE account_number LIKE ?1",
+            [format!("{BRANCH_PREFIX}%")],
+            |row| row.get(0),
+        )?;
+        let body = format!("{BRANCH_PREFIX}{:08}", opened + 1);
+        let check = mobank_protocol::transfer::account_number::check_digit(&body).ok_or(
+            SandboxError::Internal("an account number without a check digit"),
+        )?;
+        let account_number = format!("{body}{check}");
+        tx.execute(
+            "INSERT INTO accounts (account_id, customer_id, product, name, account_number,
+                                   parent_account_id, sort_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+                     (SELECT COALESCE(MAX(sort_order), -1) + 1 FROM accounts
+                      WHERE customer_id = ?2))",
+            rusqlite::params![
+                account_id,
+                customer_id,
+                product,
+                request.name,
+                account_number,
+                request.parent_account_id
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO ledger_accounts (account_id, kind, currency) VALUES (?1, 'customer', ?2)",
+            rusqlite::params![account_id, currency.code()],
+        )?;
+        let masked_number = format!("**** {}", mask::last_four(&account_number));
+        let label = format!("{} ({masked_number})", request.name);
+        notices::notify_all_of_product(&tx, bank, customer_id, &label, now)
+            .map_err(|_| SandboxError::Internal("the devices could not be told"))?;
+        tx.commit()?;
+        tracing::info!(product, "product opened by a branch");
+        Ok(OpenedProduct {
+            account_id,
+            product: request.product,
+            name: request.name.clone(),
+            currency: currency.code().to_owned(),
+            masked_number,
+            parent_account_id: request.parent_account_id.clone(),
+        })
+    })
+}
+
+fn product_code(product: ProductKind) -> &'static str {
+    match product {
+        ProductKind::Current => "current",
+        ProductKind::Savings => "savings",
+        ProductKind::Deposit => "deposit",
+        ProductKind::Card => "card",
+        ProductKind::Investment => "investment",
+        ProductKind::Margin => "margin",
+    }
 }
 
 /// The account as the back office sees it; an unknown account, or a system account, is

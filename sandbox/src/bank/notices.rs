@@ -20,6 +20,7 @@ fn kind_name(kind: NoticeKind) -> &'static str {
         NoticeKind::ChannelEnabled => "channel_enabled",
         NoticeKind::ChannelOpened => "channel_opened",
         NoticeKind::PayeeAdded => "payee_added",
+        NoticeKind::ProductOpened => "product_opened",
     }
 }
 
@@ -31,6 +32,7 @@ fn parse_kind(name: &str) -> Option<NoticeKind> {
         NoticeKind::ChannelEnabled,
         NoticeKind::ChannelOpened,
         NoticeKind::PayeeAdded,
+        NoticeKind::ProductOpened,
     ]
     .into_iter()
     .find(|kind| kind_name(*kind) == name)
@@ -149,9 +151,36 @@ pub(crate) fn notify_all_of_payee(
     Ok(())
 }
 
-/// What `detail` holds for a notice of `kind`: a channel's code, or a payee's label.
+/// A product a branch opened for the customer: its name and masked number.
+pub(crate) fn notify_all_of_product(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    customer_id: &str,
+    product: &str,
+    now: i64,
+) -> Result<(), ApiFailure> {
+    for recipient in devices::active_of_customer(tx, customer_id)? {
+        notices::insert(
+            tx,
+            &notices::NewNotice {
+                notice_id: &random::id(&bank.rng, "ntc")?,
+                customer_id,
+                device_id: &recipient,
+                kind: kind_name(NoticeKind::ProductOpened),
+                subject_device_id: None,
+                device_name: None,
+                at_ms: now,
+                detail: Some(product),
+            },
+        )?;
+        tracing::info!(device_id = %recipient, kind = "product_opened", "device notified");
+    }
+    Ok(())
+}
+
+/// What `detail` holds for a notice of `kind`: a channel's code, a payee's or a product's label.
 fn channel_of(kind: NoticeKind, detail: Option<&str>) -> Option<Channel> {
-    (kind != NoticeKind::PayeeAdded)
+    matches!(kind, NoticeKind::ChannelEnabled | NoticeKind::ChannelOpened)
         .then_some(detail)
         .flatten()
         .and_then(Channel::from_code)
@@ -159,6 +188,12 @@ fn channel_of(kind: NoticeKind, detail: Option<&str>) -> Option<Channel> {
 
 fn payee_of(kind: NoticeKind, detail: Option<String>) -> Option<String> {
     (kind == NoticeKind::PayeeAdded).then_some(detail).flatten()
+}
+
+fn product_of(kind: NoticeKind, detail: Option<String>) -> Option<String> {
+    (kind == NoticeKind::ProductOpened)
+        .then_some(detail)
+        .flatten()
 }
 
 /// The notices `device_id` has not seen yet, oldest first, now marked delivered.
@@ -179,7 +214,8 @@ pub(crate) fn take_undelivered(
                 device_name: row.device_name,
                 at_ms: row.at_ms,
                 channel: channel_of(kind, row.detail.as_deref()),
-                payee: payee_of(kind, row.detail),
+                payee: payee_of(kind, row.detail.clone()),
+                product: product_of(kind, row.detail),
             })
         })
         .collect()
@@ -202,7 +238,8 @@ pub(crate) fn sent_to_customer(
                 device_name: row.device_name,
                 at_ms: row.at_ms,
                 channel: channel_of(kind, row.detail.as_deref()),
-                payee: payee_of(kind, row.detail),
+                payee: payee_of(kind, row.detail.clone()),
+                product: product_of(kind, row.detail),
             })
         })
         .collect())

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, Step)] = &[
     (10, acknowledged_warnings_v10),
     (11, seed::corner_shop),
     (12, payees_v12),
+    (13, product_notices_v13),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), SandboxError> {
@@ -521,6 +522,35 @@ fn scheduled_transfers_v9(tx: &Transaction<'_>) -> rusqlite::Result<()> {
                 REFERENCES transfer_outcomes(customer_id, idempotency_key)
         ) STRICT;
         CREATE INDEX scheduled_transfers_due ON scheduled_transfers(runs_at_ms);
+        ",
+    )
+}
+
+/// A product a branch opens for the customer is told to every device: the notices admit the
+/// `product_opened` kind (the table is rebuilt, SQLite cannot change a CHECK).
+fn product_notices_v13(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "
+        CREATE TABLE notices_v13 (
+            notice_id          TEXT PRIMARY KEY,
+            customer_id        TEXT NOT NULL REFERENCES customers(customer_id),
+            device_id          TEXT NOT NULL REFERENCES devices(device_id),
+            kind               TEXT NOT NULL CHECK (kind IN
+                                 ('new_device_bound', 'device_revoked', 'pin_changed',
+                                  'channel_enabled', 'channel_opened', 'payee_added',
+                                  'product_opened')),
+            subject_device_id  TEXT REFERENCES devices(device_id),
+            device_name        TEXT,
+            at_ms              INTEGER NOT NULL,
+            delivered_at_ms    INTEGER,
+            detail             TEXT
+        ) STRICT;
+        INSERT INTO notices_v13 SELECT notice_id, customer_id, device_id, kind,
+            subject_device_id, device_name, at_ms, delivered_at_ms, detail FROM notices;
+        DROP TABLE notices;
+        ALTER TABLE notices_v13 RENAME TO notices;
+        CREATE INDEX notices_by_recipient ON notices(device_id, delivered_at_ms);
+        CREATE INDEX notices_by_customer ON notices(customer_id, at_ms);
         ",
     )
 }

@@ -117,6 +117,36 @@ pub struct OpenChannelRequest {
     pub channel: mobank_protocol::transfer::Channel,
 }
 
+/// A branch opening a product for a customer, as a clerk would (story 4: a margin account
+/// opened behind the customer's back). The customer's every bound device is told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenProductRequest {
+    pub product: mobank_protocol::messages::ProductKind,
+    /// As the customer will read it (the display-text rule; 1–64 characters).
+    pub name: String,
+    /// One the bank keeps (ISO 4217).
+    pub currency: String,
+    /// An account of the same customer this one belongs under (a margin account under the
+    /// current account); absent: a product of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_account_id: Option<String>,
+}
+
+/// The product opened: in the customer's accounts list from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenedProduct {
+    pub account_id: String,
+    pub product: mobank_protocol::messages::ProductKind,
+    pub name: String,
+    pub currency: String,
+    /// `**** 0001`: the back office's answer shows no more than the notice does.
+    pub masked_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_account_id: Option<String>,
+}
+
 /// Money from someone outside the bank arriving on a customer's account: a journal entry from
 /// the outside world, a history row and an SMS to the customer's registered phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

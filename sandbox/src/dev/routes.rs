@@ -21,7 +21,7 @@ use mobank_protocol::transfer::IdempotencyKey;
 use super::{
     paths, AdvanceClockRequest, Booked, BulkCustomers, BulkCustomersRequest, ClockReading,
     CreditRequest, LedgerCheck, LoseResponsesRequest, MerchantQr, MerchantQrQuery, MonitorReport,
-    MoveRequest, OpenChannelRequest, SuspensionRequest,
+    MoveRequest, OpenChannelRequest, OpenProductRequest, OpenedProduct, SuspensionRequest,
 };
 use crate::api::{method_not_allowed, not_found};
 use crate::bank::transfer::faults;
@@ -75,6 +75,10 @@ pub(crate) fn router(bank: Arc<Bank>) -> Router {
         .route(
             &format!("{}{{customer_id}}/channels", paths::CUSTOMER_PREFIX),
             post(open_channel),
+        )
+        .route(
+            &format!("{}{{customer_id}}/products", paths::CUSTOMER_PREFIX),
+            post(open_product),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -253,6 +257,19 @@ async fn bulk_customers(
 ) -> Result<Json<BulkCustomers>, ApiFailure> {
     call(&bank, move |bank| bulk_customers::create(bank, &request)).await
 }
+async fn open_product(
+    State(bank): State<Arc<Bank>>,
+    customer_id: Result<Path<String>, PathRejection>,
+    StrictJson(request): StrictJson<OpenProductRequest>,
+) -> Result<Json<OpenedProduct>, ApiFailure> {
+    let Path(customer_id) =
+        customer_id.map_err(|_| ApiFailure::bad_request("malformed customer id in path"))?;
+    call(&bank, move |bank| {
+        back_office::open_product(bank, &customer_id, &request)
+    })
+    .await
+}
+
 async fn open_channel(
     State(bank): State<Arc<Bank>>,
     customer_id: Result<Path<String>, PathRejection>,

@@ -17,6 +17,7 @@ mod network_faults;
 mod payees;
 mod pin;
 mod pinning;
+mod products;
 mod qr;
 mod session;
 mod store_key;

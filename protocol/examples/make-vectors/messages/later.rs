@@ -77,6 +77,7 @@ pub(super) fn examples(
                 at_ms: now - 3_600_000,
                 channel: None,
                 payee: None,
+                product: None,
             }],
             limits: Some(Limits {
                 per_transaction: cny("500.00")?,
@@ -326,6 +327,7 @@ pub(super) fn examples(
                 at_ms: now - 3_600_000,
                 channel: None,
                 payee: None,
+                product: None,
             }],
         }),
         format!("GET {}{{customer_id}}", paths::DEV_NOTIFICATIONS_PREFIX),
