@@ -6,8 +6,9 @@
 
 use mobank_protocol::messages::{
     AccountsResponse, ChallengeResponse, ChannelsResponse, CompleteActivationResponse,
-    DevicesResponse, LoginResponse, PinChangeResponse, PinChangeTicket, ReenrolBiometricResponse,
-    RevokeDeviceResponse, StartActivationResponse, StepUpResponse, TransactionsPage,
+    DevicesResponse, LoginResponse, PayeeCheckResponse, PayeeView, PayeesResponse,
+    PinChangeResponse, PinChangeTicket, ReenrolBiometricResponse, RevokeDeviceResponse,
+    StartActivationResponse, StepUpResponse, TransactionsPage,
 };
 use mobank_protocol::transfer::messages::{QuoteResponse, TransferResponse};
 use mobank_protocol::ErrorBody;
@@ -38,6 +39,9 @@ pub const RESPONSES: &[Check] = &[
     check!(TransactionsPage),
     check!(QuoteResponse),
     check!(TransferResponse),
+    check!(PayeeCheckResponse),
+    check!(PayeesResponse),
+    check!(PayeeView),
 ];
 
 /// The statuses an input can pick with its first byte: success, and the error statuses the

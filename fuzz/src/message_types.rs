@@ -3,17 +3,19 @@
 //! gains a deserialisable type that is missing here.
 
 use mobank_protocol::messages::{
-    Account, AccountsResponse, AppendTransactionRequest, ChallengePurpose, ChallengeRequest,
-    ChallengeResponse, ChannelLimits, ChannelOpener, ChannelRoom, ChannelView, ChannelsResponse,
-    CompleteActivationRequest, CompleteActivationResponse, DeviceDescription, DeviceInfo,
-    DeviceStatus, DevicesResponse, DisableChannelRequest, EnableChannelRequest, IntegritySignals,
-    IssueActivationRequest, IssueActivationResponse, LimitReason, Limits, LoginChallengeRequest,
-    LoginRequest, LoginResponse, Notice, NoticeKind, Notification, NotificationOutbox,
+    Account, AccountsResponse, AddPayeeRequest, AppendTransactionRequest, ChallengePurpose,
+    ChallengeRequest, ChallengeResponse, ChannelLimits, ChannelOpener, ChannelRoom, ChannelView,
+    ChannelsResponse, CompleteActivationRequest, CompleteActivationResponse, DeviceDescription,
+    DeviceInfo, DeviceStatus, DevicesResponse, DisableChannelRequest, EnableChannelRequest,
+    IntegritySignals, IssueActivationRequest, IssueActivationResponse, LimitReason, Limits,
+    LoginChallengeRequest, LoginRequest, LoginResponse, Notice, NoticeKind, Notification,
+    NotificationOutbox, PayeeCheckRequest, PayeeCheckResponse, PayeeView, PayeesResponse,
     PendingLimits, PinChangeBeginRequest, PinChangeCommitRequest, PinChangeResponse,
     PinChangeTicket, ProductKind, ReenrolBiometricRequest, ReenrolBiometricResponse,
-    RevokeDeviceRequest, RevokeDeviceResponse, SetLimitsRequest, SmsMessage, SmsOutbox,
-    StartActivationRequest, StartActivationResponse, StepUpRequest, StepUpResponse, Transaction,
-    TransactionsPage, TransactionsQuery, UnbindDeviceRequest,
+    RemovePayeeRequest, RenamePayeeRequest, RevokeDeviceRequest, RevokeDeviceResponse,
+    SetLimitsRequest, SmsMessage, SmsOutbox, StartActivationRequest, StartActivationResponse,
+    StepUpRequest, StepUpResponse, Transaction, TransactionsPage, TransactionsQuery,
+    UnbindDeviceRequest,
 };
 use mobank_protocol::money::{Amount, Currency};
 use mobank_protocol::transfer::messages::{
@@ -125,6 +127,14 @@ pub const CHECKS: &[Check] = &[
     check!(CancelTransferRequest),
     check!(Schedule),
     check!(ScheduleReason),
+    // payees
+    check!(PayeeCheckRequest),
+    check!(PayeeCheckResponse),
+    check!(AddPayeeRequest),
+    check!(PayeeView),
+    check!(PayeesResponse),
+    check!(RenamePayeeRequest),
+    check!(RemovePayeeRequest),
 ];
 
 /// The check of the type named `name`, if it is listed.

@@ -238,10 +238,10 @@ impl PayeesClient {
     {
         // Whatever the answer, the list kept may no longer be the bank's.
         self.state.forget_list();
-        let result = self
+        let result: Result<R, NetError> = self
             .context
             .bank
-            .post_authorized::<_, R>(path, request, &auth.token)
+            .post_authorized(path, request, &auth.token)
             .await;
         auth.settle(result).await
     }
