@@ -12,6 +12,7 @@ use crate::context::{Context, Session, SessionSummary, Started};
 use crate::device::state::CounterFlush;
 use crate::error::{internal, MobankError};
 use crate::events::MobankEvent;
+use crate::kill;
 use crate::net::NetError;
 use crate::runtime::{blocking, lock};
 
@@ -49,6 +50,7 @@ pub(super) async fn login(
         counters: CounterFlush::Now,
     };
     let assertions = sign_off_runtime(context, &device_id, signing, second).await?;
+    kill::point(kill::LOGIN_SIGNED);
 
     let sent_at_ms = context.clock.now_ms();
     let response = context
@@ -64,6 +66,7 @@ pub(super) async fn login(
         )
         .await;
     let mut response = refused_by_bank(context, &device_id, response).await?;
+    kill::point(kill::LOGIN_ANSWERED);
     if response.session_token.is_empty() || response.idle_timeout_secs == 0 {
         zeroize::Zeroize::zeroize(&mut response.session_token);
         return Err(NetError::MalformedResponse.into());

@@ -23,6 +23,7 @@ use crate::device::binding::knowledge_alias;
 use crate::device::knowledge::KnowledgeKey;
 use crate::device::state::CounterFlush;
 use crate::error::MobankError;
+use crate::kill;
 use crate::net::NetError;
 use crate::pin::{check_new_pin, Pin};
 use crate::platform::KeyStoreError;
@@ -87,6 +88,7 @@ impl PinClient {
         .ok_or(MobankError::NotLoggedIn)?;
         self.state.begin(&auth.token, pending);
         strong_authentication_succeeded(context, &auth.device_id).await;
+        kill::point(kill::PIN_CHANGE_BEGUN);
         tracing::info!("PIN change begun");
         Ok(())
     }
@@ -129,6 +131,7 @@ impl PinClient {
         };
         let assertions =
             sign_off_runtime(context, &auth.device_id, signing, Second::NewKnowledge(key)).await?;
+        kill::point(kill::PIN_CHANGE_SIGNED);
         let mut request = PinChangeCommitRequest {
             ticket_id: ticket.ticket_id.clone(),
             new_knowledge_key: key_bytes.to_vec(),
@@ -148,6 +151,7 @@ impl PinClient {
             self.state.clear(&ticket.ticket_id);
         }
         auth.settle(result).await?;
+        kill::point(kill::PIN_CHANGE_COMMITTED);
 
         let saver = Arc::clone(context);
         let device_id = auth.device_id.clone();
