@@ -118,6 +118,7 @@ pub(super) async fn complete(
         possession_sign_count: 1,
         user_verified_sign_count: 1,
         knowledge: Some(knowledge),
+        pending_knowledge: None,
         knowledge_sign_count: 0,
         biometric_failures: 0,
         status: BindingStatus::Active,

@@ -156,6 +156,24 @@ async fn a_pin_change_killed_before_the_new_key_was_sent_keeps_the_old_pin_and_c
     restarted(&bank, &phone, NEW_PIN).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_change_killed_after_the_bank_took_the_new_key_logs_in_with_the_new_pin() {
+    let bank = bank().await;
+    let phone = bound(&bank).await;
+    killed(&bank, &phone, &Flow::ChangePin, "pin_change_committed");
+    let mobank = restarted(&bank, &phone, NEW_PIN).await;
+    // The new key is the phone's one key now: the old PIN is refused like any wrong PIN.
+    assert!(matches!(
+        mobank.auth().login_pin(pin(PIN).unwrap()).await,
+        Err(MobankError::AuthenticationFailed { .. })
+    ));
+    mobank
+        .auth()
+        .login_pin(pin(NEW_PIN).unwrap())
+        .await
+        .unwrap();
+}
+
 /// Three of the bank's largest pages.
 const SEEDED_HISTORY: u32 = 3_000;
 /// The rows of the bank's largest page.
