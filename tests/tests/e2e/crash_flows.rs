@@ -76,7 +76,9 @@ async fn restarted(bank: &Bank, phone: &DurablePhone, digits: &str) -> Mobank {
     mobank
 }
 
-async fn binding_killed_at(point: &str) {
+/// Binds in a process killed at `point`, then binds again in the test; returns the devices the
+/// bank lists for the customer afterwards.
+async fn binding_killed_at(point: &str) -> Vec<mobank_core::DeviceInfo> {
     let bank = bank().await;
     let phone = DurablePhone::new().unwrap();
     let code = bank.issue_code().unwrap();
@@ -102,16 +104,24 @@ async fn binding_killed_at(point: &str) {
         1,
         "{devices:?}"
     );
+    devices
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_binding_killed_after_the_keys_were_made_leaves_a_phone_that_binds_again() {
-    binding_killed_at("binding_keys_made").await;
+    let devices = binding_killed_at("binding_keys_made").await;
+    assert_eq!(devices.len(), 1, "{devices:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_binding_killed_after_the_bank_confirmed_leaves_a_phone_that_binds_again() {
-    binding_killed_at("binding_confirmed").await;
+async fn a_binding_killed_after_the_bank_confirmed_binds_again_and_lists_the_half_bound_device() {
+    let devices = binding_killed_at("binding_confirmed").await;
+    // The bank bound a device whose keys the phone never kept: listed, so it can be revoked.
+    assert_eq!(devices.len(), 2, "{devices:?}");
+    assert_eq!(
+        devices.iter().filter(|device| !device.this_device).count(),
+        1
+    );
 }
 
 async fn login_killed_at(point: &str) {
