@@ -2,7 +2,7 @@
 //! right after a durable write (or a bank's answer) and before the next write or request, where
 //! a crash could leave a flow half-done. Only in builds with the `testing` feature; elsewhere
 //! the calls compile to nothing. The names are what `MOBANK_TEST_KILL_AT` carries
-//! ([`crate::testing::KILL_AT_VAR`]).
+//! (`testing::KILL_AT_VAR`).
 
 /// Binding: the device keys and the knowledge key exist, the bank has not confirmed.
 pub(crate) const BINDING_KEYS_MADE: &str = "binding_keys_made";
