@@ -25,6 +25,7 @@ mod context;
 mod error;
 mod events;
 mod input;
+mod kill;
 mod limits;
 mod pin;
 mod risk;

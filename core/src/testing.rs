@@ -37,8 +37,8 @@ pub fn unused_receipt_key() -> String {
         .unwrap_or_default()
 }
 
-/// The environment variable naming the step of a transfer at which the process aborts, for
-/// the crash tests: `signed`, `outbox_written` or `answered`.
+/// The environment variable naming the step of a flow at which the process aborts, for the
+/// crash tests: one of the points in `kill.rs` (`signed`, `binding_confirmed`, ...).
 pub const KILL_AT_VAR: &str = "MOBANK_TEST_KILL_AT";
 
 /// Why no OTP could be read from the SMS outbox.

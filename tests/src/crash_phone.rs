@@ -1,11 +1,11 @@
 //! A phone that survives being killed: its data directory and its keys
 //! ([`InsecureFileKeyStore`]) on disk, the system clock, so a new process opens the same store
-//! with the same keys. The crash tests run one transfer in such a process (the `crash-phone`
+//! with the same keys. The crash tests run one flow in such a process (the `crash-phone`
 //! binary), stop it at a chosen step, and open the phone again in the test.
 
-use std::io::{BufRead, BufReader, Lines};
+use std::io::{BufRead, BufReader, Lines, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 
 use mobank_core::platform::Platform;
@@ -22,6 +22,51 @@ pub const DRAFTED: &str = "drafted";
 pub const FINISHED: &str = "finished";
 /// What the child is told to send: ¥500 rent to the landlord.
 pub const RENT: &str = "500";
+/// What the child prints when its binding waits for the OTP on its stdin.
+pub const AWAITING_OTP: &str = "awaiting_otp";
+/// The PIN the child's PIN change sets.
+pub const NEW_PIN: &str = "640259";
+/// The landlord's account as the customer types it when adding him as a payee.
+pub const LANDLORD_TYPED: &str = "6222 0288 8800 6509";
+/// The mobile-transfer limits the child lowers to (at once, unsigned) before it raises them.
+pub const STARTING_LIMITS: [&str; 3] = ["100", "1000", "5000"];
+/// The mobile-transfer limits the child raises to (signed, after a cooling-off).
+pub const RAISED: [&str; 3] = ["3000", "5000", "20000"];
+
+/// What the child does once it opened the app (and, but for a binding, logged in with the PIN).
+pub enum Flow<'a> {
+    /// Sends [`rent`] from this payer account.
+    Transfer { payer: &'a str },
+    /// Binds with this activation code and the OTP [`PhoneProcess::type_otp`] hands it.
+    Bind { code: &'a str },
+    /// Logs in a second time.
+    Login,
+    /// Changes the PIN from [`PIN`] to [`NEW_PIN`].
+    ChangePin,
+    /// Syncs the history.
+    History,
+    /// Adds the landlord ([`LANDLORD_TYPED`]) as a payee.
+    AddPayee,
+    /// Lowers the mobile-transfer limits to [`STARTING_LIMITS`], then raises them to [`RAISED`].
+    RaiseLimits,
+    /// Cancels this scheduled transfer.
+    Cancel { transfer_id: &'a str },
+}
+
+impl Flow<'_> {
+    fn args(&self) -> [&str; 2] {
+        match self {
+            Flow::Transfer { payer } => ["transfer", payer],
+            Flow::Bind { code } => ["bind", code],
+            Flow::Login => ["login", ""],
+            Flow::ChangePin => ["pin", ""],
+            Flow::History => ["history", ""],
+            Flow::AddPayee => ["payee", ""],
+            Flow::RaiseLimits => ["limits", ""],
+            Flow::Cancel { transfer_id } => ["cancel", transfer_id],
+        }
+    }
+}
 
 /// The rent the crash tests send, as the customer types it.
 pub fn rent(payer_account_id: &str) -> TransferInput {
@@ -87,7 +132,22 @@ impl DurablePhone {
         endpoint: &BankEndpoint,
         payer_account_id: &str,
         kill_at: Option<&str>,
-    ) -> TestResult<TransferChild> {
+    ) -> TestResult<PhoneProcess> {
+        let flow = Flow::Transfer {
+            payer: payer_account_id,
+        };
+        self.spawn(exe, endpoint, &flow, kill_at)
+    }
+
+    /// Starts the app in a new process (`exe`, the `crash-phone` binary) that runs `flow`;
+    /// with `kill_at`, the core aborts the process at that step.
+    pub fn spawn(
+        &self,
+        exe: &Path,
+        endpoint: &BankEndpoint,
+        flow: &Flow<'_>,
+        kill_at: Option<&str>,
+    ) -> TestResult<PhoneProcess> {
         let receipt_key = endpoint.receipt_keys.first().ok_or("no receipt key")?;
         let spki_pin = endpoint.spki_pins.first().ok_or("no pin")?;
         let mut command = Command::new(exe);
@@ -97,9 +157,9 @@ impl DurablePhone {
             .arg(&endpoint.base_url)
             .arg(spki_pin)
             .arg(receipt_key)
-            .arg(payer_account_id)
+            .args(flow.args())
             .env_remove(mobank_core::testing::KILL_AT_VAR)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         if let Some(point) = kill_at {
@@ -107,8 +167,10 @@ impl DurablePhone {
         }
         let mut child = command.spawn()?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
-        Ok(TransferChild {
+        let stdin = child.stdin.take();
+        Ok(PhoneProcess {
             child,
+            stdin,
             lines: BufReader::new(stdout).lines(),
         })
     }
@@ -131,9 +193,10 @@ pub fn open(
     )?)
 }
 
-/// The phone's process while it sends one transfer.
-pub struct TransferChild {
+/// The phone's process while it runs one flow.
+pub struct PhoneProcess {
     child: Child,
+    stdin: Option<ChildStdin>,
     lines: Lines<BufReader<ChildStdout>>,
 }
 
@@ -141,20 +204,37 @@ pub struct TransferChild {
 #[derive(Debug)]
 pub struct Ended {
     pub status: ExitStatus,
-    /// What `sign_and_submit` returned, if the process lived to print it.
+    /// What the flow's last call returned, if the process lived to print it.
     pub finished: Option<String>,
 }
 
-impl TransferChild {
+impl PhoneProcess {
     /// The id of the drafted transfer (its idempotency key), once the child printed it.
     /// Blocking.
     pub fn transfer_id(&mut self) -> TestResult<String> {
+        self.said(DRAFTED)
+    }
+
+    /// What follows `prefix` on the first line of the child's that starts with it. Blocking.
+    fn said(&mut self, prefix: &str) -> TestResult<String> {
         for line in self.lines.by_ref() {
-            if let Some(id) = line?.strip_prefix(DRAFTED) {
-                return Ok(id.trim().to_owned());
+            if let Some(rest) = line?.strip_prefix(prefix) {
+                return Ok(rest.trim().to_owned());
             }
         }
-        Err("the phone ended before drafting".into())
+        Err(format!("the phone ended before saying {prefix}").into())
+    }
+
+    /// Waits until the binding asks for its OTP (sent once it started). Blocking.
+    pub fn wait_for_otp_prompt(&mut self) -> TestResult<()> {
+        self.said(AWAITING_OTP).map(drop)
+    }
+
+    /// Types `otp` in, as the customer does after reading the SMS.
+    pub fn type_otp(&mut self, otp: &str) -> TestResult<()> {
+        let stdin = self.stdin.as_mut().ok_or("no stdin")?;
+        writeln!(stdin, "{otp}")?;
+        Ok(stdin.flush()?)
     }
 
     /// SIGKILL, as the OS kills an app.
@@ -175,7 +255,7 @@ impl TransferChild {
     }
 }
 
-impl Drop for TransferChild {
+impl Drop for PhoneProcess {
     fn drop(&mut self) {
         // A test that failed half-way leaves no phone process behind.
         if matches!(self.child.try_wait(), Ok(None)) {

@@ -19,6 +19,7 @@ use crate::device::state::{BindingStatus, DeviceState};
 use crate::device::DeviceSummary;
 use crate::error::MobankError;
 use crate::input;
+use crate::kill;
 use crate::net::NetError;
 use crate::pin::Pin;
 use crate::runtime::blocking;
@@ -67,6 +68,7 @@ pub(super) async fn complete(
         }
     })
     .await??;
+    kill::point(kill::BINDING_KEYS_MADE);
 
     let mut request = CompleteActivationRequest {
         activation_id: pending.activation_id.clone(),
@@ -100,6 +102,7 @@ pub(super) async fn complete(
         Ok(_) => return Err(undo.abandon(keys, NetError::MalformedResponse.into()).await),
         Err(error) => return Err(undo.abandon(keys, error.into()).await),
     };
+    kill::point(kill::BINDING_CONFIRMED);
     let state = DeviceState {
         version: DeviceState::new_version(),
         device_id: response.device_id,
@@ -115,6 +118,7 @@ pub(super) async fn complete(
         possession_sign_count: 1,
         user_verified_sign_count: 1,
         knowledge: Some(knowledge),
+        pending_knowledge: None,
         knowledge_sign_count: 0,
         biometric_failures: 0,
         status: BindingStatus::Active,

@@ -9,16 +9,86 @@ use mobank_protocol::{Ceremony, CHALLENGE_LEN};
 
 use super::signing::{sign_off_runtime, strong_authentication_succeeded, Second, Signing};
 use crate::context::{Context, Session, SessionSummary, Started};
+use crate::device::knowledge::KnowledgeKey;
 use crate::device::state::CounterFlush;
 use crate::error::{internal, MobankError};
 use crate::events::MobankEvent;
+use crate::kill;
 use crate::net::NetError;
 use crate::runtime::{blocking, lock};
 
+/// Logs in with `second`. While a PIN change's outcome is unknown (`pending_knowledge`), a PIN
+/// the bank refuses is tried once more with the other knowledge key, and the one the bank took
+/// is kept: a wrong PIN then costs two attempts, the price of never stranding the customer
+/// between two PINs.
 pub(super) async fn login(
     context: &Arc<Context>,
     second: Second,
 ) -> Result<SessionSummary, MobankError> {
+    let (second, other) = other_knowledge(context, second).await?;
+    let first = login_once(context, second).await;
+    let Some(other) = other else {
+        return first;
+    };
+    let (result, took_other) = match first {
+        Err(MobankError::AuthenticationFailed { .. }) => {
+            (login_once(context, Second::NewKnowledge(other)).await, true)
+        }
+        first => (first, false),
+    };
+    if result.is_ok() && settle_pending_knowledge(context, took_other).await.is_err() {
+        // Both keys stay; the next PIN login settles it.
+        tracing::warn!("could not store which knowledge key the bank holds");
+    }
+    result
+}
+
+/// For a PIN login while a PIN change's outcome is unknown: the pending knowledge key opened
+/// with the same PIN.
+async fn other_knowledge(
+    context: &Arc<Context>,
+    second: Second,
+) -> Result<(Second, Option<KnowledgeKey>), MobankError> {
+    let Second::Pin(pin) = second else {
+        return Ok((second, None));
+    };
+    let Some(pending) = context.usable_state().await?.pending_knowledge else {
+        return Ok((Second::Pin(pin), None));
+    };
+    let key_store = Arc::clone(&context.key_store);
+    let (pin, key) = blocking(move || {
+        let key = KnowledgeKey::open(key_store.as_ref(), &pending, &pin);
+        (pin, key)
+    })
+    .await?;
+    // A key store that cannot open it leaves the login as it was.
+    Ok((Second::Pin(pin), key.ok()))
+}
+
+/// The bank accepted one of the two knowledge keys: it is the PIN's from now on.
+async fn settle_pending_knowledge(
+    context: &Arc<Context>,
+    took_pending: bool,
+) -> Result<(), MobankError> {
+    let saver = Arc::clone(context);
+    blocking(move || {
+        let Some(state) = saver.states.load()? else {
+            return Ok(());
+        };
+        saver.states.update(&state.device_id, |state| {
+            let pending = state.pending_knowledge.take();
+            if took_pending {
+                state.knowledge = pending;
+            }
+            Ok(())
+        })?;
+        Ok::<_, crate::device::state::StateError>(())
+    })
+    .await??;
+    Ok(())
+}
+
+async fn login_once(context: &Arc<Context>, second: Second) -> Result<SessionSummary, MobankError> {
     let factor = second
         .strong_factor()
         .ok_or_else(|| internal("a login needs a second factor"))?;
@@ -49,6 +119,7 @@ pub(super) async fn login(
         counters: CounterFlush::Now,
     };
     let assertions = sign_off_runtime(context, &device_id, signing, second).await?;
+    kill::point(kill::LOGIN_SIGNED);
 
     let sent_at_ms = context.clock.now_ms();
     let response = context
@@ -64,6 +135,7 @@ pub(super) async fn login(
         )
         .await;
     let mut response = refused_by_bank(context, &device_id, response).await?;
+    kill::point(kill::LOGIN_ANSWERED);
     if response.session_token.is_empty() || response.idle_timeout_secs == 0 {
         zeroize::Zeroize::zeroize(&mut response.session_token);
         return Err(NetError::MalformedResponse.into());

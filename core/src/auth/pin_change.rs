@@ -20,9 +20,10 @@ use super::policy::Operation;
 use super::signing::{sign_off_runtime, strong_authentication_succeeded, Second, Signing};
 use crate::context::{local_deadline, Context, StrongFactor};
 use crate::device::binding::knowledge_alias;
-use crate::device::knowledge::KnowledgeKey;
+use crate::device::knowledge::{KnowledgeKey, KnowledgeRecord};
 use crate::device::state::CounterFlush;
 use crate::error::MobankError;
+use crate::kill;
 use crate::net::NetError;
 use crate::pin::{check_new_pin, Pin};
 use crate::platform::KeyStoreError;
@@ -87,6 +88,7 @@ impl PinClient {
         .ok_or(MobankError::NotLoggedIn)?;
         self.state.begin(&auth.token, pending);
         strong_authentication_succeeded(context, &auth.device_id).await;
+        kill::point(kill::PIN_CHANGE_BEGUN);
         tracing::info!("PIN change begun");
         Ok(())
     }
@@ -94,10 +96,10 @@ impl PinClient {
     /// Step two: sets `new` as the PIN. A PIN that is too easy to guess is refused
     /// (`PinRejected`) before anything is sent, and the begun change stays open for another try.
     ///
-    /// The new key is saved on the phone only once the bank has accepted it. If the answer is
-    /// lost (`OutcomeUnknown`), the phone keeps the old PIN; should the bank have taken the new
-    /// one, the old PIN then fails at the bank and the way back is biometric login and a new PIN
-    /// change, or re-activation.
+    /// The new key is kept beside the old one before it is sent, and replaces it once the bank
+    /// has accepted it. If the answer is lost (`OutcomeUnknown`) or the app is killed before
+    /// it is stored, both stay: the next PIN login tries the key the bank refused with the other
+    /// one, so whichever PIN the bank now holds works (see `login.rs`).
     pub async fn commit_change(&self, new: Pin) -> Result<(), MobankError> {
         check_new_pin(&new)?;
         let context = &self.context;
@@ -121,6 +123,7 @@ impl PinClient {
         })
         .await??;
         let key_bytes = Zeroizing::new(key.bytes().to_vec());
+        keep_pending(context, &auth.device_id, Some(record.clone())).await?;
         let signing = Signing {
             ceremony: Ceremony::Operation,
             challenge: ticket.challenge.clone(),
@@ -129,6 +132,7 @@ impl PinClient {
         };
         let assertions =
             sign_off_runtime(context, &auth.device_id, signing, Second::NewKnowledge(key)).await?;
+        kill::point(kill::PIN_CHANGE_SIGNED);
         let mut request = PinChangeCommitRequest {
             ticket_id: ticket.ticket_id.clone(),
             new_knowledge_key: key_bytes.to_vec(),
@@ -147,13 +151,23 @@ impl PinClient {
         if !matches!(result, Err(NetError::Connect(_) | NetError::PinMismatch)) {
             self.state.clear(&ticket.ticket_id);
         }
-        auth.settle(result).await?;
+        let settled = auth.settle(result).await;
+        if settled
+            .as_ref()
+            .is_err_and(|error| *error != MobankError::OutcomeUnknown)
+        {
+            // Refused, or never sent: the bank kept the old key.
+            keep_pending(context, &auth.device_id, None).await?;
+        }
+        settled?;
+        kill::point(kill::PIN_CHANGE_COMMITTED);
 
         let saver = Arc::clone(context);
         let device_id = auth.device_id.clone();
         blocking(move || {
             saver.states.update(&device_id, |state| {
                 state.knowledge = Some(record);
+                state.pending_knowledge = None;
                 Ok(())
             })
         })
@@ -162,6 +176,26 @@ impl PinClient {
         tracing::info!("PIN changed");
         Ok(())
     }
+}
+
+/// Stores (or forgets) the new knowledge key of a PIN change whose outcome the phone does not
+/// know yet.
+async fn keep_pending(
+    context: &Arc<Context>,
+    device_id: &str,
+    pending: Option<KnowledgeRecord>,
+) -> Result<(), MobankError> {
+    let saver = Arc::clone(context);
+    let device_id = device_id.to_owned();
+    blocking(move || {
+        saver.states.update(&device_id, |state| {
+            state.pending_knowledge = pending;
+            Ok(())
+        })
+    })
+    .await??
+    .ok_or(MobankError::NotBound)?;
+    Ok(())
 }
 
 /// The first step of a PIN change, accepted by the bank, waiting for the new PIN.

@@ -43,6 +43,10 @@ pub(crate) struct DeviceState {
     /// The knowledge key, wrapped and PIN-masked. `None`: no PIN was set at binding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge: Option<KnowledgeRecord>,
+    /// The new knowledge key of a PIN change sent to the bank whose answer the phone never
+    /// stored: the bank holds either it or `knowledge`, and the next PIN login finds which.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_knowledge: Option<KnowledgeRecord>,
     /// The knowledge factor's own counter. It carries on across PIN changes, so the bank never
     /// sees a value twice whatever it does with its stored one when the key changes.
     #[serde(default)]
@@ -333,6 +337,7 @@ mod tests {
                 salt: vec![1; 16],
                 sealed: vec![2; 60],
             }),
+            pending_knowledge: None,
             knowledge_sign_count: 0,
             biometric_failures: 0,
             status: BindingStatus::Active,

@@ -20,6 +20,7 @@ use super::model::{SyncProgress, SyncProgressListener, SyncReport};
 use crate::auth::{authorize, Authorized};
 use crate::context::Context;
 use crate::error::{internal, MobankError};
+use crate::kill;
 use crate::net::NetError;
 use crate::runtime::blocking;
 use crate::storage::{is_cache_damage, reset_cache};
@@ -87,7 +88,10 @@ pub(super) async fn sync(
         let store = Arc::clone(&store);
         let cursor_after = next.clone();
         writing = Some(tokio::task::spawn_blocking(move || {
-            store.insert_transactions_with_cursor(&rows, CURSOR, cursor_after.as_bytes())
+            let written =
+                store.insert_transactions_with_cursor(&rows, CURSOR, cursor_after.as_bytes());
+            kill::point(kill::HISTORY_PAGE_WRITTEN);
+            written
         }));
         cursor = Some(next);
         if !has_more {

@@ -18,6 +18,7 @@ use super::state::LimitsState;
 use crate::auth::{authorize, Authorized, Operation, Second};
 use crate::context::Context;
 use crate::error::{internal, MobankError};
+use crate::kill;
 use crate::money::parse_typed_amount;
 
 /// Payment channels: see them, turn one on (strong authentication; the bank tells every
@@ -122,6 +123,7 @@ impl ChannelsClient {
                 &limits.monthly.to_string(),
             );
             let (challenge_id, assertion) = sign_operation(&auth, operation).await?;
+            kill::point(kill::LIMITS_SIGNED);
             request.challenge_id = Some(challenge_id);
             request.assertion = Some(assertion);
         }

@@ -21,6 +21,7 @@ use crate::context::Context;
 use crate::device::state::CounterFlush;
 use crate::error::MobankError;
 use crate::input::InputError;
+use crate::kill;
 use crate::net::NetError;
 use crate::risk::{payee_name_warning, WarningCode};
 
@@ -154,6 +155,7 @@ impl PayeesClient {
             .await?
             .pop()
             .ok_or_else(|| crate::error::internal("no possession assertion"))?;
+        kill::point(kill::PAYEE_SIGNED);
         let request = AddPayeeRequest {
             check_id: check.check_id,
             nickname,

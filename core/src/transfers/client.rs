@@ -20,7 +20,6 @@ use ring::rand::SystemRandom;
 use super::acknowledgement;
 use super::confirmation::{render, Shown};
 use super::draft::{Draft, TransfersState};
-use super::kill;
 use super::model::{Confirmation, TransferInput, TransferState, TransferSummary};
 use super::outbox::{self, OutboxError, OutboxRecord};
 use super::outcome::{delivery, event_for, take_receipt, Delivery};
@@ -32,6 +31,7 @@ use crate::context::{local_deadline, Context};
 use crate::device::state::CounterFlush;
 use crate::error::{internal, MobankError};
 use crate::input::InputError;
+use crate::kill;
 use crate::limits::LimitsState;
 use crate::money::parse_typed_amount;
 use crate::net::NetError;
@@ -305,6 +305,7 @@ impl TransfersClient {
             .assertions
             .pop()
             .ok_or_else(|| internal("no possession assertion"))?;
+        kill::point(kill::CANCEL_SIGNED);
         let path = format!("{}{hex}{}", paths::TRANSFER_PREFIX, paths::CANCEL_SUFFIX);
         let result = self
             .context

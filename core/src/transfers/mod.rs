@@ -12,7 +12,6 @@ mod acknowledgement;
 mod client;
 mod confirmation;
 mod draft;
-mod kill;
 mod model;
 mod outbox;
 mod outcome;

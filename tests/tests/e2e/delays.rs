@@ -47,7 +47,7 @@ fn to_landlord(payer: &str, amount: &str, execution_date: Option<String>) -> Tra
 }
 
 /// The bank day after the bank's today (Beijing), `YYYY-MM-DD`.
-fn tomorrow_at_the_bank(bank: &Bank) -> String {
+pub(crate) fn tomorrow_at_the_bank(bank: &Bank) -> String {
     let days = (bank.sandbox.now_ms() + 8 * HOUR_MS).div_euclid(24 * HOUR_MS) + 1;
     // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
     let z = days + 719_468;

@@ -8,6 +8,7 @@ mod at_rest;
 mod biometric;
 mod channels;
 mod crash;
+mod crash_flows;
 mod delays;
 mod devices;
 mod history;
