@@ -27,7 +27,7 @@ mod report;
 mod stats;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mobank_core::{Mobank, TransferState};
 use stats::Samples;
@@ -110,6 +110,9 @@ fn run(options: &Options) -> Result<(), String> {
 #[derive(Default)]
 pub struct Measured {
     pub transfer: Samples,
+    /// The two halves of each transfer: the draft, then the signature and the submit.
+    pub draft: Samples,
+    pub submit: Samples,
     pub commit: Samples,
     pub sign: Samples,
     pub verify: Samples,
@@ -202,8 +205,12 @@ async fn run_probe(
     match probe {
         Probe::Transfer => {
             let started = Instant::now();
-            transfer(&subjects.mobank, &subjects.payer_account_id, subjects.made).await?;
-            into.transfer.push(started.elapsed());
+            let drafted =
+                transfer(&subjects.mobank, &subjects.payer_account_id, subjects.made).await?;
+            let elapsed = started.elapsed();
+            into.transfer.push(elapsed);
+            into.draft.push(drafted);
+            into.submit.push(elapsed.saturating_sub(drafted));
             subjects.made += 1;
         }
         Probe::Commit => {
@@ -236,12 +243,16 @@ async fn run_probe(
 /// biometric signature and the submit. A warning that needs acknowledging, or anything but a
 /// settled transfer with an accepted, verified receipt, stops the run: the bench times the
 /// path a customer takes without warnings.
-async fn transfer(mobank: &Mobank, payer_account_id: &str, n: usize) -> Result<(), String> {
+///
+/// Returns how long the draft took.
+async fn transfer(mobank: &Mobank, payer_account_id: &str, n: usize) -> Result<Duration, String> {
+    let started = Instant::now();
     let transfers = mobank.transfers();
     let confirmation = transfers
         .draft(bank::to_landlord(payer_account_id, n))
         .await
         .map_err(|e| format!("draft failed: {e}"))?;
+    let drafted = started.elapsed();
     let sent = transfers
         .sign_and_submit_biometric(&confirmation.token)
         .await
@@ -253,5 +264,5 @@ async fn transfer(mobank: &Mobank, payer_account_id: &str, n: usize) -> Result<(
     if sent.state != TransferState::Settled || !accepted {
         return Err(format!("the transfer ended {:?}", sent.state));
     }
-    Ok(())
+    Ok(drafted)
 }

@@ -18,6 +18,8 @@ pub struct Report {
     record_len: usize,
     canonical_len: usize,
     transfer: Summary,
+    draft: Summary,
+    submit: Summary,
     commit: Summary,
     sign: Summary,
     verify: Summary,
@@ -36,6 +38,8 @@ impl Report {
             record_len: measured.record_len,
             canonical_len: measured.canonical_len,
             transfer: measured.transfer.summary(),
+            draft: measured.draft.summary(),
+            submit: measured.submit.summary(),
             commit: measured.commit.summary(),
             sign: measured.sign.summary(),
             verify: measured.verify.summary(),
@@ -74,12 +78,14 @@ impl Report {
         );
         let commit_label = format!("durable commit ({} B record, FULL)", self.record_len);
         let canonical_label = format!("canonical_encode ({} B)", self.canonical_len);
-        let rows: [(&str, &Summary, bool); 8] = [
+        let rows: [(&str, &Summary, bool); 10] = [
             (
                 "transfer (draft + sign_and_submit_biometric)",
                 &self.transfer,
                 true,
             ),
+            ("  of which draft", &self.draft, true),
+            ("  of which sign_and_submit_biometric", &self.submit, true),
             (&commit_label, &self.commit, true),
             ("sign (ECDSA P-256, 69-byte message)", &self.sign, false),
             ("verify (transfer assertion)", &self.verify, false),
@@ -165,6 +171,10 @@ impl Report {
                     "formula": FLOOR_FORMULA,
                 },
                 "ratio_p50": round3(self.transfer.p50_ms() / self.floor_ms()),
+                "phases": {
+                    "draft": millis(&self.draft),
+                    "sign_and_submit": millis(&self.submit),
+                },
                 "sign_transfer_us": round3(self.sign_transfer.p50_us),
                 "verify_transfer_us": round3(self.verify_transfer.p50_us),
                 "canonical_encode_us": round3(self.canonical_encode.p50_us),
