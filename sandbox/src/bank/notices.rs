@@ -95,23 +95,17 @@ pub(crate) fn notify_all_of_channel(
     event: &ChannelEvent<'_>,
     now: i64,
 ) -> Result<(), ApiFailure> {
-    for recipient in devices::active_of_customer(tx, customer_id)? {
-        notices::insert(
-            tx,
-            &notices::NewNotice {
-                notice_id: &random::id(&bank.rng, "ntc")?,
-                customer_id,
-                device_id: &recipient,
-                kind: kind_name(event.kind),
-                subject_device_id: event.by_device.map(|(id, _)| id),
-                device_name: event.by_device.map(|(_, name)| name),
-                at_ms: now,
-                detail: Some(event.channel.code()),
-            },
-        )?;
-        tracing::info!(device_id = %recipient, kind = kind_name(event.kind), "device notified");
-    }
-    Ok(())
+    notify_all(
+        tx,
+        bank,
+        customer_id,
+        &Told {
+            kind: event.kind,
+            by_device: event.by_device,
+            detail: event.channel.code(),
+        },
+        now,
+    )
 }
 
 /// A payee saved in the app, and the device it was saved on.
@@ -131,24 +125,17 @@ pub(crate) fn notify_all_of_payee(
     event: &PayeeEvent<'_>,
     now: i64,
 ) -> Result<(), ApiFailure> {
-    let (by_id, by_name) = event.by_device;
-    for recipient in devices::active_of_customer(tx, customer_id)? {
-        notices::insert(
-            tx,
-            &notices::NewNotice {
-                notice_id: &random::id(&bank.rng, "ntc")?,
-                customer_id,
-                device_id: &recipient,
-                kind: kind_name(NoticeKind::PayeeAdded),
-                subject_device_id: Some(by_id),
-                device_name: Some(by_name),
-                at_ms: now,
-                detail: Some(event.payee),
-            },
-        )?;
-        tracing::info!(device_id = %recipient, kind = "payee_added", "device notified");
-    }
-    Ok(())
+    notify_all(
+        tx,
+        bank,
+        customer_id,
+        &Told {
+            kind: NoticeKind::PayeeAdded,
+            by_device: Some(event.by_device),
+            detail: event.payee,
+        },
+        now,
+    )
 }
 
 /// A product a branch opened for the customer: its name and masked number.
@@ -159,6 +146,34 @@ pub(crate) fn notify_all_of_product(
     product: &str,
     now: i64,
 ) -> Result<(), ApiFailure> {
+    notify_all(
+        tx,
+        bank,
+        customer_id,
+        &Told {
+            kind: NoticeKind::ProductOpened,
+            by_device: None,
+            detail: product,
+        },
+        now,
+    )
+}
+
+/// One notice for every active device of the customer.
+struct Told<'a> {
+    kind: NoticeKind,
+    /// `(device_id, name)` of the device that did it; `None` for a branch.
+    by_device: Option<(&'a str, &'a str)>,
+    detail: &'a str,
+}
+
+fn notify_all(
+    tx: &Transaction<'_>,
+    bank: &Bank,
+    customer_id: &str,
+    told: &Told<'_>,
+    now: i64,
+) -> Result<(), ApiFailure> {
     for recipient in devices::active_of_customer(tx, customer_id)? {
         notices::insert(
             tx,
@@ -166,14 +181,14 @@ pub(crate) fn notify_all_of_product(
                 notice_id: &random::id(&bank.rng, "ntc")?,
                 customer_id,
                 device_id: &recipient,
-                kind: kind_name(NoticeKind::ProductOpened),
-                subject_device_id: None,
-                device_name: None,
+                kind: kind_name(told.kind),
+                subject_device_id: told.by_device.map(|(id, _)| id),
+                device_name: told.by_device.map(|(_, name)| name),
                 at_ms: now,
-                detail: Some(product),
+                detail: Some(told.detail),
             },
         )?;
-        tracing::info!(device_id = %recipient, kind = "product_opened", "device notified");
+        tracing::info!(device_id = %recipient, kind = kind_name(told.kind), "device notified");
     }
     Ok(())
 }
