@@ -143,7 +143,24 @@ async fn serve<B>(
 where
     B: AsyncRead + AsyncWrite + Unpin,
 {
-    while let Some(request) = next_message(&mut phone).await? {
+    loop {
+        // The bank closes an idle connection (its header read timeout): a real client sees
+        // that close and drops the connection from its pool, so the proxy passes it on
+        // rather than leave the phone a connection that fails its next request.
+        let mut probe = [0u8; 1];
+        let request = tokio::select! {
+            request = next_message(&mut phone) => request?,
+            read = bank.read(&mut probe) => {
+                if matches!(read, Ok(1..)) {
+                    return Err(std::io::Error::other("the bank spoke before it was asked"));
+                }
+                phone.shutdown().await?;
+                return Ok(());
+            }
+        };
+        let Some(request) = request else {
+            return Ok(());
+        };
         let fault = if request.head.starts_with(SUBMIT_LINE) {
             armed
                 .lock()
@@ -202,5 +219,4 @@ where
         phone.write_all(&whole).await?;
         phone.flush().await?;
     }
-    Ok(())
 }
