@@ -37,6 +37,11 @@ pub struct SandboxConfig {
     /// suites in any language. Off by default, so a shared sandbox keeps real time. The
     /// in-process `RunningSandbox::advance_clock` works either way.
     pub test_clock: bool,
+    /// For leak scans of test runs only: every session token, activation code and OTP the
+    /// bank issues, and every knowledge key a phone gives it (base64 and hex), is appended to
+    /// this file in clear, one per line, so the scan can look for each in what the phones
+    /// wrote. Unset by default.
+    pub issued_secrets_file: Option<PathBuf>,
 }
 
 impl SandboxConfig {
@@ -69,6 +74,7 @@ impl Default for SandboxConfig {
             cooling_off: Duration::from_secs(24 * 60 * 60),
             seed_history: 0,
             test_clock: false,
+            issued_secrets_file: None,
         }
     }
 }

@@ -33,11 +33,16 @@ pub(crate) fn id(rng: &SystemRandom, prefix: &str) -> Result<String, ring::error
     let mut out = String::with_capacity(prefix.len() + 33);
     out.push_str(prefix);
     out.push('_');
-    for byte in raw {
+    push_hex(&mut out, &raw);
+    Ok(out)
+}
+
+/// Appends `bytes` in lower-case hex.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    for byte in bytes {
         out.push(char::from(HEX[usize::from(byte >> 4)]));
         out.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
-    Ok(out)
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -1,7 +1,9 @@
 //! What the suites leave for the canary scan after `make test` (`canary-scan`): with
 //! `MOBANK_KEEP_PHONE_FILES` set to a directory, every test phone keeps its data directory
 //! under it, and everything the phone-side crates log, at every level, goes to `phone.log`
-//! there. Without it, phones live in temporary directories removed with them.
+//! there, and every bank the suites start appends the session tokens, activation codes and
+//! OTPs it issues to `issued-secrets` there, for the scan to look for. Without it, phones live
+//! in temporary directories removed with them and banks write nothing.
 
 use std::fs::{self, File};
 use std::path::PathBuf;
@@ -13,6 +15,8 @@ use tempfile::TempDir;
 pub const KEEP_ENV: &str = "MOBANK_KEEP_PHONE_FILES";
 /// The log of the phone-side crates, under the kept directory.
 pub const LOG_FILE: &str = "phone.log";
+/// The secrets the suites' banks issued, one per line: canaries for the scan, not scanned.
+pub const ISSUED_SECRETS_FILE: &str = "issued-secrets";
 /// Only the crates that run on a phone: the sandbox logs as the bank, which may see anything.
 const PHONE_SIDE: &str = "mobank_core=trace,mobank_store=trace,mobank_protocol=trace";
 
@@ -28,6 +32,15 @@ pub fn phone_dir() -> std::io::Result<TempDir> {
         .tempdir_in(&root)?;
     dir.disable_cleanup(true);
     Ok(dir)
+}
+
+/// Where a bank started by the suites records the secrets it issues, when files are kept.
+pub fn issued_secrets_file() -> std::io::Result<Option<PathBuf>> {
+    let Some(root) = kept_root() else {
+        return Ok(None);
+    };
+    fs::create_dir_all(&root)?;
+    Ok(Some(root.join(ISSUED_SECRETS_FILE)))
 }
 
 fn kept_root() -> Option<PathBuf> {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use mobank_sandbox::{RunningSandbox, SandboxConfig, SandboxError};
 use tokio::runtime::Runtime;
 
-use crate::{Bank, TestResult};
+use crate::{bank_config, Bank, TestResult};
 
 /// How long a restart retries its ports while the killed bank's sockets close.
 const REBIND_FOR: Duration = Duration::from_secs(10);
@@ -23,7 +23,7 @@ pub struct KillableBank {
 impl KillableBank {
     pub async fn start() -> TestResult<Self> {
         let dir = tempfile::tempdir()?;
-        let (runtime, sandbox) = serve(SandboxConfig::new(dir.path().join("bank"))).await?;
+        let (runtime, sandbox) = serve(bank_config(dir.path().join("bank"))?).await?;
         Ok(Self {
             bank: Bank { sandbox, dir },
             runtime: Some(runtime),
@@ -32,7 +32,7 @@ impl KillableBank {
 
     /// Kills the bank where it stands and starts it again on its data directory and ports.
     pub async fn kill_and_restart(&mut self) -> TestResult<()> {
-        let mut config = SandboxConfig::new(self.bank.data_dir());
+        let mut config = bank_config(self.bank.data_dir())?;
         config.listen = self
             .bank
             .sandbox

@@ -69,7 +69,7 @@ impl Bank {
     /// Starts with some knobs changed from their defaults.
     pub async fn start_with(change: impl FnOnce(&mut SandboxConfig)) -> TestResult<Self> {
         let dir = tempfile::tempdir()?;
-        let mut config = SandboxConfig::new(dir.path().join("bank"));
+        let mut config = bank_config(dir.path().join("bank"))?;
         change(&mut config);
         let sandbox = mobank_sandbox::start(config).await?;
         Ok(Self { sandbox, dir })
@@ -128,6 +128,14 @@ impl Bank {
     pub async fn stop(self) {
         self.sandbox.shutdown().await;
     }
+}
+
+/// A bank's configuration in `data_dir`: the defaults, and when the suites keep their files,
+/// the issued secrets recorded for the canary scan.
+pub fn bank_config(data_dir: PathBuf) -> TestResult<SandboxConfig> {
+    let mut config = SandboxConfig::new(data_dir);
+    config.issued_secrets_file = kept_files::issued_secrets_file()?;
+    Ok(config)
 }
 
 /// Every event the phone's Mobank delivered, oldest first.

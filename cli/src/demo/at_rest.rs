@@ -7,7 +7,9 @@ use mobank_sandbox::{
     CORNER_SHOP_ACCOUNT_NUMBER, DEMO_CUSTOMER_ID, LANDLORD_ACCOUNT_NUMBER, OTHER_BANK_ACCOUNTS,
 };
 
+use super::binding::{IPAD_PIN, PHONE_PIN};
 use super::format::count;
+use super::session::MISTYPED_PIN;
 use super::{ensure, Demo, Outcome};
 
 /// Distinct memos and counterparties are plenty; more would only slow the scan.
@@ -55,7 +57,7 @@ pub fn scan_phone_files(demo: &Demo) -> Outcome {
         })?;
     }
     say.ok(&format!(
-        "{} files, {} KiB: not one of {} known texts (account numbers, memos, counterparties) in clear",
+        "{} files, {} KiB: not one of {} known texts (PINs, session tokens, activation codes, OTPs, account numbers, memos, counterparties) in clear",
         files.len(),
         count(bytes / 1024),
         count(canaries.len() as u64)
@@ -93,11 +95,29 @@ fn canaries(demo: &Demo) -> Outcome<Vec<Vec<u8>>> {
             .flat_map(|typed| typed.iter().map(|t| t.to_string())),
     );
     texts.insert("Bearer".to_owned());
-    Ok(texts
+    texts.extend(
+        [PHONE_PIN, IPAD_PIN, MISTYPED_PIN]
+            .into_iter()
+            .map(str::to_owned),
+    );
+    let mut canaries: Vec<Vec<u8>> = texts
         .into_iter()
         .filter(|text| text.len() >= MIN_CANARY_BYTES)
         .map(String::into_bytes)
-        .collect())
+        .collect();
+    let issued = std::fs::read(demo.issued_secrets_file())
+        .map_err(|e| format!("the bank's list of issued secrets: {e}"))?;
+    let before = canaries.len();
+    canaries.extend(
+        issued
+            .split(|byte| *byte == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(<[u8]>::to_vec),
+    );
+    ensure(canaries.len() > before, || {
+        "the bank listed no secret it issued".to_owned()
+    })?;
+    Ok(canaries)
 }
 
 fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

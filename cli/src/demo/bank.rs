@@ -11,6 +11,10 @@ use super::format::count;
 use super::narrate::Narrator;
 use super::{unexpected, Demo, OrFail, Outcome};
 
+/// Where the bank lists, for the last look at the phone's files, every session token,
+/// activation code and OTP it issued (a sandbox setting for leak scans; a bank keeps hashes).
+pub const ISSUED_SECRETS_FILE: &str = "issued-secrets";
+
 /// Transactions of history the bank books for Li Wei before the demo starts.
 pub const SEEDED_HISTORY: u32 = 20_000;
 
@@ -23,6 +27,7 @@ pub async fn open(say: &Narrator, workdir: &Path) -> Outcome<RunningSandbox> {
         listen,
         dev_listen: listen,
         seed_history: SEEDED_HISTORY,
+        issued_secrets_file: Some(workdir.join(ISSUED_SECRETS_FILE)),
         ..SandboxConfig::default()
     };
     let bank = mobank_sandbox::start(config)

@@ -123,6 +123,11 @@ impl Demo {
         self.workdir.path().join(PHONE_DIR)
     }
 
+    /// The bank's list of the secrets it issued during the demo, one per line.
+    pub fn issued_secrets_file(&self) -> std::path::PathBuf {
+        self.workdir.path().join(bank::ISSUED_SECRETS_FILE)
+    }
+
     /// A data directory for a phone that is not Li Wei's.
     pub fn scratch_dir(&self, name: &str) -> std::path::PathBuf {
         self.workdir.path().join(name)

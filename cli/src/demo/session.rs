@@ -8,7 +8,7 @@ use super::binding::{pin, PHONE_PIN, PIN_DOTS};
 use super::{ensure, unexpected, Demo, OrFail, Outcome};
 
 /// A PIN that is not Li Wei's: the phone cannot tell, only the bank can.
-const MISTYPED_PIN: &str = "918273";
+pub const MISTYPED_PIN: &str = "918273";
 
 pub async fn run(demo: &Demo) -> Outcome {
     demo.say.chapter("The session");

@@ -48,6 +48,7 @@ pub(crate) fn start(bank: &Bank, code: &str) -> Result<StartActivationResponse, 
     let challenge = random::challenge(&bank.rng)?;
     let otp_salt: [u8; 32] = random::bytes(&bank.rng)?;
     let otp = otp::generate(&bank.rng)?;
+    bank.witness.issued(&otp);
     let otp_tag = otp::tag(&otp_salt, &otp);
     let sms = otp::sms_body(&otp, bank.policy.otp_valid_minutes);
     let otp_expires_at_ms = now.saturating_add(bank.policy.otp_ttl_ms);
@@ -239,6 +240,9 @@ pub(crate) fn complete(
             ));
         }
 
+        if let Some(key) = &device.knowledge_key {
+            bank.witness.received_key(key.as_slice());
+        }
         devices::insert(
             &tx,
             &devices::NewDevice {

@@ -30,6 +30,7 @@ pub(crate) fn issue_activation_code(
 ) -> Result<IssueActivationResponse, SandboxError> {
     let internal = |_| SandboxError::Internal("the system random generator failed");
     let code = random::activation_code(&bank.rng).map_err(internal)?;
+    bank.witness.issued(&code);
     let code_id = random::id(&bank.rng, "code").map_err(internal)?;
     let now = bank.clock.now_ms();
     let expires_at_ms = now.saturating_add(bank.policy.activation_ttl_ms);

@@ -94,6 +94,7 @@ pub(crate) fn create(
                 },
             )?;
             let code = random::activation_code(&bank.rng).map_err(internal)?;
+            bank.witness.issued(&code);
             let code_id = random::id(&bank.rng, "code").map_err(internal)?;
             activations::insert_code(
                 &tx,

@@ -32,6 +32,7 @@ pub(crate) mod policy;
 pub(crate) mod session;
 pub(crate) mod step_up;
 pub(crate) mod transfer;
+pub(crate) mod witness;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -89,6 +90,8 @@ pub(crate) struct Bank {
     pub(crate) receipt_key: EcdsaKeyPair,
     /// What the developer API injected into the transfer answers.
     pub(crate) faults: Faults,
+    /// Where a test run's leak scan learns the secrets handed out.
+    pub(crate) witness: witness::Witness,
 }
 
 impl Bank {
@@ -106,6 +109,7 @@ impl Bank {
             policy: Policy::from_config(config),
             receipt_key,
             faults: Faults::default(),
+            witness: witness::Witness::new(config.issued_secrets_file.clone()),
         }
     }
 

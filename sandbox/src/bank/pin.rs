@@ -91,6 +91,7 @@ pub(crate) fn commit(
             },
             now,
         )?;
+        bank.witness.received_key(new_key.as_slice());
         devices::replace_knowledge_key(tx, &owner.device_id, new_key.as_slice())?;
         notices::notify_others(
             tx,

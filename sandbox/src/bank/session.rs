@@ -27,6 +27,7 @@ pub(crate) fn issue(
     now: i64,
 ) -> Result<IssuedSession, ApiFailure> {
     let token = random::session_token(&bank.rng)?;
+    bank.witness.issued(&token);
     let expires_at_ms = now.saturating_add(bank.policy.session_cap_ms);
     sessions::insert(
         tx,

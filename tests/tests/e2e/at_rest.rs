@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use mobank_core::net::pinned_tls_config;
 use mobank_core::platform::KeyStore;
 use mobank_core::{BankEndpoint, SecretString};
-use mobank_e2e::{assert_no_file_holds, pin, Bank, Phone, PIN};
+use mobank_e2e::{assert_no_file_holds, contains, pin, Bank, Phone, PIN};
 use mobank_protocol::b64;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
@@ -167,7 +167,7 @@ fn encodings(secret: &[u8]) -> Vec<Vec<u8>> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_token_key_pin_otp_or_code_is_on_disk() {
+async fn no_token_key_pin_otp_or_code_is_on_disk_and_no_pin_is_sent() {
     const NEW_PIN: &str = "640259";
     let bank = Bank::start().await.unwrap();
     let (endpoint, transcript) = tapping_relay(&bank).await;
@@ -206,6 +206,20 @@ async fn no_token_key_pin_otp_or_code_is_on_disk() {
     assert!(phone.mobank.accounts().list().await.unwrap().len() >= 2);
     let tokens = json_strings(&transcript.received(), "session_token");
     assert_eq!(tokens.len(), 2, "two logins");
+    // The PIN never crosses the wire, not even inside TLS: only the tags its key makes do.
+    let sent = transcript.sent();
+    assert!(
+        contains(&sent, b"\"knowledge_key\""),
+        "the transcript is readable"
+    );
+    for typed in [PIN, NEW_PIN] {
+        for spelling in [format!("\"{typed}\""), b64::encode(typed)] {
+            assert!(
+                !contains(&sent, spelling.as_bytes()),
+                "a PIN went to the bank"
+            );
+        }
+    }
 
     let mut canaries: Vec<(String, Vec<u8>)> = Vec::new();
     for token in &tokens {
