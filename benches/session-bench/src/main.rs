@@ -19,14 +19,16 @@
 
 mod bank;
 mod commit;
+#[path = "../../workload/latency_cli.rs"]
+mod latency_cli;
 mod phone;
 mod probes;
 mod report;
 mod stats;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
+use latency_cli::{Options, Output};
 use probes::{Crypto, DurableReplace, RoundTrips};
 use stats::Samples;
 
@@ -36,72 +38,19 @@ const PROMPT: &str = "Log in to Mobank";
 /// more samples cost nothing.
 const CRYPTO_REPEATS: usize = 5;
 
-struct Options {
-    iterations: usize,
-    warmup: usize,
-    out: PathBuf,
-    work: Option<PathBuf>,
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Err(message) = parse(&args).and_then(|options| run(&options)) {
-        eprintln!("session-bench: {message}");
-        std::process::exit(1);
-    }
-}
-
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options {
-        iterations: 500,
-        warmup: 20,
-        out: PathBuf::from("target/bench/session.json"),
-        work: None,
-    };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let count = || {
-            value
-                .parse::<usize>()
-                .map_err(|_| format!("{flag} takes a number"))
-        };
-        match flag.as_str() {
-            "--iterations" => options.iterations = count()?,
-            "--warmup" => options.warmup = count()?,
-            "--out" => options.out = PathBuf::from(value),
-            "--work" => options.work = Some(PathBuf::from(value)),
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    if options.iterations < 1 {
-        return Err("--iterations must be at least 1".into());
-    }
-    Ok(options)
-}
-
-fn run(options: &Options) -> Result<(), String> {
-    let parent = options.work.clone().unwrap_or_else(std::env::temp_dir);
-    std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let work = tempfile::Builder::new()
-        .prefix("session-bench-")
-        .tempdir_in(&parent)
-        .map_err(|e| format!("{}: {e}", parent.display()))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let measured = runtime.block_on(measure(options, work.path()))?;
-    let report = report::Report::new(options, measured);
-    print!("{}", report.table());
-    if let Some(dir) = options.out.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    let json = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
-    std::fs::write(&options.out, json + "\n")
-        .map_err(|e| format!("{}: {e}", options.out.display()))?;
-    eprintln!("session-bench: wrote {}", options.out.display());
-    Ok(())
+    latency_cli::main(
+        "session-bench",
+        "target/bench/session.json",
+        |options, work, runtime| {
+            let measured = runtime.block_on(measure(options, work))?;
+            let report = report::Report::new(options, measured);
+            Ok(Output {
+                table: report.table(),
+                json: report.json(),
+            })
+        },
+    );
 }
 
 /// Every probe's samples, warm-up excluded.

@@ -4,9 +4,10 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
+use crate::latency_cli::Options;
 use crate::probes::{BARE_PROBE, CORE_PBKDF2_ITERATIONS};
-use crate::stats::{round3, Summary};
-use crate::{Measured, Options, CRYPTO_REPEATS};
+use crate::stats::{cpus, micros_json, millis_json, round3, Summary};
+use crate::{Measured, CRYPTO_REPEATS};
 
 const FLOOR_FORMULA: &str =
     "commit_p50_ms + 2 × sign_us + 2 × verify_us + 2 × round_trip_p50_ms (p50 of each part)";
@@ -180,22 +181,6 @@ impl Report {
                 "mean_ms": round3(s.mean_ms()),
             })
         };
-        let micros = |s: &Summary| {
-            json!({
-                "p50_us": round3(s.p50_us),
-                "p99_us": round3(s.p99_us),
-                "mean_us": round3(s.mean_us),
-                "samples": s.count,
-            })
-        };
-        let millis = |s: &Summary| {
-            json!({
-                "p50_ms": round3(s.p50_ms()),
-                "p99_ms": round3(s.p99_ms()),
-                "mean_ms": round3(s.mean_ms()),
-                "samples": s.count,
-            })
-        };
         json!({
             "workload": {
                 "logins_per_kind": self.iterations,
@@ -240,24 +225,20 @@ impl Report {
                 },
                 "ratio_pin_p50_to_pin_floor": round3(self.login_pin.p50_ms() / self.pin_floor_ms()),
                 "parts": {
-                    "sign": micros(&self.sign),
-                    "verify": micros(&self.verify),
-                    "round_trip": millis(&self.round_trip),
-                    "commit": millis(&self.commit),
-                    "pbkdf2": millis(&self.pbkdf2),
-                    "knowledge_tag": micros(&self.knowledge_tag),
-                    "knowledge_verify": micros(&self.knowledge_verify),
+                    "sign": micros_json(&self.sign),
+                    "verify": micros_json(&self.verify),
+                    "round_trip": millis_json(&self.round_trip),
+                    "commit": millis_json(&self.commit),
+                    "pbkdf2": millis_json(&self.pbkdf2),
+                    "knowledge_tag": micros_json(&self.knowledge_tag),
+                    "knowledge_verify": micros_json(&self.knowledge_verify),
                 },
                 "reference": {
-                    "key_store_sign": micros(&self.key_store_sign),
-                    "login_challenge_round_trip": millis(&self.challenge_round_trip),
-                    "durable_file_replace": millis(&self.durable_replace),
+                    "key_store_sign": micros_json(&self.key_store_sign),
+                    "login_challenge_round_trip": millis_json(&self.challenge_round_trip),
+                    "durable_file_replace": millis_json(&self.durable_replace),
                 },
             },
         })
     }
-}
-
-fn cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
 }

@@ -64,3 +64,28 @@ impl Summary {
 pub fn round3(value: f64) -> f64 {
     (value * 1e3).round() / 1e3
 }
+
+/// The CPUs this process may run on, for the report.
+pub fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// A summary in microseconds, as the reports write the parts.
+pub fn micros_json(summary: &Summary) -> serde_json::Value {
+    serde_json::json!({
+        "p50_us": round3(summary.p50_us),
+        "p99_us": round3(summary.p99_us),
+        "mean_us": round3(summary.mean_us),
+        "samples": summary.count,
+    })
+}
+
+/// A summary in milliseconds, as the reports write whole operations.
+pub fn millis_json(summary: &Summary) -> serde_json::Value {
+    serde_json::json!({
+        "p50_ms": round3(summary.p50_ms()),
+        "p99_ms": round3(summary.p99_ms()),
+        "mean_ms": round3(summary.mean_ms()),
+        "samples": summary.count,
+    })
+}

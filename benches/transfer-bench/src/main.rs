@@ -20,15 +20,18 @@ mod bank;
 mod commit;
 mod crypto;
 mod floor;
+#[path = "../../workload/latency_cli.rs"]
+mod latency_cli;
 #[path = "../../session-bench/src/phone.rs"]
 mod phone;
 mod report;
 #[path = "../../session-bench/src/stats.rs"]
 mod stats;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use latency_cli::{Options, Output};
 use mobank_core::{Mobank, TransferState};
 use stats::Samples;
 
@@ -38,72 +41,19 @@ pub const MEMO: &str = "十二月房租";
 /// The cryptographic parts take microseconds: more samples per iteration cost nothing.
 const CRYPTO_REPEATS: usize = 5;
 
-struct Options {
-    iterations: usize,
-    warmup: usize,
-    out: PathBuf,
-    work: Option<PathBuf>,
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Err(message) = parse(&args).and_then(|options| run(&options)) {
-        eprintln!("transfer-bench: {message}");
-        std::process::exit(1);
-    }
-}
-
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options {
-        iterations: 500,
-        warmup: 20,
-        out: PathBuf::from("target/bench/transfer.json"),
-        work: None,
-    };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let count = || {
-            value
-                .parse::<usize>()
-                .map_err(|_| format!("{flag} takes a number"))
-        };
-        match flag.as_str() {
-            "--iterations" => options.iterations = count()?,
-            "--warmup" => options.warmup = count()?,
-            "--out" => options.out = PathBuf::from(value),
-            "--work" => options.work = Some(PathBuf::from(value)),
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    if options.iterations < 1 {
-        return Err("--iterations must be at least 1".into());
-    }
-    Ok(options)
-}
-
-fn run(options: &Options) -> Result<(), String> {
-    let parent = options.work.clone().unwrap_or_else(std::env::temp_dir);
-    std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let work = tempfile::Builder::new()
-        .prefix("transfer-bench-")
-        .tempdir_in(&parent)
-        .map_err(|e| format!("{}: {e}", parent.display()))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let measured = runtime.block_on(measure(options, work.path()))?;
-    let report = report::Report::new(options, measured);
-    print!("{}", report.table());
-    if let Some(dir) = options.out.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    let json = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
-    std::fs::write(&options.out, json + "\n")
-        .map_err(|e| format!("{}: {e}", options.out.display()))?;
-    eprintln!("transfer-bench: wrote {}", options.out.display());
-    Ok(())
+    latency_cli::main(
+        "transfer-bench",
+        "target/bench/transfer.json",
+        |options, work, runtime| {
+            let measured = runtime.block_on(measure(options, work))?;
+            let report = report::Report::new(options, measured);
+            Ok(Output {
+                table: report.table(),
+                json: report.json(),
+            })
+        },
+    );
 }
 
 /// Every probe's samples, warm-up excluded.

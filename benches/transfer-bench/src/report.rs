@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use crate::floor::BARE_PROBE;
-use crate::stats::{round3, Summary};
-use crate::{Measured, Options, AMOUNT, CRYPTO_REPEATS};
+use crate::latency_cli::Options;
+use crate::stats::{cpus, micros_json, millis_json, round3, Summary};
+use crate::{Measured, AMOUNT, CRYPTO_REPEATS};
 
 const FLOOR_FORMULA: &str =
     "2 × commit_p50_ms + sign_us + verify_us + 2 × round_trip_p50_ms (p50 of each part)";
@@ -122,22 +123,6 @@ impl Report {
     }
 
     pub fn json(&self) -> Value {
-        let micros = |s: &Summary| {
-            json!({
-                "p50_us": round3(s.p50_us),
-                "p99_us": round3(s.p99_us),
-                "mean_us": round3(s.mean_us),
-                "samples": s.count,
-            })
-        };
-        let millis = |s: &Summary| {
-            json!({
-                "p50_ms": round3(s.p50_ms()),
-                "p99_ms": round3(s.p99_ms()),
-                "mean_ms": round3(s.mean_ms()),
-                "samples": s.count,
-            })
-        };
         json!({
             "workload": {
                 "transfers": self.iterations,
@@ -172,26 +157,22 @@ impl Report {
                 },
                 "ratio_p50": round3(self.transfer.p50_ms() / self.floor_ms()),
                 "phases": {
-                    "draft": millis(&self.draft),
-                    "sign_and_submit": millis(&self.submit),
+                    "draft": millis_json(&self.draft),
+                    "sign_and_submit": millis_json(&self.submit),
                 },
                 "sign_transfer_us": round3(self.sign_transfer.p50_us),
                 "verify_transfer_us": round3(self.verify_transfer.p50_us),
                 "canonical_encode_us": round3(self.canonical_encode.p50_us),
                 "parts": {
-                    "commit": millis(&self.commit),
-                    "sign": micros(&self.sign),
-                    "verify": micros(&self.verify),
-                    "round_trip": millis(&self.round_trip),
-                    "canonical_encode": micros(&self.canonical_encode),
-                    "sign_transfer": micros(&self.sign_transfer),
-                    "verify_transfer": micros(&self.verify_transfer),
+                    "commit": millis_json(&self.commit),
+                    "sign": micros_json(&self.sign),
+                    "verify": micros_json(&self.verify),
+                    "round_trip": millis_json(&self.round_trip),
+                    "canonical_encode": micros_json(&self.canonical_encode),
+                    "sign_transfer": micros_json(&self.sign_transfer),
+                    "verify_transfer": micros_json(&self.verify_transfer),
                 },
             },
         })
     }
-}
-
-fn cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
 }
