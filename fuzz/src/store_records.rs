@@ -329,7 +329,7 @@ fn read_row<'a>(input: &mut Cursor<'a>) -> Option<Row<'a>> {
         },
         s if s == Table::ALL.len() => Row::Transaction {
             slot: input.i64()?,
-            booking_day: i32::try_from(input.i64()? >> 32).ok()?,
+            booking_day: input.i32()?,
             account_id: input.str()?,
         },
         _ => Row::Account {
@@ -352,7 +352,7 @@ pub fn write_row(row: Row<'_>, out: &mut Vec<u8>) -> Option<()> {
         } => {
             out.push(Table::ALL.len() as u8);
             out.extend_from_slice(&slot.to_be_bytes());
-            out.extend_from_slice(&(i64::from(booking_day) << 32).to_be_bytes());
+            out.extend_from_slice(&booking_day.to_be_bytes());
             put_str(out, account_id)
         }
         Row::Account { account_id } => {
@@ -446,6 +446,10 @@ impl<'a> Cursor<'a> {
 
     fn i64(&mut self) -> Option<i64> {
         Some(i64::from_be_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn i32(&mut self) -> Option<i32> {
+        Some(i32::from_be_bytes(self.take(4)?.try_into().ok()?))
     }
 
     fn optional_i64(&mut self) -> Option<Option<i64>> {
