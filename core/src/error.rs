@@ -128,6 +128,16 @@ pub enum MobankError {
     /// Between `Mobank::pause_storage` and `Mobank::resume_storage`.
     #[error("storage is paused")]
     StoragePaused,
+    /// The phone's storage is full. What the call was saving was not saved (a transfer being
+    /// signed was not sent) and nothing already stored is lost: ask the customer to free
+    /// space, then try again.
+    #[error("the phone's storage is full")]
+    StorageFull,
+    /// The phone's storage refused to write: its file system is read-only (the system turns
+    /// it so after a file-system error). Nothing was saved or sent and nothing already stored
+    /// is lost; the app works again once the phone has restarted with writable storage.
+    #[error("the phone's storage is read-only")]
+    StorageReadOnly,
     /// The history sync lost its connection to the bank after storing `fetched` transactions.
     /// They are kept; the next `history().sync` resumes after them.
     #[error("the history sync was interrupted after {fetched} transactions; sync again to resume")]
@@ -306,6 +316,8 @@ impl From<StoreError> for MobankError {
                 }
             }
             StoreError::Paused => MobankError::StoragePaused,
+            StoreError::Full { .. } => MobankError::StorageFull,
+            StoreError::ReadOnly { .. } => MobankError::StorageReadOnly,
             StoreError::KeyWrapper(message) => MobankError::KeyStore {
                 message: sanitize(&message),
             },
@@ -761,6 +773,18 @@ mod tests {
                 MobankError::StorageCorrupt,
             ),
             (StoreError::Paused, MobankError::StoragePaused),
+            (
+                StoreError::Full {
+                    part: StorePart::Vault,
+                },
+                MobankError::StorageFull,
+            ),
+            (
+                StoreError::ReadOnly {
+                    part: StorePart::Cache,
+                },
+                MobankError::StorageReadOnly,
+            ),
         ];
         for (store, expected) in cases {
             assert_eq!(

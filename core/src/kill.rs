@@ -2,7 +2,9 @@
 //! right after a durable write (or a bank's answer) and before the next write or request, where
 //! a crash could leave a flow half-done. Only in builds with the `testing` feature; elsewhere
 //! the calls compile to nothing. The names are what `MOBANK_TEST_KILL_AT` carries
-//! (`testing::KILL_AT_VAR`).
+//! (`testing::KILL_AT_VAR`); `MOBANK_TEST_PAUSE_AT` (`testing::PAUSE_AT_VAR`) holds the
+//! process at one instead, so the disk-fault tests can fill the disk or make it read-only at
+//! exactly that step.
 
 /// Binding: the device keys and the knowledge key exist, the bank has not confirmed.
 pub(crate) const BINDING_KEYS_MADE: &str = "binding_keys_made";
@@ -40,9 +42,18 @@ pub(crate) const ANSWERED: &str = "answered";
 
 #[cfg(feature = "testing")]
 pub(crate) fn point(name: &str) {
-    if std::env::var(crate::testing::KILL_AT_VAR).is_ok_and(|at| at == name) {
+    use crate::testing::{KILL_AT_VAR, PAUSED_AT, PAUSE_AT_VAR};
+    if std::env::var(KILL_AT_VAR).is_ok_and(|at| at == name) {
         // Abort runs no destructor and flushes nothing: what is on disk is what a crash leaves.
         std::process::abort();
+    }
+    if std::env::var(PAUSE_AT_VAR).is_ok_and(|at| at == name) {
+        use std::io::{BufRead, Write};
+        // The test process reads this line, changes the disk, then lets the flow go on. A
+        // failed write or read only means the test is gone: carry on.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{PAUSED_AT} {name}").and_then(|()| out.flush());
+        let _ = std::io::stdin().lock().read_line(&mut String::new());
     }
 }
 

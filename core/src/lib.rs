@@ -52,6 +52,10 @@ mod ffi;
 #[doc(hidden)]
 pub mod testing;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use accounts::{Account, AccountsClient, ProductKind};
 pub use activation::{ActivationClient, ActivationStarted};
 pub use auth::{AuthClient, Operation, PinClient};

@@ -41,6 +41,14 @@ pub fn unused_receipt_key() -> String {
 /// crash tests: one of the points in `kill.rs` (`signed`, `binding_confirmed`, ...).
 pub const KILL_AT_VAR: &str = "MOBANK_TEST_KILL_AT";
 
+/// The environment variable naming a step (one of the points in `kill.rs`) at which the
+/// process stops and waits, for the disk-fault tests: it prints [`PAUSED_AT`] and the point's
+/// name on stdout, then carries on once a line arrives on stdin. The test changes the disk
+/// meanwhile.
+pub const PAUSE_AT_VAR: &str = "MOBANK_TEST_PAUSE_AT";
+/// What a process stopped by [`PAUSE_AT_VAR`] prints, followed by the point's name.
+pub const PAUSED_AT: &str = "paused_at";
+
 /// Why no OTP could be read from the SMS outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NoOtp {

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::cases::{cases, Verifier};
 use crate::qr_payload;
+use crate::store_records;
 use crate::transfers;
 use crate::vectors::{self, OwnedExpectation};
 use crate::verify_input::VerifyInput;
@@ -21,7 +22,7 @@ use crate::{bank_responses, money};
 const SEED_PREFIX: &str = "seed-";
 
 /// Every target that has seeds.
-pub const TARGETS: [&str; 11] = [
+pub const TARGETS: [&str; 12] = [
     "authenticator_data",
     "client_data",
     "messages",
@@ -33,6 +34,7 @@ pub const TARGETS: [&str; 11] = [
     "money_wire",
     "capitals",
     "bank_responses",
+    "store_records",
 ];
 
 /// Writes every target's seeds; returns how many files were written.
@@ -115,6 +117,9 @@ pub fn write_all(corpus: &Path) -> io::Result<usize> {
         write("capitals", &name, &money::capitals_input(amount))?;
     }
 
+    for (name, bytes) in store_records::seeds()? {
+        write("store_records", &name, &bytes)?;
+    }
     for (name, bytes) in qr_payload::seeds()? {
         write("qr_payload", &name, &bytes)?;
     }

@@ -97,7 +97,17 @@ pub enum StoreError {
     #[error("invalid input: {0}")]
     InvalidInput(&'static str),
 
-    /// The file system refused (permissions, disk full, protected data unavailable).
+    /// The disk is full. The write was rolled back: nothing stored is lost, and the same write
+    /// succeeds once space is freed.
+    #[error("{part}: the disk is full")]
+    Full { part: StorePart },
+
+    /// The file system refused to write: it is read-only (mounted so, or turned so by the
+    /// kernel after a file-system error). The write was rolled back: nothing stored is lost.
+    #[error("{part}: the file system is read-only")]
+    ReadOnly { part: StorePart },
+
+    /// The file system refused (permissions, protected data unavailable).
     #[error("i/o error: {0}")]
     Io(String),
 
@@ -121,11 +131,10 @@ impl StoreError {
                 StoreError::Corrupt { part }
             }
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { part },
+            Some(ErrorCode::DiskFull) => StoreError::Full { part },
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { part },
             Some(
-                ErrorCode::DiskFull
-                | ErrorCode::CannotOpen
-                | ErrorCode::PermissionDenied
-                | ErrorCode::SystemIoFailure,
+                ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::SystemIoFailure,
             ) => StoreError::Io(format!("{part}: {err}")),
             _ => StoreError::Database {
                 part,
@@ -136,5 +145,35 @@ impl StoreError {
 
     pub(crate) fn io(err: std::io::Error) -> StoreError {
         StoreError::Io(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::ffi;
+
+    fn sqlite(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn a_full_disk_and_a_read_only_file_say_so_with_the_part() {
+        assert_eq!(
+            StoreError::from_sql(StorePart::Vault, sqlite(ffi::SQLITE_FULL)),
+            StoreError::Full {
+                part: StorePart::Vault
+            }
+        );
+        assert_eq!(
+            StoreError::from_sql(StorePart::Cache, sqlite(ffi::SQLITE_READONLY)),
+            StoreError::ReadOnly {
+                part: StorePart::Cache
+            }
+        );
+        assert!(matches!(
+            StoreError::from_sql(StorePart::Vault, sqlite(ffi::SQLITE_IOERR_WRITE)),
+            StoreError::Io(_)
+        ));
     }
 }

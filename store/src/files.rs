@@ -24,6 +24,7 @@ pub(crate) struct Paths {
     pub cache: PathBuf,
     pub backup: PathBuf,
     backup_tmp: PathBuf,
+    write_probe: PathBuf,
 }
 
 impl Paths {
@@ -34,6 +35,7 @@ impl Paths {
             cache: dir.join("cache.db"),
             backup: dir.join("vault.db.bak"),
             backup_tmp: dir.join("vault.db.bak.tmp"),
+            write_probe: dir.join("write-probe"),
         }
     }
 
@@ -61,7 +63,31 @@ impl Paths {
         all.extend(self.cache_files());
         all.push(self.backup.clone());
         all.push(self.backup_tmp.clone());
+        all.push(self.write_probe.clone());
         all
+    }
+}
+
+/// Tells what an I/O failure of a write was. SQLite reports a write the kernel refused on a
+/// read-only file system as a plain I/O error (the errno stays inside SQLite), so one byte is
+/// written next to the databases: refused as read-only or for want of space, that is the
+/// answer; anything else leaves `error` as it was.
+pub(crate) fn explain_write_failure(
+    error: StoreError,
+    part: StorePart,
+    paths: &Paths,
+) -> StoreError {
+    use std::io::{ErrorKind, Write};
+    if !matches!(error, StoreError::Io(_) | StoreError::Database { .. }) {
+        return error;
+    }
+    let written = fs::File::create(&paths.write_probe)
+        .and_then(|mut probe| probe.write_all(&[0]).and_then(|()| probe.sync_all()));
+    let _ = fs::remove_file(&paths.write_probe);
+    match written.map_err(|probe| probe.kind()) {
+        Err(ErrorKind::ReadOnlyFilesystem) => StoreError::ReadOnly { part },
+        Err(ErrorKind::StorageFull) => StoreError::Full { part },
+        _ => error,
     }
 }
 

@@ -10,6 +10,7 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::codec::{Reader, Writer};
 use crate::crypto::{begin_record, Aad, Keys, Lookup, LOOKUP_LEN};
 use crate::error::{Result, StoreError, StorePart};
+use crate::files::explain_write_failure;
 use crate::meta::reserve_epoch;
 use crate::setup::{backup_or_warn, MAX_BACKUP_LAG};
 use crate::store::Store;
@@ -68,6 +69,17 @@ impl Store {
     }
 
     fn write(&self, table: Table, key: &str, value: &[u8], durability: Durability) -> Result<()> {
+        self.write_locked(table, key, value, durability)
+            .map_err(|error| explain_write_failure(error, table.part(), self.paths()))
+    }
+
+    fn write_locked(
+        &self,
+        table: Table,
+        key: &str,
+        value: &[u8],
+        durability: Durability,
+    ) -> Result<()> {
         let part = table.part();
         let mut guard = self.lock();
         let inner = &mut *guard;
@@ -282,13 +294,13 @@ pub(crate) fn seal_entry(
     Ok(mac)
 }
 
-fn aad(table: Table, mac: &Lookup) -> Aad {
+pub(crate) fn aad(table: Table, mac: &Lookup) -> Aad {
     let mut aad = Aad::new(table.name());
     aad.push(mac);
     aad
 }
 
-fn open_entry<'s>(
+pub(crate) fn open_entry<'s>(
     keys: &Keys,
     table: Table,
     mac: &Lookup,

@@ -12,6 +12,9 @@ mod columns;
 mod crypto;
 mod error;
 mod files;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod history;
 mod kv;
 mod meta;

@@ -38,12 +38,7 @@ impl AccountDirectory {
             let reference: i64 = row.get(0).map_err(|_| integrity())?;
             let mac = lookup_at(row, 1)?;
             let sealed = blob_at(row, 2)?;
-            let plain = keys
-                .open(&account_aad(&mac), sealed, scratch)
-                .ok_or_else(integrity)?;
-            let id = std::str::from_utf8(plain)
-                .map_err(|_| integrity())?
-                .to_owned();
+            let id = open_account_id(keys, &mac, sealed, scratch)?;
             dir.by_id.insert(id.clone(), (reference, mac));
             dir.by_ref.insert(reference, (mac, id));
         }
@@ -68,11 +63,9 @@ impl AccountDirectory {
         if let Some(&known) = self.by_id.get(account_id) {
             return Ok(known);
         }
-        let mac = keys.lookup(ACCOUNT_TABLE.as_bytes(), account_id.as_bytes());
-        begin_record(record);
-        record.extend_from_slice(account_id.as_bytes());
+        let mac = account_lookup(keys, account_id);
         let nonce = nonces.next(|| reserve_epoch(vault))?;
-        keys.seal(nonce, &account_aad(&mac), record)?;
+        seal_account_id(keys, nonce, &mac, account_id, record)?;
         db.prepare_cached(ADD_ACCOUNT)
             .and_then(|mut stmt| stmt.execute(params![&mac[..], &record[..]]))
             .map_err(StoreError::sql(PART))?;
@@ -83,7 +76,41 @@ impl AccountDirectory {
     }
 }
 
-fn account_aad(mac: &Lookup) -> Aad {
+/// The lookup value of an account id: the dictionary's key, and part of the associated data of
+/// every history record of that account.
+pub(crate) fn account_lookup(keys: &Keys, account_id: &str) -> Lookup {
+    keys.lookup(ACCOUNT_TABLE.as_bytes(), account_id.as_bytes())
+}
+
+/// Seals a dictionary entry: the account id under the associated data of its lookup value.
+pub(crate) fn seal_account_id(
+    keys: &Keys,
+    nonce: [u8; 12],
+    mac: &Lookup,
+    account_id: &str,
+    record: &mut Vec<u8>,
+) -> Result<()> {
+    begin_record(record);
+    record.extend_from_slice(account_id.as_bytes());
+    keys.seal(nonce, &account_aad(mac), record)
+}
+
+/// The account id of a dictionary entry, or an integrity failure.
+pub(crate) fn open_account_id(
+    keys: &Keys,
+    mac: &Lookup,
+    sealed: &[u8],
+    scratch: &mut Vec<u8>,
+) -> Result<String> {
+    let plain = keys
+        .open(&account_aad(mac), sealed, scratch)
+        .ok_or_else(integrity)?;
+    std::str::from_utf8(plain)
+        .map(str::to_owned)
+        .map_err(|_| integrity())
+}
+
+pub(crate) fn account_aad(mac: &Lookup) -> Aad {
     let mut aad = Aad::new(ACCOUNT_TABLE);
     aad.push(mac);
     aad

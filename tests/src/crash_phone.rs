@@ -86,17 +86,27 @@ pub fn rent(payer_account_id: &str) -> TransferInput {
 /// Where a durable phone keeps its files.
 pub struct DurablePhone {
     dir: TempDir,
+    data_dir: PathBuf,
 }
 
 impl DurablePhone {
     pub fn new() -> TestResult<Self> {
+        let dir = tempfile::tempdir()?;
+        let data_dir = dir.path().join("mobank");
+        Ok(Self { dir, data_dir })
+    }
+
+    /// A phone whose data directory is `data_dir` (on a file system a test controls); its keys
+    /// stay in a temporary directory of their own.
+    pub fn with_data_dir(data_dir: PathBuf) -> TestResult<Self> {
         Ok(Self {
             dir: tempfile::tempdir()?,
+            data_dir,
         })
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("mobank")
+        self.data_dir.clone()
     }
 
     pub fn key_dir(&self) -> PathBuf {
@@ -139,6 +149,23 @@ impl DurablePhone {
         self.spawn(exe, endpoint, &flow, kill_at)
     }
 
+    /// Like [`DurablePhone::spawn_transfer`], but the core holds the process at `pause_at`
+    /// until [`PhoneProcess::carry_on`].
+    pub fn spawn_transfer_pausing(
+        &self,
+        exe: &Path,
+        endpoint: &BankEndpoint,
+        payer_account_id: &str,
+        pause_at: &str,
+    ) -> TestResult<PhoneProcess> {
+        let flow = Flow::Transfer {
+            payer: payer_account_id,
+        };
+        self.start(exe, endpoint, &flow, |command| {
+            command.env(mobank_core::testing::PAUSE_AT_VAR, pause_at);
+        })
+    }
+
     /// Starts the app in a new process (`exe`, the `crash-phone` binary) that runs `flow`;
     /// with `kill_at`, the core aborts the process at that step.
     pub fn spawn(
@@ -147,6 +174,20 @@ impl DurablePhone {
         endpoint: &BankEndpoint,
         flow: &Flow<'_>,
         kill_at: Option<&str>,
+    ) -> TestResult<PhoneProcess> {
+        self.start(exe, endpoint, flow, |command| {
+            if let Some(point) = kill_at {
+                command.env(mobank_core::testing::KILL_AT_VAR, point);
+            }
+        })
+    }
+
+    fn start(
+        &self,
+        exe: &Path,
+        endpoint: &BankEndpoint,
+        flow: &Flow<'_>,
+        stop: impl FnOnce(&mut Command),
     ) -> TestResult<PhoneProcess> {
         let receipt_key = endpoint.receipt_keys.first().ok_or("no receipt key")?;
         let spki_pin = endpoint.spki_pins.first().ok_or("no pin")?;
@@ -159,12 +200,11 @@ impl DurablePhone {
             .arg(receipt_key)
             .args(flow.args())
             .env_remove(mobank_core::testing::KILL_AT_VAR)
+            .env_remove(mobank_core::testing::PAUSE_AT_VAR)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        if let Some(point) = kill_at {
-            command.env(mobank_core::testing::KILL_AT_VAR, point);
-        }
+        stop(&mut command);
         let mut child = command.spawn()?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let stdin = child.stdin.take();
@@ -234,6 +274,23 @@ impl PhoneProcess {
     pub fn type_otp(&mut self, otp: &str) -> TestResult<()> {
         let stdin = self.stdin.as_mut().ok_or("no stdin")?;
         writeln!(stdin, "{otp}")?;
+        Ok(stdin.flush()?)
+    }
+
+    /// Waits until the core holds the process at `point` ([`DurablePhone::spawn_transfer_pausing`]).
+    /// Blocking.
+    pub fn wait_until_paused_at(&mut self, point: &str) -> TestResult<()> {
+        let held = self.said(mobank_core::testing::PAUSED_AT)?;
+        if held != point {
+            return Err(format!("the phone stopped at {held}, not {point}").into());
+        }
+        Ok(())
+    }
+
+    /// Lets a process held at a pause point go on.
+    pub fn carry_on(&mut self) -> TestResult<()> {
+        let stdin = self.stdin.as_mut().ok_or("no stdin")?;
+        writeln!(stdin)?;
         Ok(stdin.flush()?)
     }
 

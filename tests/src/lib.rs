@@ -15,6 +15,7 @@
 //! submission ([`fault_proxy`]).
 
 pub mod crash_phone;
+pub mod disk;
 pub mod fault_proxy;
 pub mod file_key_store;
 pub mod kept_files;

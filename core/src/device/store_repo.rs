@@ -96,9 +96,22 @@ fn read_record(store: &Store) -> Result<Option<DeviceState>, StateError> {
     else {
         return Ok(None);
     };
-    let state: DeviceState = serde_json::from_slice(&bytes).map_err(|_| StateError::Corrupt)?;
+    decode(&bytes).map(Some)
+}
+
+/// The stored value (or an earlier version's file) as a device state, checked.
+fn decode(bytes: &[u8]) -> Result<DeviceState, StateError> {
+    let state: DeviceState = serde_json::from_slice(bytes).map_err(|_| StateError::Corrupt)?;
     state.check()?;
-    Ok(Some(state))
+    Ok(state)
+}
+
+/// A stored value read as the device state is read and written back as it is written; `None`
+/// where reading refuses it. For the fuzz targets' round trip.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn reread(bytes: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    let state = decode(bytes).ok()?;
+    serde_json::to_vec(&state).ok().map(zeroize::Zeroizing::new)
 }
 
 fn write_record(store: &Store, state: &DeviceState) -> Result<(), StateError> {
@@ -209,9 +222,7 @@ fn read_legacy_file(dir: &Path) -> Result<Option<DeviceState>, StateError> {
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(io_error("read")(error)),
     };
-    let state: DeviceState = serde_json::from_slice(&bytes).map_err(|_| StateError::Corrupt)?;
-    state.check()?;
-    Ok(Some(state))
+    decode(&bytes).map(Some)
 }
 
 /// Deletes the files of an earlier version, durably (the directory entry too). Missing files

@@ -24,4 +24,6 @@ pub use crate::risk::TransferWarning;
 pub use client::TransfersClient;
 pub(crate) use draft::TransfersState;
 pub use model::{Confirmation, ReceiptSummary, TransferInput, TransferState, TransferSummary};
+#[cfg(feature = "fuzzing")]
+pub(crate) use outbox::reread as reread_outbox_record;
 pub use qr_payment::{QrConfirmation, QrPaymentInput};

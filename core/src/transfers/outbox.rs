@@ -140,9 +140,20 @@ pub(super) fn load_all(store: &Store) -> Result<Vec<OutboxRecord>, OutboxError> 
     let mut records = store
         .entries(Table::Outbox)?
         .iter()
-        .map(|entry| serde_json::from_slice::<OutboxRecord>(&entry.value))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| OutboxError::Undecodable)?;
+        .map(|entry| decode(&entry.value))
+        .collect::<Result<Vec<_>, _>>()?;
     records.sort_by_key(|record| std::cmp::Reverse(record.created_at_ms));
     Ok(records)
+}
+
+/// One stored value as a record.
+fn decode(value: &[u8]) -> Result<OutboxRecord, OutboxError> {
+    serde_json::from_slice(value).map_err(|_| OutboxError::Undecodable)
+}
+
+/// A stored value read as [`load_all`] reads it and written back as the writes above write
+/// it; `None` where reading refuses it. For the fuzz targets' round trip.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn reread(value: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    encode(&decode(value).ok()?).ok()
 }

@@ -14,7 +14,7 @@
 //!   fail to open.
 
 mod newest;
-mod rows;
+pub(crate) mod rows;
 mod summary;
 mod writer;
 
@@ -31,6 +31,7 @@ use writer::HistoryWriter;
 use crate::columns::{PART, TABLE};
 use crate::crypto::{Keys, Lookup};
 use crate::error::{Result, StoreError};
+use crate::files::explain_write_failure;
 use crate::model::{CategoryTotal, Transaction};
 use crate::store::{Conns, Inner, Store};
 use crate::text::Matcher;
@@ -286,6 +287,7 @@ impl Store {
         cursor: Option<(&str, &[u8])>,
     ) -> Result<usize> {
         self.write_with(|writer, conns| writer.write(conns, transactions, cursor))
+            .map_err(|error| explain_write_failure(error, PART, self.paths()))
     }
 
     /// Runs a history write with the account directory loaded; forgets the directory if the

@@ -2,9 +2,9 @@
 
 use super::{PART, TABLE};
 pub(super) use crate::columns::{blob_at, day_at, integrity, tag_at};
-use crate::crypto::{Aad, Keys, Lookup};
+use crate::crypto::{begin_record, Aad, Keys, Lookup};
 use crate::error::{Result, StoreError};
-use crate::model::{decode_transaction, Transaction, TxView};
+use crate::model::{decode_transaction, encode_transaction, Transaction, TxView};
 
 pub(super) fn collect_account_rows(
     keys: &Keys,
@@ -23,7 +23,7 @@ pub(super) fn collect_account_rows(
     Ok(out)
 }
 
-pub(super) fn open_transaction<'s>(
+pub(crate) fn open_transaction<'s>(
     keys: &Keys,
     scratch: &'s mut Vec<u8>,
     slot: i64,
@@ -37,10 +37,28 @@ pub(super) fn open_transaction<'s>(
     decode_transaction(plain).ok_or_else(integrity)
 }
 
-pub(super) fn transaction_aad(slot: i64, account_mac: &Lookup, day: i32) -> Aad {
+pub(crate) fn transaction_aad(slot: i64, account_mac: &Lookup, day: i32) -> Aad {
     let mut aad = Aad::new(TABLE);
     aad.push(&slot.to_be_bytes())
         .push(account_mac)
         .push(&day.to_be_bytes());
     aad
+}
+
+/// Seals `tx` for `slot` of the account `account_mac` into `record`.
+pub(crate) fn seal_transaction(
+    keys: &Keys,
+    nonce: [u8; 12],
+    slot: i64,
+    account_mac: &Lookup,
+    tx: &Transaction,
+    record: &mut Vec<u8>,
+) -> Result<()> {
+    begin_record(record);
+    encode_transaction(tx, record);
+    keys.seal(
+        nonce,
+        &transaction_aad(slot, account_mac, tx.booking_day),
+        record,
+    )
 }

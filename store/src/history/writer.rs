@@ -5,13 +5,13 @@ use std::borrow::Borrow;
 
 use rusqlite::{params, Connection, Statement, TransactionBehavior};
 
-use super::rows::{blob_at, day_at, integrity, open_transaction, transaction_aad};
+use super::rows::{blob_at, day_at, integrity, open_transaction, seal_transaction};
 use super::{BY_TAG, MAX_PROBES, PART, TABLE};
-use crate::crypto::{begin_record, Keys};
+use crate::crypto::Keys;
 use crate::error::{Result, StoreError};
 use crate::kv::seal_entry;
 use crate::meta::reserve_epoch;
-use crate::model::{encode_transaction, Transaction};
+use crate::model::Transaction;
 use crate::nonce::Nonces;
 use crate::store::Conns;
 use crate::table::Table;
@@ -86,14 +86,8 @@ impl HistoryWriter<'_> {
         )?;
         let mut slot = tag;
         for _ in 0..MAX_PROBES {
-            begin_record(self.record);
-            encode_transaction(tx, self.record);
             let nonce = self.nonces.next(|| reserve_epoch(vault))?;
-            self.keys.seal(
-                nonce,
-                &transaction_aad(slot, &account_mac, tx.booking_day),
-                self.record,
-            )?;
+            seal_transaction(self.keys, nonce, slot, &account_mac, tx, self.record)?;
             let row = params![slot, reference, tx.booking_day, &self.record[..]];
             if insert.execute(row).map_err(StoreError::sql(PART))? == 1 {
                 return Ok(());

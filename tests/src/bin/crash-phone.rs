@@ -1,6 +1,7 @@
 //! The phone of the crash tests, in a process of its own so it can die: opens the app over a
 //! data directory and key directory, and runs one flow that writes (a mode argument). With
-//! `MOBANK_TEST_KILL_AT` set the core aborts at that step.
+//! `MOBANK_TEST_KILL_AT` set the core aborts at that step; with `MOBANK_TEST_PAUSE_AT` it prints
+//! `paused_at <step>` there and waits for a line on stdin.
 //!
 //! Arguments: data directory, key directory, bank base URL, SPKI pin, receipt key, mode, the
 //! mode's argument. Modes (see [`Flow`]): `transfer PAYER`, `bind CODE`, `login`, `pin`,

@@ -11,6 +11,7 @@ mod crash;
 mod crash_flows;
 mod delays;
 mod devices;
+mod disk_faults;
 mod history;
 mod journey;
 mod login;
