@@ -31,6 +31,11 @@ use crate::transfers::{TransfersClient, TransfersState};
 /// them with `async_runtime = "tokio"`). Key store calls run on tokio's blocking pool, never on
 /// a runtime worker and never while Mobank holds a lock, since a biometric prompt can take as
 /// long as the customer likes. Events reach the listeners after every lock is released.
+///
+/// Dropping it (`close()` in Kotlin, the last reference in Swift) closes the store's files at
+/// once, as [`Mobank::pause_storage`] does, even while handles made from it live on: an app or
+/// a test may remove the data directory as soon as it returns. Handles used afterwards answer
+/// `StoragePaused` wherever they need the store.
 pub struct Mobank {
     context: Arc<Context>,
     activation: Arc<ActivationState>,
@@ -40,6 +45,16 @@ pub struct Mobank {
     payees: Arc<PayeesState>,
     /// The listener given in [`Platform::events`], for as long as this Mobank lives.
     _platform_listener: Option<Subscription>,
+}
+
+impl Drop for Mobank {
+    fn drop(&mut self) {
+        // The handles share the context, so the store would otherwise close whenever the last
+        // of them is collected, deleting its WAL under whoever cleans the directory up.
+        if let Err(error) = self.context.storage.pause() {
+            tracing::warn!(%error, "the store did not close cleanly");
+        }
+    }
 }
 
 impl Mobank {

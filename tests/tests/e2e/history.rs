@@ -609,6 +609,27 @@ async fn paused_storage_answers_paused_until_resumed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_mobank_closes_its_store_at_once_though_handles_live_on() {
+    let bank = seeded_bank().await;
+    let phone = synced_phone(&bank).await;
+    let history = phone.mobank.history();
+    let store_dir = phone.data_dir.join(mobank_e2e::STORE_DIR);
+    let Phone { mobank, .. } = phone;
+    drop(mobank);
+
+    // Closed, not merely unreferenced: the directory can go at once and nothing comes back.
+    std::fs::remove_dir_all(&store_dir).unwrap();
+    assert_eq!(
+        history.sync(None).await.unwrap_err(),
+        MobankError::StoragePaused
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    drop(history);
+    assert!(!store_dir.exists(), "a closed store wrote again");
+    bank.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_binding_never_sees_the_previous_bindings_history() {
     let bank = seeded_bank().await;
     let phone = synced_phone(&bank).await;
