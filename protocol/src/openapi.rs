@@ -36,6 +36,15 @@ pub fn decimal() -> Object {
         .build()
 }
 
+/// An ISO 4217 alphabetic currency code (`"CNY"`) where the field is text rather than the
+/// `Currency` enum: the bank may name a currency it keeps that a phone does not.
+pub fn currency_code() -> Object {
+    string("An ISO 4217 alphabetic currency code, e.g. \"CNY\".")
+        .pattern(Some("^[A-Z]{3}$"))
+        .examples(["CNY"])
+        .build()
+}
+
 /// Any unpadded base64url value.
 pub fn base64url() -> Object {
     string("Bytes as unpadded base64url.")

@@ -1,6 +1,8 @@
 //! The OpenAPI document: the committed copy is the generated one, the sandbox serves it on both
 //! listeners without a session, and every operation it documents is one the sandbox routes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::Bank;
@@ -51,10 +53,16 @@ fn the_document_is_openapi_3_1_with_a_bearer_scheme_and_an_error_body_on_every_f
             }
             for (status, response) in operation["responses"].as_object().unwrap() {
                 if status.starts_with('4') || status.starts_with('5') {
+                    let schema = &response["content"]["application/json"]["schema"]["$ref"];
                     assert_eq!(
-                        response["content"]["application/json"]["schema"]["$ref"],
-                        "#/components/schemas/ErrorBody",
+                        schema.as_str(),
+                        Some(format!("#/components/schemas/ErrorBody{status}").as_str()),
                         "{method} {path} {status}"
+                    );
+                    let body = &document["components"]["schemas"][format!("ErrorBody{status}")];
+                    assert_eq!(
+                        body["allOf"][0]["$ref"], "#/components/schemas/ErrorBody",
+                        "{status}"
                     );
                 }
             }
@@ -71,6 +79,27 @@ fn the_document_is_openapi_3_1_with_a_bearer_scheme_and_an_error_body_on_every_f
             }
         }
     }
+}
+
+#[test]
+fn each_error_status_allows_only_the_codes_the_bank_answers_with_it() {
+    let document = generated();
+    let allowed = |status: &str| -> Vec<String> {
+        let body = &document["components"]["schemas"][format!("ErrorBody{status}")];
+        let code = &body["allOf"][1]["properties"]["error"]["properties"]["code"];
+        assert_eq!(code["type"], "string", "{status}");
+        code["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|code| code.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(allowed("401").contains(&"session_expired".to_owned()));
+    assert!(!allowed("400").contains(&"session_expired".to_owned()));
+    assert_eq!(allowed("409").len(), 4);
+    assert_eq!(allowed("415"), ["bad_request"]);
+    assert_eq!(allowed("500"), ["internal"]);
 }
 
 #[test]

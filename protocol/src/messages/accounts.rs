@@ -23,6 +23,7 @@ pub struct Account {
     pub product: ProductKind,
     pub name: String,
     /// ISO 4217, e.g. "CNY".
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency_code))]
     pub currency: String,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]

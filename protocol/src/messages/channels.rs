@@ -73,6 +73,7 @@ pub struct ChannelView {
     /// Absent for the mobile transfer, which every customer has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opened_by: Option<ChannelOpener>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency_code))]
     pub currency: String,
     /// The limits in force now.
     pub limits: ChannelLimits,

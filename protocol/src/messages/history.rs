@@ -40,6 +40,7 @@ pub struct Transaction {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency_code))]
     pub currency: String,
     pub counterparty: String,
     /// The other party's account number, when the bank knows it (money from or to another

@@ -26,6 +26,7 @@ pub struct Limits {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub daily: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency_code))]
     pub currency: String,
     /// The first reason that applies, in the order `BlockedByIntegrity`, `IntegrityRisk`,
     /// `CoolingOff`, `Normal`: an integrity reason wins over cooling-off even where their limits

@@ -128,6 +128,7 @@ pub struct OpenProductRequest {
     /// As the customer will read it (the display-text rule; 1–64 characters).
     pub name: String,
     /// One the bank keeps (ISO 4217).
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     /// An account of the same customer this one belongs under (a margin account under the
     /// current account); absent: a product of its own.
@@ -142,6 +143,7 @@ pub struct OpenedProduct {
     pub account_id: String,
     pub product: mobank_protocol::messages::ProductKind,
     pub name: String,
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     /// `**** 0001`: the back office's answer shows no more than the notice does.
     pub masked_number: String,
@@ -160,6 +162,7 @@ pub struct CreditRequest {
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
     /// Must be the account's currency (ISO 4217).
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     /// Who paid, as the customer will read it (the display-text rule: NFC, trimmed, no bidi,
     /// invisible or control characters; 1–64 characters).
@@ -184,6 +187,7 @@ pub struct MoveRequest {
     #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     /// Up to 200 characters (display-text rule); absent or empty: a standard memo.
     #[serde(default)]
@@ -249,6 +253,7 @@ pub struct LedgerCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CurrencyTotals {
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]

@@ -1,7 +1,9 @@
 //! The error answers of every operation, from the one mapping of `ErrorCode` to status in
 //! `crate::error`: the handlers' annotations name their success and their own refusals (a
 //! 404 for an unknown id, a 409 for a conflict), and the answers every operation of its kind
-//! can give are added here, so no annotation can forget one.
+//! can give are added here, so no annotation can forget one. Each error status's body is an
+//! `ErrorBody` whose `code` is limited to the codes that status carries (`ErrorBody403`), so a
+//! response checker holds the bank to the mapping too.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +11,7 @@ use axum::http::StatusCode;
 use mobank_protocol::{ApiError, ErrorBody, ErrorCode};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::{Response, ResponseBuilder};
-use utoipa::openapi::schema::{Object, Schema, Type};
+use utoipa::openapi::schema::{AllOfBuilder, Object, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{ContentBuilder, Header, OpenApi, Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
@@ -29,10 +31,46 @@ fn codes_by_status() -> BTreeMap<u16, Vec<String>> {
             by_status
                 .entry(status_for(code).as_u16())
                 .or_default()
-                .push(format!("`{name}`"));
+                .push(name.to_owned());
         }
     }
     by_status
+}
+
+/// The codes an answer with this status carries: the ones mapped to it, or `bad_request` for the
+/// statuses that only make `bad_request` more exact.
+fn codes_of(status: StatusCode, codes: &BTreeMap<u16, Vec<String>>) -> Vec<String> {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::METHOD_NOT_ALLOWED => vec!["bad_request".to_owned()],
+        _ => codes.get(&status.as_u16()).cloned().unwrap_or_default(),
+    }
+}
+
+/// `ErrorBody` with `error.code` limited to the status's codes.
+fn body_schema_name(status: StatusCode) -> String {
+    format!("{}{}", ErrorBody::name(), status.as_u16())
+}
+
+fn body_schema(status: StatusCode, codes: &BTreeMap<u16, Vec<String>>) -> Schema {
+    let code = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(codes_of(status, codes)));
+    let error = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("code", code);
+    let limit = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("error", error);
+    AllOfBuilder::new()
+        .item(Ref::from_schema_name(ErrorBody::name()))
+        .item(limit)
+        .description(Some(format!(
+            "An ErrorBody answered with status {}.",
+            status.as_u16()
+        )))
+        .into()
 }
 
 /// What an error status means here: its codes, or why it has none of its own.
@@ -52,10 +90,11 @@ fn description(status: StatusCode, codes: &BTreeMap<u16, Vec<String>>) -> String
     if let Some(exact) = exact {
         return exact.to_owned();
     }
-    let listed = codes
-        .get(&status.as_u16())
-        .map(|codes| codes.join(", "))
-        .unwrap_or_default();
+    let listed = codes_of(status, codes)
+        .iter()
+        .map(|code| format!("`{code}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!("An ErrorBody; `error.code` is one of {listed}.")
 }
 
@@ -65,7 +104,7 @@ fn error_response(status: StatusCode, codes: &BTreeMap<u16, Vec<String>>) -> Res
         .content(
             "application/json",
             ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name(ErrorBody::name())))
+                .schema(Some(Ref::from_schema_name(body_schema_name(status))))
                 .build(),
         );
     if status == StatusCode::UNAUTHORIZED {
@@ -111,6 +150,7 @@ fn statuses_of(path: &str, operation: &Operation) -> Vec<StatusCode> {
 /// Adds the error answers to every operation, and the error body's schemas to the components.
 pub(super) fn add_error_responses(document: &mut OpenApi) {
     let codes = codes_by_status();
+    let mut statuses = std::collections::BTreeSet::new();
     for (path, item) in document.paths.paths.iter_mut() {
         for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
             for status in statuses_of(path, operation) {
@@ -120,18 +160,18 @@ pub(super) fn add_error_responses(document: &mut OpenApi) {
                     .entry(status.as_u16().to_string())
                     .or_insert_with(|| error_response(status, &codes).into());
             }
-            // An annotation's own error answer gets the same list of codes.
+            // An annotation's own error answer gets the same description and body.
             for (status, response) in operation.responses.responses.iter_mut() {
-                let Ok(status) = status.parse::<u16>() else {
+                let Some(status) = status
+                    .parse::<u16>()
+                    .ok()
+                    .and_then(|status| StatusCode::from_u16(status).ok())
+                else {
                     continue;
                 };
-                let Ok(status) = StatusCode::from_u16(status) else {
-                    continue;
-                };
-                if let (true, RefOr::T(response)) = (status.as_u16() >= 400, response) {
-                    if response.description.is_empty() {
-                        response.description = description(status, &codes);
-                    }
+                if status.as_u16() >= 400 {
+                    *response = error_response(status, &codes).into();
+                    statuses.insert(status);
                 }
             }
         }
@@ -143,5 +183,34 @@ pub(super) fn add_error_responses(document: &mut OpenApi) {
         (ErrorCode::name().into_owned(), ErrorCode::schema()),
     ];
     ErrorBody::schemas(&mut schemas);
+    for status in statuses {
+        schemas.push((body_schema_name(status), body_schema(status, &codes).into()));
+    }
     components.schemas.extend(schemas);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_is_allowed_exactly_under_the_status_the_bank_answers_it_with() {
+        let codes = codes_by_status();
+        let listed: usize = codes.values().map(Vec::len).sum();
+        let RefOr::T(Schema::Object(schema)) = ErrorCode::schema() else {
+            panic!("ErrorCode's schema is not an enum");
+        };
+        assert_eq!(listed, schema.enum_values.unwrap().len());
+        for (status, names) in &codes {
+            for name in names {
+                let code: ErrorCode = serde_json::from_value(name.as_str().into()).unwrap();
+                assert_eq!(status_for(code).as_u16(), *status, "{name}");
+            }
+        }
+        assert_eq!(codes[&403].len(), 5);
+        assert_eq!(
+            codes_of(StatusCode::UNSUPPORTED_MEDIA_TYPE, &codes),
+            ["bad_request"]
+        );
+    }
 }
