@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document of both HTTP APIs, generated from the handlers' annotations and the
 //! protocol's wire types, so it cannot describe a route the routers do not serve. Served at
-//! `GET /openapi.json` on both listeners, printed by `mobank-sandbox openapi`, committed as
+//! `GET /openapi.json` on both listeners, printed by `mobank-sandbox --openapi`, committed as
 //! `docs/openapi.json` (a test fails when the two differ).
 
 mod errors;
