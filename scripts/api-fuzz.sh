@@ -81,10 +81,11 @@ checks=not_a_server_error,status_code_conformance,content_type_conformance,respo
 reports="$target/api-fuzz"
 rm -rf "$reports"
 mkdir -p "$reports"
+# Run from the scratch directory: schemathesis keeps a cache in its working directory.
 run() {
   local name="$1"
   shift
-  "$venv/bin/st" run "$repo/docs/openapi.json" \
+  (cd "$work" && "$venv/bin/st" run "$repo/docs/openapi.json" \
     --request-retries 1 \
     --report har --report-har-path "$reports/$name.har" \
     --checks "$checks" \
@@ -94,7 +95,7 @@ run() {
     --request-timeout 30 \
     --suppress-health-check all \
     --warnings off \
-    "$@"
+    "$@")
 }
 
 started=$SECONDS
