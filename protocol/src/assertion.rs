@@ -25,6 +25,7 @@ pub const KNOWLEDGE_KEY_LEN: usize = 32;
 
 /// Which device key produced an assertion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Factor {
     /// The device key used without a prompt: proves this phone.
@@ -173,15 +174,19 @@ pub fn key_fingerprint(public_key: &[u8]) -> String {
 
 /// One signature by one device key, as sent to the bank.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Assertion {
     pub factor: Factor,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::base64url))]
     #[serde(with = "b64")]
     pub authenticator_data: Vec<u8>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::base64url))]
     #[serde(with = "b64")]
     pub client_data_json: Vec<u8>,
     /// ECDSA P-256 / SHA-256, DER-encoded (what Android Keystore and the Secure Enclave return);
     /// for the knowledge factor the 32-byte HMAC-SHA256 of [`knowledge_signature`].
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::base64url))]
     #[serde(with = "b64")]
     pub signature: Vec<u8>,
 }

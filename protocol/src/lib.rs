@@ -14,6 +14,8 @@ pub mod b64;
 pub mod error;
 pub mod messages;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod qr;
 pub mod text;
 pub mod transfer;

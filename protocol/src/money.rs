@@ -31,6 +31,7 @@ pub const MAX_INTEGER_DIGITS: u32 = 15;
 
 /// A currency Mobank can hold, with its ISO 4217 data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Currency {
     #[serde(rename = "CNY")]
     Cny,

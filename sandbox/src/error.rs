@@ -115,7 +115,7 @@ impl ApiFailure {
     }
 }
 
-fn status_for(code: ErrorCode) -> StatusCode {
+pub(crate) fn status_for(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BadRequest
         | ErrorCode::ActivationInvalid

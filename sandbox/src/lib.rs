@@ -27,6 +27,7 @@ mod error;
 mod extract;
 mod ledger;
 mod mask;
+mod openapi;
 mod random;
 mod receipt_key;
 mod server;
@@ -52,6 +53,7 @@ pub use db::seed::{
     LANDLORD_CUSTOMER_ID, LANDLORD_HOLDER_NAME, LANDLORD_PHONE, OTHER_BANK_ACCOUNTS,
 };
 pub use error::SandboxError;
+pub use openapi::document_json as openapi_document;
 
 use bank::{back_office, outboxes, Bank};
 use clock::Clock;

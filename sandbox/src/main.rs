@@ -18,8 +18,8 @@ use tracing_subscriber::EnvFilter;
 )]
 struct Args {
     /// Directory for the database and the TLS certificate; reuse it to keep devices and the pin.
-    #[arg(long)]
-    data_dir: PathBuf,
+    #[arg(long, required_unless_present = "openapi")]
+    data_dir: Option<PathBuf>,
     /// Address of the customer API (HTTPS).
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,
@@ -34,6 +34,9 @@ struct Args {
     /// Without it that route answers 404 not_found and the clock keeps real time.
     #[arg(long)]
     test_clock: bool,
+    /// Print the OpenAPI document of both APIs (docs/openapi.json) on stdout and exit.
+    #[arg(long)]
+    openapi: bool,
 }
 
 #[tokio::main]
@@ -45,8 +48,11 @@ async fn main() -> ExitCode {
         )
         .init();
     let args = Args::parse();
+    if args.openapi {
+        return print_document();
+    }
     let config = SandboxConfig {
-        data_dir: args.data_dir,
+        data_dir: args.data_dir.unwrap_or_default(),
         listen: args.listen,
         dev_listen: args.dev_listen,
         seed_history: args.seed_history,
@@ -70,6 +76,20 @@ async fn main() -> ExitCode {
     }
     sandbox.shutdown().await;
     ExitCode::SUCCESS
+}
+
+fn print_document() -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(mobank_sandbox::openapi_document().as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("mobank-sandbox: could not write the OpenAPI document: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn announce(announcement: &mobank_sandbox::Announcement) -> std::io::Result<()> {

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProductKind {
     Current,
@@ -15,13 +16,16 @@ pub enum ProductKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     pub account_id: String,
     pub product: ProductKind,
     pub name: String,
     /// ISO 4217, e.g. "CNY".
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency_code))]
     pub currency: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub balance: Decimal,
     /// Only the last four digits are ever sent: `6222 **** **** 7890`.
@@ -32,6 +36,7 @@ pub struct Account {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountsResponse {
     pub accounts: Vec<Account>,

@@ -7,16 +7,19 @@ use crate::assertion::Assertion;
 use crate::b64;
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartActivationRequest {
     pub activation_code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartActivationResponse {
     pub activation_id: String,
     /// Both new device keys sign this (ceremony `mobank.bind`) to prove they hold their keys.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::challenge))]
     #[serde(with = "b64")]
     pub challenge: Vec<u8>,
     /// Where the OTP went, masked for display: `+86 138****8000`.
@@ -27,6 +30,7 @@ pub struct StartActivationResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeviceDescription {
     /// Shown in the customer's device list, e.g. "Pixel 8".
@@ -36,21 +40,25 @@ pub struct DeviceDescription {
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CompleteActivationRequest {
     pub activation_id: String,
     pub otp: String,
     pub device: DeviceDescription,
     /// Uncompressed SEC1 P-256 public key of the possession key.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::public_key))]
     #[serde(with = "b64")]
     pub possession_public_key: Vec<u8>,
     /// Uncompressed SEC1 P-256 public key of the user-verified (biometric) key.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::public_key))]
     #[serde(with = "b64")]
     pub user_verified_public_key: Vec<u8>,
     /// One `mobank.bind` assertion per key over the activation challenge.
     pub proofs: Vec<Assertion>,
     /// The 32-byte knowledge (PIN) key, so the PIN is set at binding. Absent: no PIN login
     /// for this device.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::knowledge_key))]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -60,6 +68,7 @@ pub struct CompleteActivationRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CompleteActivationResponse {
     pub device_id: String,

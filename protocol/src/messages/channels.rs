@@ -11,6 +11,7 @@ use crate::transfer::Channel;
 
 /// Who opened a channel that is not on for everyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelOpener {
     /// A branch or the back office: the channel stays off until the customer turns it on in
@@ -21,12 +22,16 @@ pub enum ChannelOpener {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelLimits {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub per_transaction: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub daily: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub monthly: Decimal,
 }
@@ -34,6 +39,7 @@ pub struct ChannelLimits {
 /// A raise the customer asked for, in force from `applies_at_ms`. Until then the limits in
 /// force stay; values that were lowered in the same request are already in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PendingLimits {
     pub limits: ChannelLimits,
@@ -43,17 +49,22 @@ pub struct PendingLimits {
 /// What can still be sent on a channel now: its own limits and the session's device limits
 /// (`Limits`), the stricter of each, less what was sent today and this month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelRoom {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub per_transaction: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub today: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub this_month: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelView {
     pub channel: Channel,
@@ -62,6 +73,7 @@ pub struct ChannelView {
     /// Absent for the mobile transfer, which every customer has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opened_by: Option<ChannelOpener>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency_code))]
     pub currency: String,
     /// The limits in force now.
     pub limits: ChannelLimits,
@@ -73,6 +85,7 @@ pub struct ChannelView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelsResponse {
     /// In the order of `Channel::ALL`.
@@ -84,6 +97,7 @@ pub struct ChannelsResponse {
 
 /// Turns a channel on: a fresh strong authentication and a possession signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnableChannelRequest {
     pub channel: Channel,
@@ -95,6 +109,7 @@ pub struct EnableChannelRequest {
 
 /// Turns a channel off at once. Needs only the session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DisableChannelRequest {
     pub channel: Channel,
@@ -104,6 +119,7 @@ pub struct DisableChannelRequest {
 /// higher one waits for the cooling-off and needs the signature. The request replaces any
 /// raise still pending on the channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetLimitsRequest {
     pub channel: Channel,

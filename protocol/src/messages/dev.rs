@@ -7,12 +7,14 @@ use serde::{Deserialize, Serialize};
 use super::NoticeKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueActivationRequest {
     pub customer_id: String,
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueActivationResponse {
     pub activation_code: String,
@@ -22,6 +24,7 @@ pub struct IssueActivationResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SmsMessage {
     pub to: String,
@@ -30,6 +33,7 @@ pub struct SmsMessage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SmsOutbox {
     /// Oldest first.
@@ -39,6 +43,7 @@ pub struct SmsOutbox {
 /// One notification the bank sent to one of the customer's devices (a push message in a real
 /// bank); the same event reaches the device as a [`Notice`](super::Notice) at its next login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Notification {
     pub customer_id: String,
@@ -61,6 +66,7 @@ pub struct Notification {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NotificationOutbox {
     /// Oldest first.
@@ -69,12 +75,14 @@ pub struct NotificationOutbox {
 
 /// Books one transaction on an account, as a card payment or an incoming transfer would.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppendTransactionRequest {
     /// Absent: the demo customer's current account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Signed: negative is money going out.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
     pub counterparty: String,

@@ -6,6 +6,7 @@ use crate::assertion::Assertion;
 use crate::b64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceStatus {
     Active,
@@ -16,6 +17,7 @@ pub enum DeviceStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeviceInfo {
     pub device_id: String,
@@ -30,6 +32,7 @@ pub struct DeviceInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DevicesResponse {
     /// Oldest binding first.
@@ -38,6 +41,7 @@ pub struct DevicesResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RevokeDeviceRequest {
     /// Another device of the same customer.
@@ -49,6 +53,7 @@ pub struct RevokeDeviceRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnbindDeviceRequest {
     /// An `operation` challenge of this session.
@@ -60,6 +65,7 @@ pub struct UnbindDeviceRequest {
 /// The answer to a revoke or an unbind. Repeating a request for a device already revoked
 /// gets the same answer, so a retry after a lost response is safe.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RevokeDeviceResponse {
     pub device_id: String,
@@ -70,11 +76,13 @@ pub struct RevokeDeviceResponse {
 /// A new biometric key for this device, when the old one was invalidated by an enrolment change:
 /// no new binding, but a fresh strong authentication (a PIN login counts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReenrolBiometricRequest {
     /// An `operation` challenge of this session.
     pub challenge_id: String,
     /// Uncompressed SEC1 P-256 public key of the new user-verified key.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::public_key))]
     #[serde(with = "b64")]
     pub user_verified_public_key: Vec<u8>,
     /// Over the challenge, ceremony `mobank.operation`, operation `reenrol_biometric`:
@@ -83,6 +91,7 @@ pub struct ReenrolBiometricRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReenrolBiometricResponse {
     pub server_time_ms: i64,

@@ -18,6 +18,7 @@ pub const TRANSACTION_CATEGORIES: [&str; 9] = [
 
 /// The query of `GET /v1/transactions`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TransactionsQuery {
     /// `next_cursor` of the previous page; absent for the first page.
@@ -29,14 +30,17 @@ pub struct TransactionsQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Transaction {
     pub transaction_id: String,
     pub account_id: String,
     pub booked_at_ms: i64,
     /// Signed: negative is money going out of `account_id`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency_code))]
     pub currency: String,
     pub counterparty: String,
     /// The other party's account number, when the bank knows it (money from or to another
@@ -50,6 +54,7 @@ pub struct Transaction {
 
 /// One page of the ledger, in booking order (the bank's sequence, not `booked_at_ms`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TransactionsPage {
     pub transactions: Vec<Transaction>,

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LimitReason {
     Normal,
@@ -16,12 +17,16 @@ pub enum LimitReason {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub per_transaction: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::decimal))]
     #[serde(with = "rust_decimal::serde::str")]
     pub daily: Decimal,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency_code))]
     pub currency: String,
     /// The first reason that applies, in the order `BlockedByIntegrity`, `IntegrityRisk`,
     /// `CoolingOff`, `Normal`: an integrity reason wins over cooling-off even where their limits

@@ -7,15 +7,18 @@ use crate::assertion::Assertion;
 use crate::b64;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginChallengeRequest {
     pub device_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChallengeResponse {
     pub challenge_id: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::challenge))]
     #[serde(with = "b64")]
     pub challenge: Vec<u8>,
     pub expires_at_ms: i64,
@@ -24,6 +27,7 @@ pub struct ChallengeResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub device_id: String,
@@ -39,6 +43,7 @@ pub struct LoginRequest {
 /// Device-integrity findings of the app, sent with login (and later with transfers). The bank
 /// decides what they mean (limits, refusal); the app only reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IntegritySignals {
     /// Rooted (Android) or jailbroken (iOS).
@@ -52,6 +57,7 @@ pub struct IntegritySignals {
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginResponse {
     /// Opaque bearer token for `Authorization: Bearer …`. Kept only in memory by the phone.

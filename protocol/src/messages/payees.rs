@@ -13,6 +13,7 @@ pub const MAX_NICKNAME_CHARS: usize = 32;
 
 /// Who holds an account: asked before a payee is added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PayeeCheckRequest {
     /// Digits only.
@@ -23,10 +24,12 @@ pub struct PayeeCheckRequest {
 /// The holder name the payee's bank registered, and the challenge an add of this account
 /// signs. The check is kept by the bank under `check_id` until `expires_at_ms`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PayeeCheckResponse {
     /// Also the id of the `operation` challenge: one add per check.
     pub check_id: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::challenge))]
     #[serde(with = "b64")]
     pub challenge: Vec<u8>,
     pub registered_name: String,
@@ -39,6 +42,7 @@ pub struct PayeeCheckResponse {
 
 /// Saves the checked account as a payee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddPayeeRequest {
     pub check_id: String,
@@ -53,6 +57,7 @@ pub struct AddPayeeRequest {
 /// One saved payee. The full account number goes to the phone's core only, which shows the
 /// masked one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PayeeView {
     pub payee_id: String,
@@ -68,6 +73,7 @@ pub struct PayeeView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PayeesResponse {
     /// Oldest first.
@@ -77,6 +83,7 @@ pub struct PayeesResponse {
 
 /// A new nickname. Needs only the session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RenamePayeeRequest {
     pub payee_id: String,
@@ -85,6 +92,7 @@ pub struct RenamePayeeRequest {
 
 /// Forgets a payee at once. Needs only the session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemovePayeeRequest {
     pub payee_id: String,

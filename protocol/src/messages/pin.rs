@@ -6,6 +6,7 @@ use crate::assertion::Assertion;
 use crate::b64;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PinChangeBeginRequest {
     /// An `operation` challenge of this session.
@@ -16,10 +17,12 @@ pub struct PinChangeBeginRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PinChangeTicket {
     pub ticket_id: String,
     /// What the commit assertions sign.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::challenge))]
     #[serde(with = "b64")]
     pub challenge: Vec<u8>,
     pub expires_at_ms: i64,
@@ -27,11 +30,13 @@ pub struct PinChangeTicket {
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PinChangeCommitRequest {
     pub ticket_id: String,
     /// A new 32-byte knowledge key for the new PIN. A new key rather than the old one under the
     /// new PIN: a copy of the phone's files taken while the old PIN was known is then worthless.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::knowledge_key))]
     #[serde(with = "b64")]
     pub new_knowledge_key: Vec<u8>,
     /// Over the ticket's challenge, ceremony `mobank.operation`, operation
@@ -51,6 +56,7 @@ impl std::fmt::Debug for PinChangeCommitRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PinChangeResponse {
     pub changed_at_ms: i64,

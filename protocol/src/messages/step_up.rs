@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::assertion::Assertion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChallengePurpose {
     /// For `POST /v1/session/step-up` (ceremony `mobank.step_up`).
@@ -14,12 +15,14 @@ pub enum ChallengePurpose {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChallengeRequest {
     pub purpose: ChallengePurpose,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StepUpRequest {
     pub challenge_id: String,
@@ -28,6 +31,7 @@ pub struct StepUpRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StepUpResponse {
     /// The session's last strong authentication, now.

@@ -29,6 +29,7 @@ const FIELD_COUNT: usize = 14;
 
 /// How the money moves; each channel has its own limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// A transfer the customer enters in the app: on for every customer.
@@ -121,6 +122,7 @@ impl<'de> Deserialize<'de> for IdempotencyKey {
 
 /// Who receives the money, as the bank registered them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Payee {
     /// Digits only, with a valid check digit.
@@ -133,6 +135,7 @@ pub struct Payee {
 
 /// Everything a transfer signature covers. The bank executes exactly these fields.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CanonicalTransfer {
     pub payer_account_id: String,
@@ -140,14 +143,17 @@ pub struct CanonicalTransfer {
     /// Amount and currency (`{"value": "500.00", "currency": "CNY"}`).
     pub amount: Amount,
     /// The bank's fee in the amount's currency, wire form; `"0.00"` when free.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::fee))]
     pub fee: String,
     /// May be empty.
     pub memo: String,
     pub channel: Channel,
     /// The booking day (`YYYY-MM-DD`, the bank's calendar).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::date))]
     pub execution_date: String,
     pub idempotency_key: IdempotencyKey,
     /// The quote's single-use challenge, base64url.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::challenge))]
     #[serde(with = "b64")]
     pub challenge: Vec<u8>,
     /// When the bank made the quote, Unix milliseconds of its clock.

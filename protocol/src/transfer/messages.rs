@@ -21,6 +21,7 @@ pub mod paths {
 
 /// What the customer entered, checked by the phone first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     pub payer_account_id: String,
@@ -34,6 +35,7 @@ pub struct QuoteRequest {
     /// The bank day (`YYYY-MM-DD`, Beijing) the customer wants the transfer booked; absent:
     /// as soon as the bank's policy allows. At most [`MAX_SCHEDULE_DAYS`] days ahead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::date))]
     pub execution_date: Option<String>,
 }
 
@@ -42,6 +44,7 @@ pub const MAX_SCHEDULE_DAYS: i64 = 30;
 
 /// Why a quoted transfer will not be booked when it is submitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ScheduleReason {
     /// The customer asked for a later execution date.
@@ -65,6 +68,7 @@ impl ScheduleReason {
 /// When a quoted transfer will run if it is accepted, and why not at once. Until then it can
 /// be cancelled (`POST /v1/transfers/{key}/cancel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
     /// Bank time (Unix ms): the start of the signed `execution_date`, or the quote time plus
@@ -74,6 +78,7 @@ pub struct Schedule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuoteResponse {
     /// The transfer to confirm and sign, complete but for `acknowledged_warnings` (empty): the
@@ -91,6 +96,7 @@ pub struct QuoteResponse {
 
 /// A signed cancel of a scheduled transfer. The path names the idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CancelTransferRequest {
     /// An `operation` challenge of this session.
@@ -101,6 +107,7 @@ pub struct CancelTransferRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubmitTransferRequest {
     /// The fields the bank executes, exactly as signed.
@@ -112,6 +119,7 @@ pub struct SubmitTransferRequest {
 
 /// The answer to a submit and to a status query, for accepted and rejected transfers alike.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TransferResponse {
     pub receipt: Receipt,

@@ -27,6 +27,7 @@ const MAGIC: &[u8] = b"MOBANK-RECEIPT";
 const VERSION: u8 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The bank took the transfer; `booked_at_ms` says whether the money already moved.
@@ -38,6 +39,7 @@ pub enum Outcome {
 
 /// Why a bank refused a transfer whose signature was good. Each is final for its idempotency key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
     InsufficientFunds,
@@ -95,11 +97,13 @@ fn key_id(public_key: &[u8]) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
     pub receipt_id: String,
     pub idempotency_key: IdempotencyKey,
     /// SHA-256 of the canonical transfer the bank verified, base64url.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     #[serde(with = "b64")]
     pub transfer_hash: Vec<u8>,
     pub outcome: Outcome,
@@ -107,7 +111,9 @@ pub struct Receipt {
     pub reason: Option<RejectReason>,
     pub payer_account_id: String,
     pub amount: Amount,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::fee))]
     pub fee: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::date))]
     pub execution_date: String,
     pub decided_at_ms: u64,
     /// When the money moved; absent for a rejection.
@@ -115,6 +121,7 @@ pub struct Receipt {
     pub booked_at_ms: Option<u64>,
     pub key_id: String,
     /// ECDSA P-256 / SHA-256, DER, over [`Receipt::signed_bytes`].
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::base64url))]
     #[serde(with = "b64")]
     pub signature: Vec<u8>,
 }

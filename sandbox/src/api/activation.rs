@@ -10,11 +10,25 @@ use mobank_protocol::messages::{
 };
 use zeroize::Zeroizing;
 
+use mobank_protocol::messages::paths;
+use mobank_protocol::ErrorBody;
+
 use crate::bank::activation::{self, DeviceProposal};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::StrictJson;
 
+#[utoipa::path(
+    post,
+    path = paths::ACTIVATION_START,
+    tag = "binding",
+    summary = "Starts binding a device with an activation code; the OTP goes to the registered phone",
+    request_body = StartActivationRequest,
+    responses(
+        (status = 200, body = StartActivationResponse),
+        (status = 403, body = ErrorBody),
+    ),
+)]
 pub(super) async fn start(
     State(bank): State<Arc<Bank>>,
     StrictJson(request): StrictJson<StartActivationRequest>,
@@ -25,6 +39,18 @@ pub(super) async fn start(
         .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::ACTIVATION_COMPLETE,
+    tag = "binding",
+    summary = "Completes the binding with the OTP and a proof from each new device key",
+    request_body = CompleteActivationRequest,
+    responses(
+        (status = 200, body = CompleteActivationResponse),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+)]
 pub(super) async fn complete(
     State(bank): State<Arc<Bank>>,
     StrictJson(request): StrictJson<CompleteActivationRequest>,

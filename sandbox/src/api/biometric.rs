@@ -6,11 +6,24 @@ use axum::extract::State;
 use axum::Json;
 use mobank_protocol::messages::{ReenrolBiometricRequest, ReenrolBiometricResponse};
 
+use mobank_protocol::messages::paths;
+
 use crate::bank::biometric::{self, Reenrolment};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
 
+#[utoipa::path(
+    post,
+    path = paths::DEVICES_BIOMETRIC_KEY,
+    tag = "devices",
+    summary = "Replaces this device's biometric key after an enrolment change",
+    request_body = ReenrolBiometricRequest,
+    responses(
+        (status = 200, body = ReenrolBiometricResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn reenrol(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,

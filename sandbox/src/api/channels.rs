@@ -10,6 +10,8 @@ use mobank_protocol::messages::{
 };
 use mobank_protocol::Factor;
 
+use mobank_protocol::messages::paths;
+
 use crate::bank::{channels, run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
@@ -18,6 +20,16 @@ fn not_possession() -> ApiFailure {
     ApiFailure::bad_request("the assertion must be a possession assertion")
 }
 
+#[utoipa::path(
+    get,
+    path = paths::CHANNELS,
+    tag = "channels",
+    summary = "The payment channels, their limits and the room left",
+    responses(
+        (status = 200, body = ChannelsResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn list(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -27,6 +39,17 @@ pub(super) async fn list(
         .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::CHANNELS_ENABLE,
+    tag = "channels",
+    summary = "Turns a channel on (signed operation)",
+    request_body = EnableChannelRequest,
+    responses(
+        (status = 200, body = ChannelsResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn enable(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -48,6 +71,17 @@ pub(super) async fn enable(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::CHANNELS_DISABLE,
+    tag = "channels",
+    summary = "Turns a channel off at once",
+    request_body = DisableChannelRequest,
+    responses(
+        (status = 200, body = ChannelsResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn disable(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -60,6 +94,17 @@ pub(super) async fn disable(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::CHANNELS_LIMITS,
+    tag = "channels",
+    summary = "Sets a channel's limits; a raise is signed and waits for the cooling-off",
+    request_body = SetLimitsRequest,
+    responses(
+        (status = 200, body = ChannelsResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn set_limits(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,

@@ -10,11 +10,24 @@ use mobank_protocol::messages::{
 };
 use mobank_protocol::Factor;
 
+use mobank_protocol::messages::paths;
+use mobank_protocol::ErrorBody;
+
 use crate::bank::devices::{self, Target};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
 
+#[utoipa::path(
+    get,
+    path = paths::DEVICES,
+    tag = "devices",
+    summary = "The customer's devices",
+    responses(
+        (status = 200, body = DevicesResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn list(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -28,6 +41,18 @@ fn not_possession() -> ApiFailure {
     ApiFailure::bad_request("the assertion must be a possession assertion")
 }
 
+#[utoipa::path(
+    post,
+    path = paths::DEVICES_REVOKE,
+    tag = "devices",
+    summary = "Revokes another device of the customer (signed operation)",
+    request_body = RevokeDeviceRequest,
+    responses(
+        (status = 200, body = RevokeDeviceResponse),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn revoke(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -49,6 +74,18 @@ pub(super) async fn revoke(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::DEVICES_UNBIND,
+    tag = "devices",
+    summary = "Unbinds this device (signed operation)",
+    request_body = UnbindDeviceRequest,
+    responses(
+        (status = 200, body = RevokeDeviceResponse),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn unbind(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,

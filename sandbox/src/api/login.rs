@@ -8,12 +8,27 @@ use mobank_protocol::messages::{
     ChallengeResponse, LoginChallengeRequest, LoginRequest, LoginResponse,
 };
 
+use mobank_protocol::messages::paths;
+use mobank_protocol::ErrorBody;
+
 use crate::bank::factors::{SecondFactor, TwoFactors};
 use crate::bank::login::{issue_challenge, log_in};
 use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::StrictJson;
 
+#[utoipa::path(
+    post,
+    path = paths::LOGIN_CHALLENGE,
+    tag = "login",
+    summary = "A single-use login challenge for a bound device",
+    request_body = LoginChallengeRequest,
+    responses(
+        (status = 200, body = ChallengeResponse),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+)]
 pub(super) async fn challenge(
     State(bank): State<Arc<Bank>>,
     StrictJson(request): StrictJson<LoginChallengeRequest>,
@@ -23,6 +38,19 @@ pub(super) async fn challenge(
         .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::LOGIN,
+    tag = "login",
+    summary = "Logs in with the device's assertions; opens a session",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+)]
 pub(super) async fn login(
     State(bank): State<Arc<Bank>>,
     StrictJson(request): StrictJson<LoginRequest>,

@@ -20,11 +20,10 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::Router;
-use mobank_protocol::messages::paths;
-use mobank_protocol::transfer::messages::paths as transfer_paths;
 use mobank_protocol::ErrorCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::bank::Bank;
 use crate::error::ApiFailure;
@@ -32,39 +31,43 @@ use crate::error::ApiFailure;
 /// Every customer request is a few hundred bytes; anything far larger is not one.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Every customer route with its operation in the OpenAPI document; the router below and the
+/// document are both made from it.
+pub(crate) fn routes() -> OpenApiRouter<Arc<Bank>> {
+    let routes = OpenApiRouter::new()
+        .routes(routes!(activation::start))
+        .routes(routes!(activation::complete))
+        .routes(routes!(login::challenge))
+        .routes(routes!(login::login))
+        .routes(routes!(accounts::list))
+        .routes(routes!(history::page))
+        .routes(routes!(step_up::challenge))
+        .routes(routes!(step_up::step_up))
+        .routes(routes!(devices::list))
+        .routes(routes!(devices::revoke))
+        .routes(routes!(devices::unbind))
+        .routes(routes!(biometric::reenrol))
+        .routes(routes!(pin::begin))
+        .routes(routes!(pin::commit))
+        .routes(routes!(channels::list))
+        .routes(routes!(channels::enable))
+        .routes(routes!(channels::disable))
+        .routes(routes!(channels::set_limits))
+        .routes(routes!(payees::list))
+        .routes(routes!(payees::check))
+        .routes(routes!(payees::add))
+        .routes(routes!(payees::rename))
+        .routes(routes!(payees::remove))
+        .routes(routes!(transfers::quote))
+        .routes(routes!(transfers::submit))
+        .routes(routes!(transfers::status))
+        .routes(routes!(transfers::cancel));
+    crate::openapi::route(routes)
+}
+
 pub(crate) fn router(bank: Arc<Bank>) -> Router {
-    let transfer_route = format!("{}{{idempotency_key}}", transfer_paths::TRANSFER_PREFIX);
-    Router::new()
-        .route(paths::ACTIVATION_START, post(activation::start))
-        .route(paths::ACTIVATION_COMPLETE, post(activation::complete))
-        .route(paths::LOGIN_CHALLENGE, post(login::challenge))
-        .route(paths::LOGIN, post(login::login))
-        .route(paths::ACCOUNTS, get(accounts::list))
-        .route(paths::TRANSACTIONS, get(history::page))
-        .route(paths::CHALLENGES, post(step_up::challenge))
-        .route(paths::STEP_UP, post(step_up::step_up))
-        .route(paths::DEVICES, get(devices::list))
-        .route(paths::DEVICES_REVOKE, post(devices::revoke))
-        .route(paths::DEVICES_UNBIND, post(devices::unbind))
-        .route(paths::DEVICES_BIOMETRIC_KEY, post(biometric::reenrol))
-        .route(paths::PIN_CHANGE_BEGIN, post(pin::begin))
-        .route(paths::PIN_CHANGE_COMMIT, post(pin::commit))
-        .route(paths::CHANNELS, get(channels::list))
-        .route(paths::CHANNELS_ENABLE, post(channels::enable))
-        .route(paths::CHANNELS_DISABLE, post(channels::disable))
-        .route(paths::CHANNELS_LIMITS, post(channels::set_limits))
-        .route(paths::PAYEES, get(payees::list))
-        .route(paths::PAYEES_CHECK, post(payees::check))
-        .route(paths::PAYEES_ADD, post(payees::add))
-        .route(paths::PAYEES_RENAME, post(payees::rename))
-        .route(paths::PAYEES_REMOVE, post(payees::remove))
-        .route(transfer_paths::TRANSFER_QUOTES, post(transfers::quote))
-        .route(transfer_paths::TRANSFERS, post(transfers::submit))
-        .route(&transfer_route, get(transfers::status))
-        .route(
-            &format!("{transfer_route}{}", transfer_paths::CANCEL_SUFFIX),
-            post(transfers::cancel),
-        )
+    let (router, _) = routes().split_for_parts();
+    router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

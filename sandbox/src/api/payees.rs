@@ -11,10 +11,23 @@ use mobank_protocol::messages::{
 };
 use mobank_protocol::Factor;
 
+use mobank_protocol::messages::paths;
+use mobank_protocol::ErrorBody;
+
 use crate::bank::{payees, run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
 
+#[utoipa::path(
+    get,
+    path = paths::PAYEES,
+    tag = "payees",
+    summary = "The customer's saved payees",
+    responses(
+        (status = 200, body = PayeesResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn list(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -24,6 +37,18 @@ pub(super) async fn list(
         .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::PAYEES_CHECK,
+    tag = "payees",
+    summary = "The registered holder name of an account, and the challenge to add it",
+    request_body = PayeeCheckRequest,
+    responses(
+        (status = 200, body = PayeeCheckResponse),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn check(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -41,6 +66,19 @@ pub(super) async fn check(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::PAYEES_ADD,
+    tag = "payees",
+    summary = "Saves a checked account as a payee (signed operation)",
+    request_body = AddPayeeRequest,
+    responses(
+        (status = 200, body = PayeeView),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn add(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -64,6 +102,18 @@ pub(super) async fn add(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::PAYEES_RENAME,
+    tag = "payees",
+    summary = "A new nickname for a payee",
+    request_body = RenamePayeeRequest,
+    responses(
+        (status = 200, body = PayeeView),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn rename(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -76,6 +126,18 @@ pub(super) async fn rename(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::PAYEES_REMOVE,
+    tag = "payees",
+    summary = "Forgets a payee",
+    request_body = RemovePayeeRequest,
+    responses(
+        (status = 200, body = PayeesResponse),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn remove(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,

@@ -9,11 +9,24 @@ use mobank_protocol::messages::{
 };
 use zeroize::Zeroizing;
 
+use mobank_protocol::messages::paths;
+
 use crate::bank::factors::{knowledge_key, SecondFactor, TwoFactors};
 use crate::bank::{pin, run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
 
+#[utoipa::path(
+    post,
+    path = paths::PIN_CHANGE_BEGIN,
+    tag = "pin",
+    summary = "Begins a PIN change with the old PIN's assertion",
+    request_body = PinChangeBeginRequest,
+    responses(
+        (status = 200, body = PinChangeTicket),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn begin(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -31,6 +44,17 @@ pub(super) async fn begin(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::PIN_CHANGE_COMMIT,
+    tag = "pin",
+    summary = "Commits the new knowledge key",
+    request_body = PinChangeCommitRequest,
+    responses(
+        (status = 200, body = PinChangeResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn commit(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,

@@ -8,11 +8,24 @@ use mobank_protocol::messages::{
     ChallengeRequest, ChallengeResponse, StepUpRequest, StepUpResponse,
 };
 
+use mobank_protocol::messages::paths;
+
 use crate::bank::factors::{SecondFactor, TwoFactors};
 use crate::bank::{run_blocking, step_up as rules, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
 
+#[utoipa::path(
+    post,
+    path = paths::CHALLENGES,
+    tag = "session",
+    summary = "A challenge inside the session, for a step-up or an operation",
+    request_body = ChallengeRequest,
+    responses(
+        (status = 200, body = ChallengeResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn challenge(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -25,6 +38,17 @@ pub(super) async fn challenge(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = paths::STEP_UP,
+    tag = "session",
+    summary = "A fresh strong authentication inside the session",
+    request_body = StepUpRequest,
+    responses(
+        (status = 200, body = StepUpResponse),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn step_up(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,

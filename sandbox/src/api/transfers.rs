@@ -13,6 +13,9 @@ use mobank_protocol::transfer::messages::{
 };
 use mobank_protocol::transfer::IdempotencyKey;
 
+use mobank_protocol::transfer::messages::paths as transfer_paths;
+use mobank_protocol::ErrorBody;
+
 use crate::bank::transfer::{
     cancel as cancelling, quote as quoting, status as outcomes, submit as submitting,
 };
@@ -20,6 +23,19 @@ use crate::bank::{run_blocking, Bank};
 use crate::error::ApiFailure;
 use crate::extract::{SessionTokenHash, StrictJson};
 
+#[utoipa::path(
+    post,
+    path = transfer_paths::TRANSFER_QUOTES,
+    tag = "transfers",
+    summary = "The bank quotes a transfer: payee name, fee, execution date, challenge",
+    request_body = QuoteRequest,
+    responses(
+        (status = 200, body = QuoteResponse),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn quote(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -32,6 +48,19 @@ pub(super) async fn quote(
     .map(Json)
 }
 
+#[utoipa::path(
+    post,
+    path = transfer_paths::TRANSFERS,
+    tag = "transfers",
+    summary = "Submits a signed transfer; the answer is the bank's signed receipt",
+    request_body = SubmitTransferRequest,
+    responses(
+        (status = 200, body = TransferResponse),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn submit(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -65,6 +94,18 @@ fn broken(answer: &TransferResponse) -> Response {
     response
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/transfers/{idempotency_key}",
+    tag = "transfers",
+    summary = "The outcome the bank recorded for an idempotency key",
+    params(("idempotency_key" = IdempotencyKey, Path, description = "The transfer's idempotency key")),
+    responses(
+        (status = 200, body = TransferResponse),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn status(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,
@@ -81,6 +122,20 @@ pub(super) async fn status(
     Ok(Json(answer).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/transfers/{idempotency_key}/cancel",
+    tag = "transfers",
+    summary = "Cancels a scheduled transfer (signed operation)",
+    request_body = CancelTransferRequest,
+    params(("idempotency_key" = IdempotencyKey, Path, description = "The transfer's idempotency key")),
+    responses(
+        (status = 200, body = TransferResponse),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub(super) async fn cancel(
     State(bank): State<Arc<Bank>>,
     SessionTokenHash(token_hash): SessionTokenHash,

@@ -12,6 +12,7 @@ pub(crate) mod routes;
 use mobank_protocol::messages::Transaction;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Routes of the developer API added by the sandbox itself.
 pub mod paths {
@@ -56,7 +57,7 @@ pub struct MerchantQrQuery {
 
 /// A merchant's QR code as its till would show it: an EMVCo merchant-presented payload naming
 /// the merchant's account in Mobank's template, CRC included.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MerchantQr {
     pub merchant_id: String,
@@ -64,7 +65,7 @@ pub struct MerchantQr {
 }
 
 /// A rule the monitor applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MonitorRule {
     /// Money in and most of it out again within the window.
@@ -76,7 +77,7 @@ pub enum MonitorRule {
 }
 
 /// What the monitor found for one customer, and what the bank did about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MonitorReport {
     pub customer_id: String,
@@ -94,16 +95,17 @@ pub struct MonitorReport {
 /// successful `POST /v1/transfers` answer back after booking, until a `count` of 0 releases
 /// every held answer or a minute passes: the request is then in flight from the phone's side
 /// while the bank has already booked it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoseResponsesRequest {
     /// 0 to 100; 0 stops losing.
+    #[schema(minimum = 0, maximum = 100)]
     pub count: u32,
 }
 
 /// Whether the customer's e-banking is suspended: a suspended customer's transfers are
 /// rejected (`suspended`) with a signed receipt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuspensionRequest {
     pub suspended: bool,
@@ -111,7 +113,7 @@ pub struct SuspensionRequest {
 
 /// A branch opens a payment channel for the customer: recorded as opened by the branch and
 /// announced to every device, but off until the customer turns it on in the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenChannelRequest {
     pub channel: mobank_protocol::transfer::Channel,
@@ -119,13 +121,14 @@ pub struct OpenChannelRequest {
 
 /// A branch opening a product for a customer, as a clerk would (story 4: a margin account
 /// opened behind the customer's back). The customer's every bound device is told.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenProductRequest {
     pub product: mobank_protocol::messages::ProductKind,
     /// As the customer will read it (the display-text rule; 1–64 characters).
     pub name: String,
     /// One the bank keeps (ISO 4217).
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     /// An account of the same customer this one belongs under (a margin account under the
     /// current account); absent: a product of its own.
@@ -134,12 +137,13 @@ pub struct OpenProductRequest {
 }
 
 /// The product opened: in the customer's accounts list from now on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenedProduct {
     pub account_id: String,
     pub product: mobank_protocol::messages::ProductKind,
     pub name: String,
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     /// `**** 0001`: the back office's answer shows no more than the notice does.
     pub masked_number: String,
@@ -149,14 +153,16 @@ pub struct OpenedProduct {
 
 /// Money from someone outside the bank arriving on a customer's account: a journal entry from
 /// the outside world, a history row and an SMS to the customer's registered phone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreditRequest {
     pub account_id: String,
     /// Greater than zero, with at most as many decimals as the currency has.
+    #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
     /// Must be the account's currency (ISO 4217).
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     /// Who paid, as the customer will read it (the display-text rule: NFC, trimmed, no bidi,
     /// invisible or control characters; 1–64 characters).
@@ -173,13 +179,15 @@ pub struct CreditRequest {
 
 /// The back office moving money between two accounts of the same customer (e.g. from the
 /// current account into its margin sub-account): one entry, a history row on each account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
     pub from_account_id: String,
     pub to_account_id: String,
+    #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
     /// Up to 200 characters (display-text rule); absent or empty: a standard memo.
     #[serde(default)]
@@ -187,7 +195,7 @@ pub struct MoveRequest {
 }
 
 /// What a credit or a move booked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Booked {
     /// The journal entry.
@@ -196,14 +204,15 @@ pub struct Booked {
     pub transactions: Vec<Transaction>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdvanceClockRequest {
     /// 1 to 315,360,000 (ten years).
+    #[schema(minimum = 1, maximum = 315_360_000)]
     pub seconds: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClockReading {
     /// The bank's time, Unix milliseconds: what every expiry and `server_time_ms` uses.
@@ -214,7 +223,7 @@ pub struct ClockReading {
 
 /// The ledger's account of itself. `balanced` is true exactly when every count is zero and,
 /// in every currency, the customers' total is the opposite of the system accounts' total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LedgerCheck {
     pub balanced: bool,
@@ -241,44 +250,52 @@ pub struct LedgerCheck {
 /// Balances summed per kind of account. Entries balance, so these five sum to zero; money
 /// enters the customers' total only from the outside world and leaves it only to another bank,
 /// the card network or the bank's fee income (or back to the outside world).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CurrencyTotals {
+    #[schema(schema_with = mobank_protocol::openapi::currency_code)]
     pub currency: String,
+    #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub customers: Decimal,
+    #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub outside_world: Decimal,
+    #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub other_bank: Decimal,
+    #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub card_network: Decimal,
     /// Transfer fees the bank earned.
+    #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub fee_income: Decimal,
 }
 
 /// Customers for a load test: `count` of them, each with one CNY current account opened with
 /// `opening_balance` (from the outside world) and a fresh activation code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkCustomersRequest {
     /// 1 to 10,000.
+    #[schema(minimum = 1, maximum = 10000)]
     pub count: u32,
     /// CNY, greater than zero, at most two decimals.
+    #[schema(schema_with = mobank_protocol::openapi::decimal)]
     #[serde(with = "rust_decimal::serde::str")]
     pub opening_balance: Decimal,
 }
 
 /// The customers made, in number order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkCustomers {
     pub customers: Vec<BulkCustomer>,
 }
 
 /// One customer made in bulk: what a phone needs to bind to it and others need to pay it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkCustomer {
     /// `bulk_00001`, numbered on from the customers made before.
