@@ -104,3 +104,71 @@ mod tests {
         assert_eq!(otp(&[]), Err(NoOtp::NoSms));
     }
 }
+
+/// A server that answers the first ClientHello with a TLS 1.1 ServerHello (version 3.2,
+/// TLS_RSA_WITH_AES_128_CBC_SHA, no extensions), then records what the client sends after it:
+/// for the tests showing an old protocol is refused before a byte of the request.
+pub struct Tls11Server {
+    pub port: u16,
+    seen: tokio::task::JoinHandle<std::io::Result<(u8, Vec<u8>)>>,
+}
+
+/// What a client sent a [`Tls11Server`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Tls11Seen {
+    /// The type of the client's first record: 22 for a handshake.
+    pub first_record: u8,
+    /// Whether a record of application data (a request) followed the server's hello.
+    pub application_data: bool,
+}
+
+impl Tls11Server {
+    pub async fn start() -> std::io::Result<Self> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let seen = tokio::spawn(async move {
+            let (mut tcp, _) = listener.accept().await?;
+            let mut header = [0u8; 5];
+            tcp.read_exact(&mut header).await?;
+            let mut hello = vec![0u8; usize::from(u16::from_be_bytes([header[3], header[4]]))];
+            tcp.read_exact(&mut hello).await?;
+            tcp.write_all(&tls11_server_hello()).await?;
+            let mut after = Vec::new();
+            let waited = std::time::Duration::from_secs(10);
+            let _ = tokio::time::timeout(waited, tcp.read_to_end(&mut after)).await;
+            Ok((header[0], after))
+        });
+        Ok(Self { port, seen })
+    }
+
+    /// Waits for the client to go (or 10 s), then says what it sent.
+    pub async fn seen(self) -> std::io::Result<Tls11Seen> {
+        const APPLICATION_DATA: u8 = 23;
+        let (first_record, after) = self.seen.await.map_err(std::io::Error::other)??;
+        // Walks the records that followed: at most an alert is allowed.
+        let mut application_data = false;
+        let mut at = 0;
+        while at + 5 <= after.len() {
+            application_data |= after[at] == APPLICATION_DATA;
+            at += 5 + usize::from(u16::from_be_bytes([after[at + 3], after[at + 4]]));
+        }
+        Ok(Tls11Seen {
+            first_record,
+            application_data,
+        })
+    }
+}
+
+fn tls11_server_hello() -> Vec<u8> {
+    let mut hello = vec![0x03, 0x02];
+    hello.extend_from_slice(&[0x5a; 32]);
+    hello.extend_from_slice(&[0, 0x00, 0x2f, 0]);
+    let mut handshake = vec![0x02, 0, 0, 0];
+    handshake[3] = u8::try_from(hello.len()).unwrap_or(u8::MAX);
+    handshake.extend(hello);
+    let mut record = vec![0x16, 0x03, 0x02, 0, 0];
+    record[4] = u8::try_from(handshake.len()).unwrap_or(u8::MAX);
+    record.extend(handshake);
+    record
+}

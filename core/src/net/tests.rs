@@ -333,53 +333,15 @@ async fn a_certificate_issued_by_a_pinned_ca_key_is_refused_unless_its_own_key_i
     assert_eq!(pong.word, "pong");
 }
 
-/// The first flight of a TLS 1.1 server: a ServerHello for version 3.2 choosing
-/// TLS_RSA_WITH_AES_128_CBC_SHA, without extensions.
-fn tls11_server_hello() -> Vec<u8> {
-    let mut hello = vec![0x03, 0x02];
-    hello.extend_from_slice(&[0x5a; 32]);
-    hello.push(0);
-    hello.extend_from_slice(&[0x00, 0x2f]);
-    hello.push(0);
-    let mut handshake = vec![0x02, 0, 0, hello.len() as u8];
-    handshake.extend(hello);
-    let mut record = vec![0x16, 0x03, 0x02, 0, handshake.len() as u8];
-    record.extend(handshake);
-    record
-}
-
 #[tokio::test]
 async fn a_server_that_answers_in_tls_1_1_is_refused_before_a_request_byte() {
-    const HANDSHAKE: u8 = 22;
-    const APPLICATION_DATA: u8 = 23;
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = tokio::spawn(async move {
-        let (mut tcp, _) = listener.accept().await.unwrap();
-        let mut header = [0u8; 5];
-        tcp.read_exact(&mut header).await.unwrap();
-        let mut client_hello = vec![0u8; usize::from(u16::from_be_bytes([header[3], header[4]]))];
-        tcp.read_exact(&mut client_hello).await.unwrap();
-        tcp.write_all(&tls11_server_hello()).await.unwrap();
-        let mut after = Vec::new();
-        let _ = tokio::time::timeout(
-            std::time::Duration::from_secs(10),
-            tcp.read_to_end(&mut after),
-        )
-        .await;
-        (header[0], after)
-    });
-
-    let result = ping(&client(port, &[&other_pin()])).await;
+    let server = crate::testing::Tls11Server::start().await.unwrap();
+    let result = ping(&client(server.port, &[&other_pin()])).await;
     assert!(matches!(result, Err(NetError::Tls(_))), "{result:?}");
-    let (first_record, after) = server.await.unwrap();
-    assert_eq!(first_record, HANDSHAKE);
-    // At most an alert follows; no record of application data, so no request.
-    let mut at = 0;
-    while at + 5 <= after.len() {
-        assert_ne!(after[at], APPLICATION_DATA, "{after:?}");
-        at += 5 + usize::from(u16::from_be_bytes([after[at + 3], after[at + 4]]));
-    }
+    let seen = server.seen().await.unwrap();
+    assert_eq!(seen.first_record, 22, "a handshake first");
+    // At most an alert follows: no record of application data, so no request.
+    assert!(!seen.application_data);
 }
 
 #[tokio::test]

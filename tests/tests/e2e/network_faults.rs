@@ -13,6 +13,7 @@
 
 use std::time::{Duration, Instant};
 
+use mobank_core::testing::Tls11Server;
 use mobank_core::{
     BankEndpoint, Confirmation, LimitKind, MobankError, TransferState, TransferSummary,
 };
@@ -23,8 +24,6 @@ use mobank_e2e::{pin, Bank, Phone, PIN};
 use mobank_protocol::transfer::{IdempotencyKey, Receipt};
 use mobank_sandbox::{DEMO_CUSTOMER_ID, LANDLORD_HOLDER_NAME};
 use rust_decimal::Decimal;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 /// How long a test waits for the bank to book a transfer whose answer was lost.
 const BOOKING_WAIT: Duration = Duration::from_secs(30);
@@ -371,39 +370,12 @@ async fn an_old_receipt_replayed_in_place_of_a_new_one_is_refused_and_the_transf
     bank.stop().await;
 }
 
-/// The first flight of a server that speaks only TLS 1.1: a ServerHello for version 3.2
-/// choosing TLS_RSA_WITH_AES_128_CBC_SHA, without extensions.
-fn tls11_server_hello() -> Vec<u8> {
-    let mut hello = vec![0x03, 0x02];
-    hello.extend_from_slice(&[0x5a; 32]);
-    hello.extend_from_slice(&[0, 0x00, 0x2f, 0]);
-    let mut handshake = vec![0x02, 0, 0, u8::try_from(hello.len()).unwrap()];
-    handshake.extend(hello);
-    let mut record = vec![0x16, 0x03, 0x02, 0, u8::try_from(handshake.len()).unwrap()];
-    record.extend(handshake);
-    record
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bank_that_answers_in_tls_1_1_is_refused_before_any_request_byte() {
-    const HANDSHAKE: u8 = 22;
-    const APPLICATION_DATA: u8 = 23;
     let bank = Bank::start().await.unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base_url = format!("https://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        let (mut tcp, _) = listener.accept().await.unwrap();
-        let mut header = [0u8; 5];
-        tcp.read_exact(&mut header).await.unwrap();
-        let mut hello = vec![0u8; usize::from(u16::from_be_bytes([header[3], header[4]]))];
-        tcp.read_exact(&mut hello).await.unwrap();
-        tcp.write_all(&tls11_server_hello()).await.unwrap();
-        let mut after = Vec::new();
-        let _ = tokio::time::timeout(Duration::from_secs(10), tcp.read_to_end(&mut after)).await;
-        (header[0], after)
-    });
+    let server = Tls11Server::start().await.unwrap();
     let phone = Phone::new(BankEndpoint {
-        base_url,
+        base_url: format!("https://127.0.0.1:{}", server.port),
         spki_pins: vec![bank.sandbox.spki_pin()],
         receipt_keys: bank.receipt_keys(),
     })
@@ -415,13 +387,9 @@ async fn a_bank_that_answers_in_tls_1_1_is_refused_before_any_request_byte() {
         .start(bank.issue_code().unwrap())
         .await;
     assert!(matches!(result, Err(MobankError::Tls { .. })), "{result:?}");
-    let (first_record, after) = server.await.unwrap();
-    assert_eq!(first_record, HANDSHAKE);
+    let seen = server.seen().await.unwrap();
+    assert_eq!(seen.first_record, 22, "a handshake first");
     // At most an alert follows: no record of application data, so no request.
-    let mut at = 0;
-    while at + 5 <= after.len() {
-        assert_ne!(after[at], APPLICATION_DATA, "{after:?}");
-        at += 5 + usize::from(u16::from_be_bytes([after[at + 3], after[at + 4]]));
-    }
+    assert!(!seen.application_data);
     bank.stop().await;
 }
