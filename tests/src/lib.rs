@@ -441,15 +441,28 @@ fn wrap_error(error: KeyStoreError) -> WrapError {
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) -> TestResult<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_files(&path, out)?;
-        } else {
-            out.push((path.clone(), std::fs::read(&path)?));
-        }
+    for path in files_under(dir)? {
+        let content = std::fs::read(&path)?;
+        out.push((path, content));
     }
     Ok(())
+}
+
+/// Every file below `dir`, at any depth.
+pub fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// Whether `needle` occurs in `haystack`.

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use aho_corasick::AhoCorasick;
 use mobank_e2e::kept_files::ISSUED_SECRETS_FILE;
-use mobank_e2e::{PIN, WRONG_PIN};
+use mobank_e2e::{files_under, PIN, WRONG_PIN};
 use mobank_sandbox::{
     SandboxConfig, CORNER_SHOP_ACCOUNT_NUMBER, CORNER_SHOP_CUSTOMER_ID, DEMO_CUSTOMER_ID,
     LANDLORD_ACCOUNT_NUMBER, LANDLORD_CUSTOMER_ID, OTHER_BANK_ACCOUNTS,
@@ -168,22 +168,6 @@ fn canaries() -> Result<Vec<Vec<u8>>, String> {
             .map(str::to_owned),
     );
     Ok(texts.into_iter().map(String::into_bytes).collect())
-}
-
-fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    Ok(files)
 }
 
 #[cfg(test)]
